@@ -1,0 +1,88 @@
+"""The database handle: engine, short sessions, and schema status."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def default_sqlite_url(data_dir: str | None = None) -> str:
+    """``sqlite:///{jupyter_data_dir}/synq/synq.sqlite``, creating the folder."""
+    if data_dir is None:
+        from jupyter_core.paths import jupyter_data_dir
+
+        data_dir = jupyter_data_dir()
+    folder = Path(data_dir) / "synq"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'synq.sqlite'}"
+
+
+class Database:
+    """One engine per process, and a session per operation.
+
+    Args:
+        url: SQLAlchemy URL; ``postgresql://`` is read as ``postgresql+psycopg://``.
+    """
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        self.url = parsed
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if self.is_sqlite:
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        self.engine: Engine = create_engine(parsed, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def from_env(cls, configured: str | None = None) -> Database:
+        """``configured``, else ``$SYNQ_DATABASE_URL``, else the SQLite file in the data dir."""
+        return cls(configured or os.environ.get("SYNQ_DATABASE_URL") or default_sqlite_url())
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password hidden, for logs and health reports."""
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def ping(self) -> None:
+        """Raises if the database cannot answer a trivial query."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers proceed while one writer commits; NORMAL sync is safe under WAL.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,143 @@
+"""The base handler: authentication, request parsing, problem+json errors."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from jupyter_server.base.handlers import APIHandler
+from pydantic import BaseModel, ValidationError
+from tornado import web
+
+from synq_jupyter.errors import SynqInputError, TargetError
+from synq_jupyter_server.executor import ExecutorUnavailable
+from synq_jupyter_server.schemas.base import FieldError, Problem
+
+if TYPE_CHECKING:
+    from synq_jupyter_server.services import Services
+
+M = TypeVar("M", bound=BaseModel)
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one HTTP method of a route does, for the OpenAPI spec."""
+
+    summary: str
+    response: type[BaseModel] | None = None
+    request: type[BaseModel] | None = None
+    status: int = 200
+    media_type: str = "application/json"
+    errors: tuple[int, ...] = (401, 403)
+    description: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+
+class RequestError(Exception):
+    """A request that cannot be served as sent: becomes a problem+json response."""
+
+    def __init__(self, status: int, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors or []
+
+
+class SynqHandler(APIHandler):
+    """Base of every SynQ API handler.
+
+    Subclasses decorate each verb with ``@web.authenticated`` and ``@authorized``, describe
+    it in ``operations`` (which builds the OpenAPI spec), validate the body with
+    ``parse_body`` and write the answer with ``write_model``.
+    """
+
+    auth_resource = "synq"
+    operations: ClassVar[dict[str, Operation]] = {}
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.settings["synq_services"]
+        return services
+
+    @property
+    def username(self) -> str:
+        user = self.current_user
+        return str(getattr(user, "username", user))
+
+    def parse_body(self, model: type[M]) -> M:
+        """Validates the JSON body against ``model``; bad input becomes a 400 or 422."""
+        body = self.request.body or b""
+        if not body.strip():
+            raise RequestError(400, "the request needs a JSON body", [_body_error("missing")])
+        try:
+            return model.model_validate_json(body)
+        except ValidationError as exc:
+            errors = [_field_error(e) for e in exc.errors()]
+            if any(e["type"] == "json_invalid" for e in exc.errors()):
+                raise RequestError(400, "the body is not valid JSON", errors) from None
+            raise RequestError(422, "the request has invalid fields", errors) from None
+
+    def write_model(self, model: BaseModel, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(model.model_dump_json())
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, RequestError | SynqInputError):
+            self.log.info("SynQ request refused: %s", value)
+            return
+        super().log_exception(typ, value, tb)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Writes every error as RFC 9457 problem+json, never with a traceback."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        problem = self._problem(status_code, exc)
+        self.set_status(problem.status)
+        self.finish(problem.model_dump_json(exclude_none=True), set_content_type=PROBLEM_JSON)
+
+    def _problem(self, status: int, exc: BaseException | None) -> Problem:
+        instance = self.request.path
+        if isinstance(exc, RequestError):
+            return _make(exc.status, exc.detail, instance, exc.errors)
+        if isinstance(exc, SynqInputError):
+            code = 404 if isinstance(exc, TargetError) and exc.field == "name" else 422
+            errors = [FieldError(field=exc.field or "body", message=str(exc))]
+            return _make(code, str(exc), instance, errors)
+        if isinstance(exc, ExecutorUnavailable):
+            return _make(503, str(exc), instance)
+        if isinstance(exc, web.HTTPError):
+            detail = exc.log_message or HTTPStatus(exc.status_code).phrase
+            return _make(exc.status_code, detail, instance)
+        if status >= 500:
+            correlation = uuid.uuid4().hex
+            self.log.error("SynQ internal error %s on %s", correlation, instance)
+            problem = _make(500, "internal error; quote the correlation id", instance)
+            return problem.model_copy(update={"correlation_id": correlation})
+        return _make(status, HTTPStatus(status).phrase, instance)
+
+
+def _make(
+    status: int, detail: str, instance: str, errors: list[FieldError] | None = None
+) -> Problem:
+    phrase = HTTPStatus(status).phrase
+    slug = phrase.lower().replace(" ", "-").replace("'", "")
+    return Problem(
+        type=f"urn:synq:problem:{slug}",
+        title=phrase,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=errors or [],
+    )
+
+
+def _field_error(error: Any) -> FieldError:
+    location = [str(part) for part in error.get("loc", ())]
+    name = ".".join(location) or "body"
+    return FieldError(field=name, message=str(error.get("msg", "invalid")))
+
+
+def _body_error(message: str) -> FieldError:
+    return FieldError(field="body", message=message)

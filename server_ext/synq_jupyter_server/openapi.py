@@ -1,0 +1,101 @@
+"""Build the OpenAPI 3.1 document from the route table and the pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from synq_jupyter._version import __version__
+from synq_jupyter_server.handlers.base import PROBLEM_JSON, Operation
+from synq_jupyter_server.schemas.base import Problem
+
+REF = "#/components/schemas/{model}"
+
+
+def build_spec(routes: list[Any], server_url: str = "/synq/api") -> dict[str, Any]:
+    """Returns the OpenAPI document: every route in the table with its models."""
+    operations = [
+        (route, method, op)
+        for route in routes
+        if route.in_spec
+        for method, op in route.handler.operations.items()
+    ]
+    models: set[type[BaseModel]] = {Problem}
+    for _, _, op in operations:
+        models.update(m for m in (op.request, op.response) if m is not None)
+    ordered = sorted(models, key=lambda m: m.__name__)
+    keys, defs = models_json_schema(
+        [(m, "validation" if _is_request(m, operations) else "serialization") for m in ordered],
+        ref_template=REF,
+    )
+    refs = {model: schema["$ref"] for (model, _), schema in keys.items()}
+
+    paths: dict[str, dict[str, Any]] = {}
+    for route, method, op in operations:
+        paths.setdefault(route.path, {})[method] = _operation(route, method, op, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "SynQ for Jupyter API",
+            "version": __version__,
+            "description": "Circuits, targets and (later) jobs, served by the SynQ Jupyter "
+            "server extension. Authenticate with the Jupyter token "
+            "(`Authorization: token ...`).",
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {
+                "jupyterToken": {"type": "apiKey", "in": "header", "name": "Authorization"}
+            },
+        },
+        "security": [{"jupyterToken": []}],
+    }
+
+
+def _is_request(model: type[BaseModel], operations: list[Any]) -> bool:
+    return any(op.request is model for _, _, op in operations)
+
+
+def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "operationId": f"{method}_{route.handler.__name__.removesuffix('Handler')}",
+        "summary": op.summary,
+        "tags": list(op.tags),
+        "responses": {},
+    }
+    if op.description:
+        spec["description"] = op.description
+    if route.parameters:
+        spec["parameters"] = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in route.parameters
+        ]
+    if op.request is not None:
+        spec["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": refs[op.request]}}},
+        }
+    ok: dict[str, Any] = {"description": "Success"}
+    if op.response is not None:
+        ok["content"] = {op.media_type: {"schema": {"$ref": refs[op.response]}}}
+    spec["responses"][str(op.status)] = ok
+    for status in op.errors:
+        spec["responses"][str(status)] = {
+            "description": _ERRORS.get(status, "Error"),
+            "content": {PROBLEM_JSON: {"schema": {"$ref": refs[Problem]}}},
+        }
+    return spec
+
+
+_ERRORS = {
+    400: "The body is missing or is not JSON",
+    401: "Not authenticated",
+    403: "Not allowed",
+    404: "No such resource",
+    422: "A field is invalid; `errors` names it",
+    503: "The executor could not run the task",
+}

@@ -1,0 +1,59 @@
+"""The API's routes: one table feeds both tornado and the OpenAPI spec."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from synq_jupyter_server.handlers.circuits import AnalyzeHandler, ParseHandler, TranspileHandler
+from synq_jupyter_server.handlers.docs import DocsHandler, DocsStaticHandler, OpenAPIHandler
+from synq_jupyter_server.handlers.health import HealthHandler
+from synq_jupyter_server.handlers.targets import TargetHandler, TargetListHandler
+
+API_PREFIX = "/synq/api"
+
+
+@dataclass(frozen=True)
+class Route:
+    """A path under ``/synq/api`` (``{name}`` marks a path parameter) and its handler."""
+
+    path: str
+    handler: type[Any]
+    in_spec: bool = True
+    kwargs: dict[str, Any] | None = None
+
+    @property
+    def pattern(self) -> str:
+        """The tornado URL pattern, path parameters as named groups."""
+        return API_PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path)
+
+    @property
+    def parameters(self) -> list[str]:
+        return re.findall(r"\{(\w+)\}", self.path)
+
+
+def api_routes() -> list[Route]:
+    from synq_jupyter_server.handlers.docs import swagger_static_path
+
+    return [
+        Route("/health", HealthHandler),
+        Route("/targets", TargetListHandler),
+        Route("/targets/{name}", TargetHandler),
+        Route("/circuits/parse", ParseHandler),
+        Route("/circuits/transpile", TranspileHandler),
+        Route("/circuits/analyze", AnalyzeHandler),
+        Route("/openapi.json", OpenAPIHandler),
+        Route("/docs", DocsHandler, in_spec=False),
+        Route(
+            "/docs/static/(.*)",
+            DocsStaticHandler,
+            in_spec=False,
+            kwargs={"path": swagger_static_path()},
+        ),
+    ]
+
+
+def tornado_handlers() -> list[tuple[Any, ...]]:
+    """``(pattern, handler, kwargs)`` entries; the extension app prepends the base URL."""
+    return [(route.pattern, route.handler, route.kwargs or {}) for route in api_routes()]

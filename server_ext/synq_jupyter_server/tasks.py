@@ -1,0 +1,57 @@
+"""Quantum work run inside executor workers: plain data in, plain data out.
+
+This module imports no tornado and no database, so a worker process (or a Dask worker)
+can import it cheaply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def parse_task(source: str, format: str | None) -> dict[str, Any]:
+    """Parses a source and describes the circuit."""
+    from qiskit import qasm3
+
+    from synq_jupyter.quantum import parse_circuit
+    from synq_jupyter.quantum.circuit_metrics import op_counts
+
+    parsed = parse_circuit(source, format)
+    circuit = parsed.circuit
+    return {
+        "format": parsed.format,
+        "qasm3": qasm3.dumps(circuit),
+        "num_qubits": circuit.num_qubits,
+        "num_clbits": circuit.num_clbits,
+        "ops": op_counts(circuit),
+        "warnings": list(parsed.warnings),
+    }
+
+
+def transpile_task(
+    source: str, format: str | None, target: str, optimization_level: int, seed: int | None
+) -> dict[str, Any]:
+    """Transpiles a source for a target; returns the OpenQASM 3 text and the report."""
+    from synq_jupyter.quantum import load_circuit, transpile_circuit
+
+    result = transpile_circuit(
+        load_circuit(source, format), target, optimization_level=optimization_level, seed=seed
+    )
+    return {"qasm3": result.qasm3, "report": result.report.to_dict()}
+
+
+def analyze_task(source: str, format: str | None, targets: list[str] | None) -> dict[str, Any]:
+    """Analyses a source and checks it against the given targets (all when ``None``)."""
+    from synq_jupyter.quantum import analyze_circuit, get_target, load_circuit
+
+    specs = [get_target(name) for name in targets] if targets else None
+    return analyze_circuit(load_circuit(source, format), specs).to_dict()
+
+
+def catalogue_task(name: str | None) -> Any:
+    """The target catalogue (summaries), or one target's full detail."""
+    from synq_jupyter.quantum import get_target, list_targets
+
+    if name is None:
+        return [t.summary() for t in list_targets()]
+    return get_target(name).detail()

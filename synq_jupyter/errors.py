@@ -1,0 +1,84 @@
+"""Domain errors that callers turn into short messages or HTTP 4xx responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SynqError(Exception):
+    """Base class of every error SynQ raises on purpose."""
+
+
+class SynqInputError(SynqError, ValueError):
+    """The caller's input is wrong: a circuit that does not parse, a bad option.
+
+    Args:
+        message: What is wrong, in words a user can act on.
+        field: The request field the input came from (``"source"``, ``"seed"`` ...).
+        line: 1-based line of the source where the problem is, if known.
+        column: 1-based column of the source where the problem is, if known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.line = line
+        self.column = column
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments do not survive Exception's default pickling, and these
+        # errors cross process boundaries (worker pools, Dask).
+        return (_rebuild, (type(self), self.message, self.field, self.line, self.column))
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        where = f"line {self.line}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class SynqSyntaxError(SynqInputError):
+    """A circuit source (SynQ, OpenQASM 2 or 3) that does not parse or is not allowed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = "source",
+    ) -> None:
+        super().__init__(message, field=field, line=line, column=column)
+
+
+class TargetError(SynqInputError):
+    """An unknown target, or a circuit that does not fit the chosen target."""
+
+    def __init__(self, message: str, *, field: str | None = "target") -> None:
+        super().__init__(message, field=field)
+
+
+def _rebuild(
+    cls: type[SynqInputError],
+    message: str,
+    field: str | None,
+    line: int | None,
+    column: int | None,
+) -> SynqInputError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.message = message
+    error.field = field
+    error.line = line
+    error.column = column
+    return error

@@ -1,0 +1,66 @@
+"""The quantum core: load, transpile, analyse and run circuits on catalogue targets.
+
+Names are imported on first use, so that importing a submodule (or this package) does not
+import Qiskit until something needs it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "FORMATS": "circuit_format",
+    "detect_format": "circuit_format",
+    "CircuitAnalysis": "analyze",
+    "analyze_circuit": "analyze",
+    "ParsedCircuit": "load_circuit",
+    "load_circuit": "load_circuit",
+    "parse_circuit": "load_circuit",
+    "SampleResult": "run_local",
+    "run_local": "run_local",
+    "SynqTarget": "targets",
+    "get_target": "targets",
+    "list_targets": "targets",
+    "target_names": "targets",
+    "TranspileResult": "transpile",
+    "transpile_circuit": "transpile",
+    "TranspileReport": "transpile_report",
+}
+
+__all__ = [
+    "FORMATS",
+    "CircuitAnalysis",
+    "ParsedCircuit",
+    "SampleResult",
+    "SynqTarget",
+    "TranspileReport",
+    "TranspileResult",
+    "analyze_circuit",
+    "detect_format",
+    "get_target",
+    "list_targets",
+    "load_circuit",
+    "parse_circuit",
+    "run_local",
+    "target_names",
+    "transpile_circuit",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from synq_jupyter.quantum.analyze import CircuitAnalysis, analyze_circuit
+    from synq_jupyter.quantum.circuit_format import FORMATS, detect_format
+    from synq_jupyter.quantum.load_circuit import ParsedCircuit, load_circuit, parse_circuit
+    from synq_jupyter.quantum.run_local import SampleResult, run_local
+    from synq_jupyter.quantum.targets import SynqTarget, get_target, list_targets, target_names
+    from synq_jupyter.quantum.transpile import TranspileResult, transpile_circuit
+    from synq_jupyter.quantum.transpile_report import TranspileReport

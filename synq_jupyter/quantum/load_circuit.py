@@ -1,0 +1,131 @@
+"""Turn a circuit source in any supported format into a Qiskit ``QuantumCircuit``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from synq_jupyter.errors import SynqInputError, SynqSyntaxError
+from synq_jupyter.quantum.circuit_format import FORMATS, CircuitFormat, detect_format
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+
+_QISKIT_POSITION = re.compile(r"^(?:<input>:)?(\d+),(\d+):\s*(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ParsedCircuit:
+    """A parsed source: the circuit, the format it was read as, and any warnings."""
+
+    circuit: QuantumCircuit
+    format: CircuitFormat
+    warnings: tuple[str, ...] = ()
+
+
+def load_circuit(source: str | QuantumCircuit, format: str | None = None) -> QuantumCircuit:
+    """Parses ``source`` into a ``QuantumCircuit``.
+
+    Args:
+        source: SynQ, OpenQASM 2 or OpenQASM 3 text, or a ``QuantumCircuit`` (returned as is).
+        format: ``"synq"``, ``"qasm2"`` or ``"qasm3"``; detected from the text when ``None``.
+
+    Returns:
+        The circuit.
+
+    Raises:
+        SynqSyntaxError: The text does not parse; the error names the line and column.
+        SynqInputError: The format is not one of the supported ones.
+    """
+    from qiskit import QuantumCircuit
+
+    if isinstance(source, QuantumCircuit):
+        return source
+    return parse_circuit(source, format).circuit
+
+
+def parse_circuit(source: str, format: str | None = None) -> ParsedCircuit:
+    """Like ``load_circuit`` for text, also telling the format and the SynQ warnings."""
+    if not isinstance(source, str):
+        raise SynqInputError("a circuit source must be text", field="source")
+    if not source.strip():
+        raise SynqSyntaxError("the circuit source is empty", line=1, column=1)
+    fmt = resolve_format(source, format)
+    if fmt == "synq":
+        from synq_jupyter.quantum.synq_lang import compile_synq
+
+        program = compile_synq(source)
+        warnings = tuple(str(w) for w in program.warnings)
+        return ParsedCircuit(_load_qasm3(program.qasm3), fmt, warnings)
+    if fmt == "qasm2":
+        return ParsedCircuit(_load_qasm2(source), fmt)
+    return ParsedCircuit(_load_qasm3(source), fmt)
+
+
+def resolve_format(source: str, format: str | None) -> CircuitFormat:
+    """Returns ``format`` checked, or the detected format when it is ``None``."""
+    if format is None:
+        return detect_format(source)
+    if format not in FORMATS:
+        raise SynqInputError(
+            f"unknown format {format!r}; use one of {', '.join(FORMATS)}", field="format"
+        )
+    return format  # type: ignore[return-value]
+
+
+def _load_qasm2(source: str) -> QuantumCircuit:
+    from qiskit import qasm2
+
+    try:
+        return qasm2.loads(
+            source,
+            custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS,
+            include_path=(),
+        )
+    except qasm2.QASM2Error as exc:
+        raise _positioned(str(exc)) from None
+
+
+def _load_qasm3(source: str) -> QuantumCircuit:
+    import openqasm3
+    from qiskit import qasm3
+
+    from synq_jupyter.quantum.qasm3_checks import check_qasm3_program
+
+    try:
+        program = openqasm3.parse(source)
+    except openqasm3.parser.QASM3ParsingError as exc:
+        raise _qasm3_parse_error(exc) from None
+    check_qasm3_program(program)
+    try:
+        return qasm3.loads(source)
+    except qasm3.QASM3Error as exc:
+        raise _positioned(str(exc)) from None
+
+
+def _qasm3_parse_error(exc: Exception) -> SynqSyntaxError:
+    """Finds the offending token of an ANTLR parse failure and names its position."""
+    message = str(exc)
+    match = re.match(r"L(\d+):C(\d+):\s*(.*)", message)
+    if match:
+        line, col, text = match.groups()
+        return SynqSyntaxError(text, line=int(line), column=int(col) + 1)
+    cause: Any = exc.__cause__
+    recognition = cause.args[0] if cause is not None and cause.args else cause
+    token = getattr(recognition, "offendingToken", None)
+    if token is None:
+        return SynqSyntaxError("the OpenQASM 3 program does not parse")
+    text = token.text
+    what = "the end of the program" if text == "<EOF>" else repr(text)
+    return SynqSyntaxError(f"unexpected {what}", line=token.line, column=token.column + 1)
+
+
+def _positioned(message: str) -> SynqSyntaxError:
+    """Reads Qiskit's ``line,column: text`` (0-based column) into a positioned error."""
+    message = message.strip().strip("\"'")
+    match = _QISKIT_POSITION.match(message)
+    if not match:
+        return SynqSyntaxError(message)
+    line, col, text = match.groups()
+    return SynqSyntaxError(text.strip().rstrip("."), line=int(line), column=int(col) + 1)

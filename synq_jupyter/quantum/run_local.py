@@ -1,0 +1,149 @@
+"""Sample a circuit on Qiskit Aer, ideal or with a target's noise."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from synq_jupyter.errors import SynqInputError
+from synq_jupyter.quantum.noise import has_noise, noise_model_for
+from synq_jupyter.quantum.targets import SynqTarget, get_target
+from synq_jupyter.quantum.transpile import Progress, TranspileResult, check_seed, transpile_circuit
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+
+MAX_SHOTS = 1_000_000
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """Counts of a local run and how they were obtained."""
+
+    counts: dict[str, int]
+    shots: int
+    seed: int
+    target: str
+    noise: str
+    measured_all: bool
+    transpile: TranspileResult | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("transpile")
+        data["report"] = self.transpile.report.to_dict() if self.transpile else None
+        return data
+
+
+def run_local(
+    circuit: QuantumCircuit,
+    *,
+    target: str | SynqTarget = "aer_simulator",
+    shots: int = 1024,
+    seed: int | None = None,
+    optimization_level: int = 2,
+    progress: Progress | None = None,
+) -> SampleResult:
+    """Samples ``circuit`` on Aer.
+
+    On ``aer_simulator`` the circuit runs as written, without noise. On any other target it is
+    first transpiled for that target, then the transpiled circuit runs with the target's noise
+    model, so the counts show what the device's errors would do to it.
+
+    Args:
+        circuit: The circuit; when it measures nothing, every qubit is measured at the end.
+        target: Catalogue name or target.
+        shots: Number of samples, 1 to 1,000,000.
+        seed: Seeds both the transpiler and the simulator; drawn and reported when ``None``.
+        optimization_level: Transpiler preset level for hardware targets.
+        progress: Called with (fraction done, message).
+
+    Returns:
+        The counts, keyed by bitstring (registers separated by spaces, as Qiskit prints them).
+    """
+    from qiskit_aer import AerSimulator
+
+    spec = target if isinstance(target, SynqTarget) else get_target(target)
+    if isinstance(shots, bool) or not isinstance(shots, int) or not 1 <= shots <= MAX_SHOTS:
+        raise SynqInputError(f"shots must be an integer from 1 to {MAX_SHOTS:,}", field="shots")
+    seed = check_seed(seed)
+    measured_all = not any(inst.operation.name == "measure" for inst in circuit.data)
+    if measured_all:
+        circuit = circuit.measure_all(inplace=False)
+
+    from qiskit import transpile
+
+    transpiled: TranspileResult | None = None
+    if has_noise(spec):
+        transpiled = transpile_circuit(
+            circuit,
+            spec,
+            optimization_level=optimization_level,
+            seed=seed,
+            progress=_scaled(progress, 0.0, 0.5),
+        )
+        runnable, qubits = _compact(_natives_as_unitaries(transpiled.circuit))
+        simulator = AerSimulator(noise_model=noise_model_for(spec, qubits))
+    else:
+        simulator = AerSimulator()
+        runnable = transpile(circuit, simulator, optimization_level=0)
+    if progress:
+        progress(0.5, f"sampling {shots:,} shots on Aer")
+    counts = simulator.run(runnable, shots=shots, seed_simulator=seed).result().get_counts()
+    if progress:
+        progress(1.0, "done")
+    return SampleResult(
+        counts={str(k): int(v) for k, v in sorted(counts.items())},
+        shots=shots,
+        seed=seed,
+        target=spec.name,
+        noise=f"{spec.calibration_source}" if transpiled else "none",
+        measured_all=measured_all,
+        transpile=transpiled,
+    )
+
+
+def _natives_as_unitaries(circuit: QuantumCircuit) -> QuantumCircuit:
+    """Replaces gates Aer does not simulate by unitaries labelled with the gate's name."""
+    from qiskit.circuit.library import UnitaryGate
+    from qiskit.quantum_info import Operator
+    from qiskit_aer import AerSimulator
+
+    known = set(AerSimulator().target.operation_names)
+    if all(inst.operation.name in known for inst in circuit.data):
+        return circuit
+    out = circuit.copy_empty_like()
+    for inst in circuit.data:
+        op = inst.operation
+        if op.name not in known:
+            op = UnitaryGate(Operator(op), label=op.name)
+        out.append(op, inst.qubits, inst.clbits)
+    return out
+
+
+def _compact(circuit: QuantumCircuit) -> tuple[QuantumCircuit, list[int]]:
+    """Keeps only the qubits ``circuit`` acts on, renumbered in order; returns them too."""
+    from qiskit import QuantumCircuit
+
+    used = sorted({circuit.find_bit(q).index for inst in circuit.data for q in inst.qubits})
+    index = {q: i for i, q in enumerate(used)}
+    out = QuantumCircuit(len(used), name=circuit.name)
+    for creg in circuit.cregs:
+        out.add_register(creg)
+    loose = [c for c in circuit.clbits if not circuit.find_bit(c).registers]
+    if loose:
+        out.add_bits(loose)
+    for inst in circuit.data:
+        out.append(
+            inst.operation,
+            [out.qubits[index[circuit.find_bit(q).index]] for q in inst.qubits],
+            inst.clbits,
+        )
+    return out, used
+
+
+def _scaled(progress: Progress | None, start: float, stop: float) -> Progress | None:
+    if progress is None:
+        return None
+    outer = progress
+    return lambda fraction, message: outer(start + (stop - start) * fraction, message)

@@ -1,0 +1,19 @@
+"""IBM Eagle and Heron devices from qiskit-ibm-runtime's calibration snapshots."""
+
+from __future__ import annotations
+
+from qiskit.transpiler import Target
+
+
+def brisbane() -> Target:
+    """Eagle r3, 127 qubits, ECR, heavy-hex (snapshot ``FakeBrisbane``)."""
+    from qiskit_ibm_runtime.fake_provider import FakeBrisbane
+
+    return FakeBrisbane().target
+
+
+def torino() -> Target:
+    """Heron r1, 133 qubits, CZ, heavy-hex (snapshot ``FakeTorino``)."""
+    from qiskit_ibm_runtime.fake_provider import FakeTorino
+
+    return FakeTorino().target

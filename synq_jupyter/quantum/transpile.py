@@ -1,0 +1,118 @@
+"""Transpile a circuit for a catalogue target and report on the result."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from synq_jupyter.errors import SynqInputError, TargetError
+from synq_jupyter.quantum.targets import SynqTarget, get_target
+from synq_jupyter.quantum.transpile_report import TranspileReport
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+
+Progress = Callable[[float, str], None]
+MAX_SEED = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class TranspileResult:
+    """A transpiled circuit, its OpenQASM 3 text and its report."""
+
+    circuit: QuantumCircuit
+    qasm3: str
+    report: TranspileReport
+
+
+def transpile_circuit(
+    circuit: QuantumCircuit,
+    target: str | SynqTarget,
+    *,
+    optimization_level: int = 2,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> TranspileResult:
+    """Transpiles ``circuit`` with Qiskit's preset pass manager for ``target``.
+
+    Args:
+        circuit: The circuit to transpile.
+        target: A catalogue name or target.
+        optimization_level: Qiskit preset level, 0 to 3.
+        seed: Transpiler seed; a fresh one is drawn (and reported) when ``None``.
+        progress: Called with (fraction done, message) as the work advances.
+
+    Returns:
+        The transpiled circuit with its report.
+
+    Raises:
+        TargetError: The target is unknown, too small, or cannot run the circuit.
+        SynqInputError: The level or the seed is out of range.
+    """
+    from qiskit import qasm3
+    from qiskit.transpiler import PassManager
+    from qiskit.transpiler.exceptions import TranspilerError
+    from qiskit.transpiler.preset_passmanagers import generate_preset_pass_manager
+
+    spec = target if isinstance(target, SynqTarget) else get_target(target)
+    level = check_level(optimization_level)
+    seed = check_seed(seed)
+    check_fits(circuit, spec)
+    _report(progress, 0.0, f"transpiling for {spec.name} at level {level}")
+    manager = generate_preset_pass_manager(
+        optimization_level=level, target=spec.qiskit_target, seed_transpiler=seed
+    )
+    if level >= 1 and spec.native_passes is not None:
+        manager.post_optimization = PassManager(spec.native_passes())
+    try:
+        transpiled = manager.run(circuit)
+    except TranspilerError as exc:
+        raise TargetError(f"cannot transpile for {spec.name}: {exc}") from None
+    _report(progress, 0.8, "measuring the result")
+    text = qasm3.dumps(transpiled)
+    report = TranspileReport.build(
+        circuit, transpiled, spec, optimization_level=level, seed=seed, qasm3=text
+    )
+    _report(progress, 1.0, "done")
+    return TranspileResult(circuit=transpiled, qasm3=text, report=report)
+
+
+def check_level(level: int) -> int:
+    if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 3:
+        raise SynqInputError(
+            f"optimization level must be 0, 1, 2 or 3, not {level!r}", field="optimization_level"
+        )
+    return level
+
+
+def check_seed(seed: int | None) -> int:
+    if seed is None:
+        return secrets.randbelow(MAX_SEED)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise SynqInputError(f"seed must be an integer from 0 to {MAX_SEED}", field="seed")
+    return seed
+
+
+def check_fits(circuit: QuantumCircuit, target: SynqTarget) -> None:
+    """Raises ``TargetError`` when ``target`` lacks the qubits or the control flow needed."""
+    if circuit.num_qubits > target.num_qubits:
+        raise TargetError(
+            f"the circuit uses {circuit.num_qubits} qubits but {target.name} has "
+            f"{target.num_qubits}"
+        )
+    if not target.supports_control_flow and _uses_control_flow(circuit):
+        raise TargetError(
+            f"{target.name} cannot run mid-circuit measurement feedback (if/else); "
+            "choose an IBM or Aer target"
+        )
+
+
+def _uses_control_flow(circuit: QuantumCircuit) -> bool:
+    return any(getattr(inst.operation, "blocks", ()) for inst in circuit.data)
+
+
+def _report(progress: Progress | None, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(fraction, message)

@@ -1,0 +1,31 @@
+"""GET /synq/api/health."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from synq_jupyter import __version__
+
+
+async def test_health_reports_version_database_and_executor(api, db_url):
+    response = await api("health")
+    body = json.loads(response.body)
+    assert response.code == 200
+    assert body["status"] == "ok"
+    assert body["version"] == __version__
+    assert body["database"]["status"] == "ok"
+    assert body["database"]["backend"] == db_url.split(":")[0].split("+")[0]
+    assert body["database"]["revision"] == body["database"]["head"] == "0001"
+    assert body["executor"]["status"] == "ok"
+    assert body["executor"]["kind"] == "local"
+    assert body["executor"]["worker_pid"] > 0
+
+
+async def test_health_needs_authentication(api, problem):
+    with pytest.raises(HTTPClientError) as info:
+        await api("health", headers={"Authorization": ""})
+    assert info.value.code == 403
+    assert problem(info.value)["status"] == 403
