@@ -21,6 +21,8 @@ class SynqApp(ExtensionApp):
         "file at {jupyter_data_dir}/synq/synq.sqlite. PostgreSQL: postgresql://user@host/db.",
     )
     auto_migrate = Bool(
+        None,
+        allow_none=True,
         config=True,
         help="Apply database migrations at start. Defaults to true for SQLite and false for "
         "PostgreSQL, where `jupyter synq db upgrade` is run by the operator.",
@@ -41,8 +43,8 @@ class SynqApp(ExtensionApp):
         from synq_jupyter_server.services import Services
 
         database = Database.from_env(self.db_url or None)
-        migrate = self.auto_migrate if "auto_migrate" in self._trait_values else None
-        if migrate if migrate is not None else database.is_sqlite:
+        migrate = database.is_sqlite if self.auto_migrate is None else self.auto_migrate
+        if migrate:
             upgrade(database)
         self.services = Services.create(database, LocalExecutor(self.executor_workers))
         self.settings["synq_services"] = self.services

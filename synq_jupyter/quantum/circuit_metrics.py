@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,7 +12,8 @@ if TYPE_CHECKING:
     from qiskit.circuit import CircuitInstruction
     from qiskit.transpiler import Target
 
-_NOT_OPERATIONS = {"barrier", "delay"}
+NOT_OPERATIONS = frozenset({"barrier", "delay"})
+Calibration = dict[tuple[str, tuple[int, ...]], tuple[float | None, float | None]]
 
 
 def flat_instructions(
@@ -21,11 +24,12 @@ def flat_instructions(
     The bodies of control-flow blocks are included as if their branch were taken, which is
     the conservative choice for error and time estimates.
     """
+    qubit_index = {q: i for i, q in enumerate(circuit.qubits)}
+    clbit_index = {c: i for i, c in enumerate(circuit.clbits)}
     for instruction in circuit.data:
-        operation = instruction.operation
-        qubits = [circuit.find_bit(q).index for q in instruction.qubits]
-        clbits = [circuit.find_bit(c).index for c in instruction.clbits]
-        blocks = getattr(operation, "blocks", ())
+        qubits = [qubit_index[q] for q in instruction.qubits]
+        clbits = [clbit_index[c] for c in instruction.clbits]
+        blocks = getattr(instruction.operation, "blocks", ())
         if blocks:
             for block in blocks:
                 for inner, inner_qubits, inner_clbits in flat_instructions(block):
@@ -48,62 +52,116 @@ def two_qubit_count(circuit: QuantumCircuit) -> int:
     return sum(
         1
         for inst, qubits, _ in flat_instructions(circuit)
-        if len(qubits) == 2 and inst.operation.name not in _NOT_OPERATIONS
+        if len(qubits) == 2 and inst.operation.name not in NOT_OPERATIONS
     )
 
 
-def two_qubit_depth(circuit: QuantumCircuit) -> int:
-    """Depth counting only two-qubit operations."""
-    return int(
-        circuit.depth(
-            filter_function=lambda inst: (
-                inst.operation.num_qubits == 2 and inst.operation.name not in _NOT_OPERATIONS
-            )
-        )
-    )
-
-
-def estimated_success_probability(circuit: QuantumCircuit, target: Target) -> float:
-    """Product of (1 - error) over the operations, from the target's calibrated errors.
-
-    Gates and measurements count; idle decoherence does not (it is a lower-order term for the
-    short circuits this is used on, and it is what IBM's own estimator leaves out too).
-    """
-    probability = 1.0
-    for inst, qubits, _ in flat_instructions(circuit):
-        name = inst.operation.name
-        if name in _NOT_OPERATIONS or name not in target.operation_names:
+def calibration_table(target: Target) -> Calibration:
+    """``(name, qubits) -> (error, duration)`` for every calibrated instruction of ``target``."""
+    table: Calibration = {}
+    for name in target.operation_names:
+        entries = target[name]
+        if not entries:
             continue
-        props = target[name].get(tuple(qubits)) if target[name] else None
-        if props is not None and props.error is not None:
-            probability *= 1.0 - props.error
-    return probability
+        for qargs, props in entries.items():
+            if qargs is not None and props is not None:
+                table[(name, tuple(qargs))] = (props.error, props.duration)
+    return table
 
 
-def estimated_duration(circuit: QuantumCircuit, target: Target) -> float | None:
-    """Length in seconds of an as-soon-as-possible schedule using the target's durations.
+@dataclass(frozen=True)
+class ExecutionMetrics:
+    """What one pass over a transpiled circuit measures against a target's calibration.
 
-    Returns ``None`` when the target knows no duration for any operation (a simulator).
+    ``estimated_success_probability`` is the product of (1 - error) over the gates and
+    measurements; idle decoherence is left out, as in IBM's own estimator.
+    ``estimated_duration_s`` is the length of an as-soon-as-possible schedule with the
+    target's durations, or ``None`` when the target knows none (a simulator).
+    ``two_qubit_depth`` follows Qiskit's ``depth(filter_function=...)`` rule: only
+    two-qubit operations add a layer.
     """
-    finish: dict[int, float] = {}
-    clbit_finish: dict[int, float] = {}
-    known = False
-    for inst, qubits, clbits in flat_instructions(circuit):
-        name = inst.operation.name
-        duration = 0.0
-        if name in target.operation_names and target[name]:
-            props = target[name].get(tuple(qubits))
-            if props is not None and props.duration is not None:
-                duration = float(props.duration)
-                known = True
-        start = max(
-            [finish.get(q, 0.0) for q in qubits] + [clbit_finish.get(c, 0.0) for c in clbits],
-            default=0.0,
-        )
-        for q in qubits:
-            finish[q] = start + duration
-        for c in clbits:
-            clbit_finish[c] = start + duration
-    if not known:
-        return None
-    return max(finish.values(), default=0.0)
+
+    two_qubit_count: int
+    two_qubit_depth: int
+    estimated_success_probability: float
+    estimated_duration_s: float | None
+    fingerprint: str
+
+
+def execution_metrics(circuit: QuantumCircuit, calibration: Calibration) -> ExecutionMetrics:
+    """Measures ``circuit`` in one pass (see ``ExecutionMetrics``).
+
+    The fingerprint is a SHA-256 over every instruction's name, parameters and bits, so it
+    changes whenever the circuit does and never with anything else.
+    """
+    walk = _Walk(calibration, circuit.num_qubits)
+    walk.run(circuit, list(range(circuit.num_qubits)), list(range(circuit.num_clbits)))
+    return ExecutionMetrics(
+        two_qubit_count=walk.two_qubit_count,
+        two_qubit_depth=max(walk.level.values(), default=0),
+        estimated_success_probability=walk.probability,
+        estimated_duration_s=max(walk.finish.values(), default=0.0)
+        if walk.known_duration
+        else None,
+        fingerprint=hashlib.sha256(repr(walk.fingerprint).encode()).hexdigest(),
+    )
+
+
+class _Walk:
+    """The state of ``execution_metrics``'s pass.
+
+    This runs after every transpile on circuits of tens of thousands of instructions, so it
+    reads names and parameters straight from the instructions (never ``inst.operation``,
+    which builds a Python gate object) and keeps per-bit state in flat dicts; clbits are
+    numbered after the qubits.
+    """
+
+    def __init__(self, calibration: Calibration, clbit_offset: int) -> None:
+        self.calibration = calibration
+        self.clbit_offset = clbit_offset
+        self.fingerprint: list[tuple[object, ...]] = []
+        self.two_qubit_count = 0
+        self.probability = 1.0
+        self.known_duration = False
+        self.level: dict[int, int] = {}
+        self.finish: dict[int, float] = {}
+        self.has_params: dict[str, bool] = {}
+
+    def run(self, circuit: QuantumCircuit, qubit_map: list[int], clbit_map: list[int]) -> None:
+        qubit_index = {q: qubit_map[i] for i, q in enumerate(circuit.qubits)}
+        clbit_index = {c: clbit_map[i] for i, c in enumerate(circuit.clbits)}
+        level, finish, calibration = self.level, self.finish, self.calibration
+        for inst in circuit.data:
+            qubits = tuple([qubit_index[q] for q in inst.qubits])
+            clbits = tuple([clbit_index[c] for c in inst.clbits]) if inst.clbits else ()
+            if inst.is_control_flow():
+                for block in inst.operation.blocks:
+                    self.run(block, list(qubits), list(clbits))
+                continue
+            name = inst.name
+            # Reading params is the slow part; a gate name has the same number of params on
+            # every instance, so names seen without params skip the read.
+            params = inst.params if self.has_params.get(name, True) else ()
+            if name not in self.has_params:
+                self.has_params[name] = bool(params)
+            self.fingerprint.append((name, params, qubits, clbits))
+            error, duration = calibration.get((name, qubits), (None, None))
+            if error and name not in NOT_OPERATIONS:
+                self.probability *= 1.0 - error
+            if duration is not None:
+                self.known_duration = True
+            if len(qubits) == 1 and not clbits:
+                # A one-qubit gate adds no two-qubit layer: only its own clock moves.
+                (q,) = qubits
+                if duration:
+                    finish[q] = finish.get(q, 0.0) + duration
+                continue
+            bits = qubits + tuple(self.clbit_offset + c for c in clbits) if clbits else qubits
+            layer = max([level.get(b, 0) for b in bits], default=0)
+            if len(qubits) == 2 and name not in NOT_OPERATIONS:
+                self.two_qubit_count += 1
+                layer += 1
+            end = max([finish.get(b, 0.0) for b in bits], default=0.0) + (duration or 0.0)
+            for bit in bits:
+                level[bit] = layer
+                finish[bit] = end

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from synq_jupyter.errors import SynqInputError, TargetError
@@ -18,13 +19,19 @@ Progress = Callable[[float, str], None]
 MAX_SEED = 2**31 - 1
 
 
-@dataclass(frozen=True)
+@dataclass
 class TranspileResult:
-    """A transpiled circuit, its OpenQASM 3 text and its report."""
+    """A transpiled circuit and its report; ``qasm3`` exports it on first use."""
 
     circuit: QuantumCircuit
-    qasm3: str
     report: TranspileReport
+
+    @cached_property
+    def qasm3(self) -> str:
+        """The transpiled circuit as OpenQASM 3 text."""
+        from qiskit import qasm3
+
+        return qasm3.dumps(self.circuit)
 
 
 def transpile_circuit(
@@ -51,7 +58,6 @@ def transpile_circuit(
         TargetError: The target is unknown, too small, or cannot run the circuit.
         SynqInputError: The level or the seed is out of range.
     """
-    from qiskit import qasm3
     from qiskit.transpiler import PassManager
     from qiskit.transpiler.exceptions import TranspilerError
     from qiskit.transpiler.preset_passmanagers import generate_preset_pass_manager
@@ -70,13 +76,10 @@ def transpile_circuit(
         transpiled = manager.run(circuit)
     except TranspilerError as exc:
         raise TargetError(f"cannot transpile for {spec.name}: {exc}") from None
-    _report(progress, 0.8, "measuring the result")
-    text = qasm3.dumps(transpiled)
-    report = TranspileReport.build(
-        circuit, transpiled, spec, optimization_level=level, seed=seed, qasm3=text
-    )
+    _report(progress, 0.9, "measuring the result")
+    report = TranspileReport.build(circuit, transpiled, spec, optimization_level=level, seed=seed)
     _report(progress, 1.0, "done")
-    return TranspileResult(circuit=transpiled, qasm3=text, report=report)
+    return TranspileResult(circuit=transpiled, report=report)
 
 
 def check_level(level: int) -> int:

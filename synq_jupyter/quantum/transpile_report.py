@@ -22,8 +22,8 @@ class TranspileReport:
 
     ``layout`` gives, for each qubit of the input circuit, the physical qubit it starts on;
     ``final_layout`` where it ends after routing. ``fingerprint`` is a SHA-256 of the output
-    circuit and layout: the same input, target, level, seed and library versions give the
-    same fingerprint.
+    circuit (every instruction with its parameters and qubits) and layout: the same input,
+    target, level, seed and library versions give the same fingerprint.
     """
 
     target: str
@@ -50,9 +50,8 @@ class TranspileReport:
         *,
         optimization_level: int,
         seed: int,
-        qasm3: str,
     ) -> TranspileReport:
-        """Measures ``transpiled`` against ``target``.
+        """Measures ``transpiled`` against ``target``'s calibration.
 
         Args:
             original: The circuit before transpiling.
@@ -60,30 +59,32 @@ class TranspileReport:
             target: The target it was transpiled for.
             optimization_level: The preset level used.
             seed: The transpiler seed used.
-            qasm3: ``transpiled`` as OpenQASM 3 (the fingerprint is taken over it).
         """
         layout, final_layout = _layouts(original, transpiled)
+        measured = metrics.execution_metrics(transpiled, target.calibration_table)
         fingerprint = hashlib.sha256(
             json.dumps(
-                {"qasm3": qasm3, "layout": layout, "final_layout": final_layout},
+                {
+                    "circuit": measured.fingerprint,
+                    "num_qubits": transpiled.num_qubits,
+                    "layout": layout,
+                    "final_layout": final_layout,
+                },
                 sort_keys=True,
             ).encode()
         ).hexdigest()
-        qiskit_target = target.qiskit_target
         return cls(
             target=target.name,
             optimization_level=optimization_level,
             num_qubits=original.num_qubits,
             ops=metrics.op_counts(transpiled),
-            depth=int(transpiled.depth()),
-            two_qubit_count=metrics.two_qubit_count(transpiled),
-            two_qubit_depth=metrics.two_qubit_depth(transpiled),
+            depth=_depth(transpiled),
+            two_qubit_count=measured.two_qubit_count,
+            two_qubit_depth=measured.two_qubit_depth,
             layout=layout,
             final_layout=final_layout,
-            estimated_success_probability=metrics.estimated_success_probability(
-                transpiled, qiskit_target
-            ),
-            estimated_duration_s=metrics.estimated_duration(transpiled, qiskit_target),
+            estimated_success_probability=measured.estimated_success_probability,
+            estimated_duration_s=measured.estimated_duration_s,
             seed=seed,
             versions=dict(library_versions()),
             fingerprint=fingerprint,
@@ -100,3 +101,12 @@ def _layouts(original: QuantumCircuit, transpiled: QuantumCircuit) -> tuple[list
     initial = transpiled.layout.initial_index_layout(filter_ancillas=True)
     final = transpiled.layout.final_index_layout(filter_ancillas=True)
     return [int(q) for q in initial], [int(q) for q in final]
+
+
+def _depth(circuit: QuantumCircuit) -> int:
+    """``circuit.depth()``, computed on the DAG in Rust when there is no control flow."""
+    if any(inst.is_control_flow() for inst in circuit.data):
+        return int(circuit.depth())
+    from qiskit.converters import circuit_to_dag
+
+    return int(circuit_to_dag(circuit).depth())

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from synq_jupyter.quantum.circuit_metrics import Calibration, calibration_table
 from synq_jupyter.quantum.targets.pricing import Pricing
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class SynqTarget:
     processor: str | None = None
     native_passes: Callable[[], list[BasePass]] | None = None
     _target: Target | None = field(default=None, init=False, repr=False)
+    _calibration: Calibration | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
@@ -65,6 +67,16 @@ class SynqTarget:
             if self._target is None:
                 self._target = self.builder()
             return self._target
+
+    @property
+    def calibration_table(self) -> Calibration:
+        """``(name, qubits) -> (error, duration)`` of every calibrated instruction, built once."""
+        with self._lock:
+            if self._calibration is None:
+                target = self._target or self.builder()
+                self._target = target
+                self._calibration = calibration_table(target)
+            return self._calibration
 
     @property
     def num_qubits(self) -> int:

@@ -1,0 +1,49 @@
+# SynQ for Jupyter — the two commands of the README:
+#   make dev    set everything up and open JupyterLab with SynQ (SQLite, local workers)
+#   make test   set everything up and run every check and test
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+STAMP := $(VENV)/.synq-installed
+PYTEST_ARGS ?=
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# npm scripts call jupyter-builder, which lives in the venv.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: dev test setup lint typecheck pytest bench clean
+
+# The venv is rebuilt when the dependency manifests change.
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	npm ci --no-audit --no-fund
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(STAMP)
+
+dev: setup
+	$(BIN)/jupyter lab $(ROOT_FLAG)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	npm run --silent lint
+
+typecheck: setup
+	$(BIN)/mypy
+	npm run --silent typecheck
+
+pytest: setup
+	bash .ci/ensure-system
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: setup
+	$(BIN)/python bench/transpile_overhead.py
+
+clean:
+	rm -rf $(VENV) node_modules synq_jupyter/labextension labextension/lib

@@ -1,0 +1,56 @@
+import * as React from 'react';
+
+import { ITarget } from '../api';
+import { IResource } from '../model';
+import { ResourceView, Section } from './Section';
+
+/**
+ * The target catalogue: simulators and devices the server can run circuits on.
+ *
+ * A list rather than a table: the left sidebar is narrow, so each target takes two
+ * lines (name and kind; provider, qubits and region).
+ */
+export function TargetsSection(props: { targets: IResource<ITarget[]> }): JSX.Element {
+  const count = props.targets.data?.length;
+  return (
+    <Section
+      id="targets"
+      title={count === undefined ? 'Targets' : `Targets (${count})`}
+      busy={props.targets.loading}
+    >
+      <ResourceView resource={props.targets} noun="targets" isEmpty={t => t.length === 0}>
+        {targets => (
+          <ul className="synq-TargetList" aria-label="Quantum targets">
+            {targets.map(target => (
+              <TargetRow key={target.name} target={target} />
+            ))}
+          </ul>
+        )}
+      </ResourceView>
+    </Section>
+  );
+}
+
+function TargetRow({ target }: { target: ITarget }): JSX.Element {
+  const kind = target.simulator ? 'simulator' : 'hardware';
+  return (
+    <li
+      className="synq-Target"
+      data-testid="synq-target-row"
+      data-target={target.name}
+      title={target.description}
+    >
+      <div className="synq-Target-line">
+        <span className="synq-Target-name">{target.name}</span>
+        <span className={`synq-Kind synq-Kind-${kind}`}>{kind}</span>
+      </div>
+      <div className="synq-Target-meta">
+        <span>{target.provider}</span>
+        <span>
+          {target.num_qubits} qubit{target.num_qubits === 1 ? '' : 's'}
+        </span>
+        <span>{target.region}</span>
+      </div>
+    </li>
+  );
+}

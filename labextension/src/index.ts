@@ -1,0 +1,80 @@
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+import { SynqSidebar } from './components/SynqSidebar';
+import { synqIcon } from './icons';
+import { SynqModel } from './model';
+
+const PLUGIN_ID = 'synq-jupyter:plugin';
+const SIDEBAR_ID = 'synq-sidebar';
+const DEFAULT_REFRESH_INTERVAL = 30;
+
+namespace CommandIDs {
+  export const openSidebar = 'synq:open-sidebar';
+  export const refresh = 'synq:refresh';
+}
+
+/**
+ * The SynQ sidebar: server health and the quantum target catalogue.
+ */
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'A SynQ sidebar with the server health and the quantum target catalogue.',
+  autoStart: true,
+  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null
+  ): void => {
+    // The poll stands by while the panel is collapsed or the browser tab is hidden.
+    const model: SynqModel = new SynqModel({
+      refreshInterval: DEFAULT_REFRESH_INTERVAL,
+      standby: () => !sidebar.isVisible || 'when-hidden'
+    });
+    const sidebar = new SynqSidebar(model);
+    sidebar.id = SIDEBAR_ID;
+    sidebar.title.icon = synqIcon;
+    sidebar.title.caption = 'SynQ';
+    sidebar.disposed.connect(() => model.dispose());
+
+    app.shell.add(sidebar, 'left', { rank: 900 });
+    if (restorer) {
+      restorer.add(sidebar, SIDEBAR_ID);
+    }
+
+    app.commands.addCommand(CommandIDs.openSidebar, {
+      label: 'Open SynQ Sidebar',
+      caption: 'Show the SynQ server status and quantum targets',
+      icon: synqIcon,
+      execute: () => app.shell.activateById(SIDEBAR_ID)
+    });
+    app.commands.addCommand(CommandIDs.refresh, {
+      label: 'Refresh SynQ Status',
+      execute: () => model.refresh()
+    });
+    if (palette) {
+      palette.addItem({ command: CommandIDs.openSidebar, category: 'SynQ' });
+      palette.addItem({ command: CommandIDs.refresh, category: 'SynQ' });
+    }
+
+    if (settingRegistry) {
+      const apply = (settings: ISettingRegistry.ISettings): void => {
+        model.refreshInterval = settings.get('refreshInterval').composite as number;
+      };
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          apply(settings);
+          settings.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.error('synq-jupyter: could not load the settings.', reason);
+        });
+    }
+  }
+};
+
+export default plugin;

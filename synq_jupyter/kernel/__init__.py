@@ -1,0 +1,1 @@
+"""Kernel side: the ``%%synq`` magics and what they display."""

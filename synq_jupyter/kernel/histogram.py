@@ -1,0 +1,49 @@
+"""Counts as a plotly bar chart."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+MAX_BARS = 64
+
+
+def counts_figure(counts: dict[str, int], title: str) -> go.Figure:
+    """A bar per outcome, in bitstring order; beyond ``MAX_BARS`` only the most frequent.
+
+    Args:
+        counts: Samples per outcome, as Qiskit keys them.
+        title: Figure title.
+    """
+    import plotly.graph_objects as go
+
+    shown = dict(counts)
+    hidden = 0
+    if len(shown) > MAX_BARS:
+        top = sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_BARS]
+        hidden = len(shown) - MAX_BARS
+        shown = dict(top)
+    outcomes = sorted(shown)
+    total = sum(counts.values())
+    figure = go.Figure(
+        go.Bar(
+            x=outcomes,
+            y=[shown[o] for o in outcomes],
+            customdata=[shown[o] / total for o in outcomes],
+            hovertemplate="%{x}: %{y} shots (%{customdata:.1%})<extra></extra>",
+            marker_color="#6f42c1",
+        )
+    )
+    subtitle = f" — {hidden} rarer outcomes not shown" if hidden else ""
+    figure.update_layout(
+        title=f"{title}{subtitle}",
+        xaxis_title="outcome",
+        yaxis_title="shots",
+        xaxis_type="category",
+        height=340,
+        margin={"l": 50, "r": 20, "t": 50, "b": 50},
+        template="plotly_white",
+    )
+    return figure

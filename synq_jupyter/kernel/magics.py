@@ -1,0 +1,111 @@
+"""``%%synq`` and ``%synq``: build, transpile and run circuits from notebook cells."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.display import HTML, display
+
+from synq_jupyter.errors import SynqInputError
+from synq_jupyter.kernel.cell_result import CellResult
+from synq_jupyter.kernel.progress import ProgressLine
+
+
+@magics_class
+class SynqMagics(Magics):
+    """Magics registered by ``%load_ext synq_jupyter``."""
+
+    @magic_arguments()
+    @argument("--target", "-t", default="aer_simulator", help="Catalogue target to run on.")
+    @argument("--shots", "-s", type=int, default=1024, help="Number of samples.")
+    @argument("--seed", type=int, default=None, help="Seed for transpiler and simulator.")
+    @argument("-O", "--optimization-level", type=int, default=2, help="Transpiler level 0-3.")
+    @argument("--format", "-f", choices=["synq", "qasm2", "qasm3"], help="Source format.")
+    @argument("--draw", action="store_true", help="Show the circuit diagram.")
+    @argument("--name", "-n", help="Store circuit, report and result in this variable.")
+    @cell_magic
+    def synq(self, line: str, cell: str) -> None:
+        """Runs the cell's circuit (SynQ, OpenQASM 2 or 3) on Aer, or on a target's model.
+
+        On the default ``aer_simulator`` the circuit runs ideally. With ``--target NAME`` it is
+        transpiled for that device, the transpile report is shown, and the transpiled circuit
+        is sampled with the device's noise.
+        """
+        args = parse_argstring(self.synq, line)
+        try:
+            self._run_cell(args, cell)
+        except SynqInputError as exc:
+            raise UsageError(_short_message(exc, cell)) from None
+
+    def _run_cell(self, args: Any, cell: str) -> None:
+        from synq_jupyter.kernel.histogram import counts_figure
+        from synq_jupyter.kernel.views import report_html
+        from synq_jupyter.quantum import load_circuit, run_local
+
+        if args.name is not None and not args.name.isidentifier():
+            raise SynqInputError(f"--name needs a Python identifier, not {args.name!r}")
+        circuit = load_circuit(cell, args.format)
+        if args.draw:
+            display(circuit.draw(output="text", fold=-1))
+        with ProgressLine() as progress:
+            result = run_local(
+                circuit,
+                target=args.target,
+                shots=args.shots,
+                seed=args.seed,
+                optimization_level=args.optimization_level,
+                progress=progress.update,
+            )
+        transpiled = result.transpile
+        if transpiled is not None:
+            display(HTML(report_html(transpiled.report)))
+        noise = "ideal" if result.noise == "none" else "with device noise"
+        title = f"{result.target} · {result.shots:,} shots · seed {result.seed} · {noise}"
+        display(counts_figure(result.counts, title))
+        if args.name and self.shell is not None:
+            self.shell.user_ns[args.name] = CellResult(
+                circuit=circuit,
+                transpiled=transpiled.circuit if transpiled else None,
+                report=transpiled.report if transpiled else None,
+                result=result,
+            )
+
+    # The line magic shares the cell magic's name; IPython's stubs do not type that form.
+    @line_magic("synq")  # type: ignore[arg-type]
+    def synq_line(self, line: str) -> None:
+        """``%synq targets`` lists the catalogue; ``%synq target NAME`` describes one target."""
+        from synq_jupyter.kernel.views import table, targets_html
+        from synq_jupyter.quantum import get_target, list_targets
+
+        words = shlex.split(line)
+        try:
+            if words == ["targets"]:
+                display(HTML(targets_html([t.summary() for t in list_targets()])))
+            elif len(words) == 2 and words[0] == "target":
+                detail = get_target(words[1]).detail()
+                rows = [(k, v) for k, v in detail.items() if k != "coupling_map"]
+                display(HTML(table(rows, detail["name"])))
+            else:
+                raise UsageError("usage: %synq targets | %synq target NAME")
+        except SynqInputError as exc:
+            raise UsageError(str(exc)) from None
+
+
+def _short_message(exc: SynqInputError, cell: str) -> str:
+    """One line naming the problem and its place, then the source line with a caret.
+
+    Lines are counted as the notebook shows them: the ``%%synq`` line is line 1.
+    """
+    if exc.line is None:
+        return f"SynQ: {exc}"
+    where = f"line {exc.line + 1}" + (f", column {exc.column}" if exc.column else "")
+    message = f"SynQ: {where}: {exc.message}"
+    lines = cell.splitlines()
+    if 1 <= exc.line <= len(lines):
+        caret = " " * (max(exc.column or 1, 1) - 1) + "^"
+        message += f"\n    {lines[exc.line - 1]}\n    {caret}"
+    return message

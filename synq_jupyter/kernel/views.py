@@ -1,0 +1,76 @@
+"""HTML views of reports and catalogues for notebook output."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from synq_jupyter.quantum.transpile_report import TranspileReport
+
+_STYLE = (
+    "border-collapse:collapse;font-size:12px;margin:4px 0;"
+    "font-family:var(--jp-ui-font-family, sans-serif)"
+)
+_CELL = "padding:2px 10px;text-align:left;border-bottom:1px solid var(--jp-border-color2,#ddd)"
+
+
+def table(rows: list[tuple[str, Any]], caption: str) -> str:
+    """A two-column HTML table of (label, value) rows."""
+    body = "".join(
+        f"<tr><th style='{_CELL}'>{escape(label)}</th>{_td(value)}</tr>" for label, value in rows
+    )
+    return (
+        f"<table style='{_STYLE}'><caption style='text-align:left;font-weight:bold'>"
+        f"{escape(caption)}</caption>{body}</table>"
+    )
+
+
+def report_html(report: TranspileReport) -> str:
+    """The transpile report as a table."""
+    duration = report.estimated_duration_s
+    ops = ", ".join(f"{name} {n}" for name, n in report.ops.items())
+    rows = [
+        ("target", report.target),
+        ("optimization level", report.optimization_level),
+        ("seed", report.seed),
+        ("operations", ops),
+        ("depth", report.depth),
+        ("2-qubit gates", report.two_qubit_count),
+        ("2-qubit depth", report.two_qubit_depth),
+        ("layout (input qubit → physical)", report.layout),
+        ("final layout", report.final_layout),
+        ("estimated success probability", f"{report.estimated_success_probability:.4f}"),
+        ("estimated duration", _microseconds(duration)),
+        ("fingerprint", report.fingerprint[:16] + "…"),
+        ("qiskit", report.versions.get("qiskit", "?")),
+    ]
+    return table(rows, f"Transpiled for {report.target}")
+
+
+def targets_html(targets: list[dict[str, Any]]) -> str:
+    """The catalogue as a table, one target per row."""
+    head = "".join(
+        f"<th style='{_CELL}'>{h}</th>"
+        for h in ("name", "provider", "qubits", "kind", "region", "connectivity", "price")
+    )
+    rows = []
+    for t in targets:
+        cells = (
+            t["name"],
+            t["provider"],
+            t["num_qubits"],
+            "simulator" if t["simulator"] else "hardware",
+            t["region"],
+            "all-to-all" if t["all_to_all"] else "coupling map",
+            t["price_model"],
+        )
+        rows.append("<tr>" + "".join(_td(c) for c in cells) + "</tr>")
+    return f"<table style='{_STYLE}'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _td(value: Any) -> str:
+    return f"<td style='{_CELL}'>{escape(str(value))}</td>"
+
+
+def _microseconds(seconds: float | None) -> str:
+    return "n/a (simulator)" if seconds is None else f"{seconds * 1e6:.2f} µs"

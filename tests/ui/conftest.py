@@ -1,0 +1,214 @@
+"""A real JupyterLab server and a headless Debian Chromium for the browser tests.
+
+The server is started from this virtualenv with isolated Jupyter config, data and
+runtime directories, so it sees only what is installed into the environment (the
+sys-prefix `etc/jupyter` and `share/jupyter`): the SynQ labextension and the
+`jupyter_server_config.d` file that enables the server extension. Nothing is
+enabled by hand here, so the tests also prove that `pip install -e .` is enough.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = os.environ.get("SYNQ_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT_S = 90
+
+# User settings for the test server: a long poll interval, so that only the panel's
+# own fetches (on show, on Refresh) reach /synq/api/health during a test, and no
+# "get Jupyter news?" toast over the screenshot.
+USER_SETTINGS = {
+    "synq-jupyter/plugin.jupyterlab-settings": {"refreshInterval": 3600},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+}
+
+
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop() -> None:
+    """Overrides pytest-jupyter's autouse loop fixture for these tests.
+
+    It would take Playwright's running loop as its own and close it at teardown; the
+    browser tests need no in-process server, so there is nothing to set up.
+    """
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup() -> None:
+    """Overrides pytest-jupyter's autouse cleanup of an in-process server (none here)."""
+
+
+@dataclass(frozen=True)
+class LabServer:
+    url: str  # ends with "/"
+    token: str
+    log: Path
+
+    def lab_url(self, workspace: str) -> str:
+        """JupyterLab in a workspace of its own, so no test inherits another's layout."""
+        return f"{self.url}lab/workspaces/{workspace}?token={self.token}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_up(server: LabServer, process: subprocess.Popen[bytes]) -> None:
+    request = urllib.request.Request(
+        f"{server.url}api/status", headers={"Authorization": f"token {server.token}"}
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"jupyter lab exited with {process.returncode}:\n{server.log.read_text()}")
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"jupyter lab did not answer in {START_TIMEOUT_S} s:\n{server.log.read_text()}")
+
+
+def _get(server: LabServer, path: str, timeout: float = 60) -> tuple[int, str]:
+    request = urllib.request.Request(
+        f"{server.url}{path}", headers={"Authorization": f"token {server.token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _check_synq_is_installed(server: LabServer) -> None:
+    """Fails at once, rather than after a minute of waiting for a sidebar tab.
+
+    The first health call also starts the executor's worker process, so the page's
+    first request does not pay for it.
+    """
+    status, page = _get(server, "lab")
+    if status != 200 or '"name": "synq-jupyter"' not in page:
+        pytest.fail(
+            f"JupyterLab does not list the synq-jupyter labextension; build and install it "
+            f"into {sys.prefix} with `pip install -e .`:\n{server.log.read_text()}"
+        )
+    status, body = _get(server, "synq/api/health")
+    if status != 200:
+        pytest.fail(
+            f"GET /synq/api/health answered {status} (is the synq_jupyter_server extension "
+            f"enabled?): {body}\n{server.log.read_text()}"
+        )
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """A `jupyter lab` subprocess on a free port, with a token and a fresh SQLite file."""
+    base = tmp_path_factory.mktemp("lab")
+    dirs = {name: base / name for name in ("config", "data", "runtime", "root", "settings")}
+    for path in dirs.values():
+        path.mkdir()
+    for name, values in USER_SETTINGS.items():
+        target = dirs["settings"] / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+
+    port = _free_port()
+    token = secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(dirs["config"]),
+        "JUPYTER_DATA_DIR": str(dirs["data"]),
+        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+        "SYNQ_DATABASE_URL": f"sqlite:///{base / 'synq.sqlite'}",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--allow-root",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={dirs['root']}",
+        f"--LabApp.user_settings_dir={dirs['settings']}",
+        f"--LabApp.workspaces_dir={base / 'workspaces'}",
+        # Stay off the network: no news, no update check, no PyPI extension listing.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        "--SynqApp.executor_workers=1",
+    ]
+    log = base / "jupyter-lab.log"
+    server = LabServer(url=f"http://127.0.0.1:{port}/", token=token, log=log)
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            command, cwd=dirs["root"], env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_until_up(server, process)
+            _check_synq_is_installed(server)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+# Module scope: Playwright's sync API keeps an event loop running on this thread while
+# it is open, which pytest-jupyter's loop fixture in later test modules would pick up.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (no downloaded browser)."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (or set SYNQ_CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, lab_server: LabServer) -> Iterator[Page]:
+    """A fresh browser context and page (no video, no shared storage between tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
