@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Int, Unicode, default
+from traitlets import Bool, Float, Int, Unicode, default
 
 
 class SynqApp(ExtensionApp):
@@ -29,31 +30,80 @@ class SynqApp(ExtensionApp):
     )
     executor_workers = Int(
         config=True,
-        help="Worker processes for quantum work (transpiling, analysis, simulation).",
+        help="Worker processes for API requests (parsing, transpiling, analysis, validation).",
     )
+    executor = Unicode(
+        "local",
+        config=True,
+        help="Where jobs run: 'local' (a pool of worker processes) or 'dask'.",
+    )
+    job_workers = Int(config=True, help="Worker processes of the local job executor.")
+    dask_scheduler_address = Unicode(
+        "",
+        config=True,
+        help="Dask scheduler to run jobs on (tcp://host:port). Empty with executor='dask': "
+        "start a LocalCluster on this machine.",
+    )
+    max_running_jobs = Int(
+        config=True, help="Jobs this server runs at once; defaults to the number of workers."
+    )
+    lease_seconds = Float(
+        30.0, config=True, help="How long a running job's claim lasts without a heartbeat."
+    )
+    per_user_concurrency = Int(4, config=True, help="Running jobs one user may have at once.")
 
     @default("executor_workers")
     def _default_workers(self) -> int:
         return max(1, min(4, (os.cpu_count() or 2) - 1))
 
+    @default("job_workers")
+    def _default_job_workers(self) -> int:
+        return max(1, min(8, os.cpu_count() or 2))
+
+    @default("max_running_jobs")
+    def _default_max_running(self) -> int:
+        return self.job_workers
+
     def initialize_settings(self) -> None:
         from synq_jupyter_server.db import Database
         from synq_jupyter_server.db.migrate import upgrade
         from synq_jupyter_server.executor import LocalExecutor
+        from synq_jupyter_server.jobs.scheduler import SchedulerSettings
         from synq_jupyter_server.services import Services
 
         database = Database.from_env(self.db_url or None)
         migrate = database.is_sqlite if self.auto_migrate is None else self.auto_migrate
         if migrate:
             upgrade(database)
-        self.services = Services.create(database, LocalExecutor(self.executor_workers))
+        settings = SchedulerSettings(
+            max_running=self.max_running_jobs,
+            lease_seconds=self.lease_seconds,
+            per_user_limit=self.per_user_concurrency or None,
+        )
+        self.services = Services.create(
+            database, LocalExecutor(self.executor_workers), self._job_executor(), settings
+        )
         self.settings["synq_services"] = self.services
         self.log.info(
-            "SynQ API at %ssynq/api/ (database %s, %d workers)",
+            "SynQ API at %ssynq/api/ (database %s, %s job executor)",
             self.serverapp.base_url if self.serverapp else "/",
             database.safe_url,
-            self.executor_workers,
+            self.executor,
         )
+
+    def _job_executor(self) -> Any:
+        if self.executor == "dask":
+            from synq_jupyter_server.jobs.dask_executor import DaskJobExecutor
+
+            return DaskJobExecutor(self.dask_scheduler_address or None, self.job_workers)
+        if self.executor != "local":
+            raise ValueError(f"SynqApp.executor must be 'local' or 'dask', not {self.executor!r}")
+        from synq_jupyter_server.jobs.local_executor import LocalJobExecutor
+
+        return LocalJobExecutor(self.job_workers)
+
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        self.services.start()
 
     def initialize_handlers(self) -> None:
         from synq_jupyter_server.routes import tornado_handlers
@@ -63,7 +113,7 @@ class SynqApp(ExtensionApp):
     async def stop_extension(self) -> None:
         services = getattr(self, "services", None)
         if services is not None:
-            services.close()
+            await services.close()
 
 
 main = launch_new_instance = SynqApp.launch_instance

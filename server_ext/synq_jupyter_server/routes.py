@@ -9,6 +9,15 @@ from typing import Any
 from synq_jupyter_server.handlers.circuits import AnalyzeHandler, ParseHandler, TranspileHandler
 from synq_jupyter_server.handlers.docs import DocsHandler, DocsStaticHandler, OpenAPIHandler
 from synq_jupyter_server.handlers.health import HealthHandler
+from synq_jupyter_server.handlers.job_stream import JobStreamHandler
+from synq_jupyter_server.handlers.jobs import (
+    BatchHandler,
+    JobCancelHandler,
+    JobHandler,
+    JobResultHandler,
+    JobRetryHandler,
+    JobsHandler,
+)
 from synq_jupyter_server.handlers.targets import TargetHandler, TargetListHandler
 
 API_PREFIX = "/synq/api"
@@ -43,6 +52,13 @@ def api_routes() -> list[Route]:
         Route("/circuits/parse", ParseHandler),
         Route("/circuits/transpile", TranspileHandler),
         Route("/circuits/analyze", AnalyzeHandler),
+        Route("/jobs", JobsHandler),
+        Route("/jobs/batch", BatchHandler),
+        Route("/jobs/stream", JobStreamHandler, in_spec=False),
+        Route("/jobs/{job_id}", JobHandler),
+        Route("/jobs/{job_id}/result", JobResultHandler),
+        Route("/jobs/{job_id}/cancel", JobCancelHandler),
+        Route("/jobs/{job_id}/retry", JobRetryHandler),
         Route("/openapi.json", OpenAPIHandler),
         Route("/docs", DocsHandler, in_spec=False),
         Route(

@@ -55,3 +55,37 @@ def catalogue_task(name: str | None) -> Any:
     if name is None:
         return [t.summary() for t in list_targets()]
     return get_target(name).detail()
+
+
+def validate_job_task(
+    sources: list[str],
+    format: str | None,
+    target: str,
+    observables: list[Any] | None,
+) -> list[int]:
+    """Checks that every source parses and fits ``target``; returns their qubit counts.
+
+    Errors name the field: ``source`` for a single circuit, ``sources[i]`` in a batch.
+    """
+    from synq_jupyter.errors import SynqInputError
+    from synq_jupyter.quantum import get_target, load_circuit
+    from synq_jupyter.quantum.transpile import check_fits
+    from synq_jupyter_server.jobs.providers.estimate import observables_of
+
+    spec = get_target(target)
+    widths = []
+    for index, source in enumerate(sources):
+        field = "source" if len(sources) == 1 else f"sources[{index}]"
+        try:
+            circuit = load_circuit(source, format)
+            check_fits(circuit, spec)
+        except SynqInputError as exc:
+            if exc.field in ("source", "target", None):
+                exc.field = field
+            if len(sources) > 1:
+                exc.message = f"circuit {index}: {exc.message}"
+            raise
+        if observables is not None:
+            observables_of(observables, circuit.num_qubits)
+        widths.append(circuit.num_qubits)
+    return widths

@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError
-from synq_jupyter.quantum.noise import has_noise, noise_model_for
+from synq_jupyter.quantum.device_simulation import device_simulation
+from synq_jupyter.quantum.noise import has_noise
 from synq_jupyter.quantum.targets import SynqTarget, get_target
 from synq_jupyter.quantum.transpile import Progress, TranspileResult, check_seed, transpile_circuit
 
@@ -82,8 +83,8 @@ def run_local(
             seed=seed,
             progress=_scaled(progress, 0.0, 0.5),
         )
-        runnable, qubits = _compact(_natives_as_unitaries(transpiled.circuit))
-        simulator = AerSimulator(noise_model=noise_model_for(spec, qubits))
+        device = device_simulation(transpiled.circuit, spec)
+        runnable, simulator = device.circuit, device.simulator
     else:
         simulator = AerSimulator()
         runnable = transpile(circuit, simulator, optimization_level=0)
@@ -101,45 +102,6 @@ def run_local(
         measured_all=measured_all,
         transpile=transpiled,
     )
-
-
-def _natives_as_unitaries(circuit: QuantumCircuit) -> QuantumCircuit:
-    """Replaces gates Aer does not simulate by unitaries labelled with the gate's name."""
-    from qiskit.circuit.library import UnitaryGate
-    from qiskit.quantum_info import Operator
-    from qiskit_aer import AerSimulator
-
-    known = set(AerSimulator().target.operation_names)
-    if all(inst.operation.name in known for inst in circuit.data):
-        return circuit
-    out = circuit.copy_empty_like()
-    for inst in circuit.data:
-        op = inst.operation
-        if op.name not in known:
-            op = UnitaryGate(Operator(op), label=op.name)
-        out.append(op, inst.qubits, inst.clbits)
-    return out
-
-
-def _compact(circuit: QuantumCircuit) -> tuple[QuantumCircuit, list[int]]:
-    """Keeps only the qubits ``circuit`` acts on, renumbered in order; returns them too."""
-    from qiskit import QuantumCircuit
-
-    used = sorted({circuit.find_bit(q).index for inst in circuit.data for q in inst.qubits})
-    index = {q: i for i, q in enumerate(used)}
-    out = QuantumCircuit(len(used), name=circuit.name)
-    for creg in circuit.cregs:
-        out.add_register(creg)
-    loose = [c for c in circuit.clbits if not circuit.find_bit(c).registers]
-    if loose:
-        out.add_bits(loose)
-    for inst in circuit.data:
-        out.append(
-            inst.operation,
-            [out.qubits[index[circuit.find_bit(q).index]] for q in inst.qubits],
-            inst.clbits,
-        )
-    return out, used
 
 
 def _scaled(progress: Progress | None, start: float, stop: float) -> Progress | None:

@@ -15,12 +15,25 @@ def jp_server_config(db_url: str) -> dict[str, Any]:
             "jpserver_extensions": {"synq_jupyter_server": True},
             "allow_unauthenticated_access": False,
         },
-        "SynqApp": {"db_url": db_url, "executor_workers": 1, "auto_migrate": True},
+        "SynqApp": {
+            "db_url": db_url,
+            "executor_workers": 1,
+            "job_workers": 2,
+            "auto_migrate": True,
+        },
     }
 
 
 @pytest.fixture
-def api(jp_fetch):
+def started(jp_serverapp, jp_asyncio_loop):
+    """Runs the extensions' start hooks (pytest-jupyter only initializes the server), which
+    starts SynQ's job scheduler."""
+    jp_asyncio_loop.run_until_complete(jp_serverapp.extension_manager.start_all_extensions())
+    return jp_serverapp
+
+
+@pytest.fixture
+def api(jp_fetch, started):
     """Calls ``/synq/api/...`` with the test server's token; JSON bodies are encoded."""
 
     async def call(*parts: str, method: str = "GET", body: Any = None, **kwargs: Any):
@@ -40,3 +53,23 @@ def problem():
         return json.loads(error.response.body)
 
     return decode
+
+
+@pytest.fixture
+def wait_for(api):
+    """Polls a job until ``done(job)`` holds; returns the job."""
+    import asyncio
+    import time
+
+    async def poll(job_id: str, done=None, timeout: float = 120.0) -> dict[str, Any]:
+        done = done or (lambda job: job["status"] in ("succeeded", "failed", "cancelled"))
+        deadline = time.monotonic() + timeout
+        while True:
+            job = json.loads((await api("jobs", job_id)).body)
+            if done(job):
+                return job
+            if time.monotonic() > deadline:
+                raise AssertionError(f"job {job_id} stuck: {job}")
+            await asyncio.sleep(0.1)
+
+    return poll

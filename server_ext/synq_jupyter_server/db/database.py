@@ -45,7 +45,11 @@ class Database:
         self.engine: Engine = create_engine(parsed, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(
+            self.engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
+        )
 
     @classmethod
     def from_env(cls, configured: str | None = None) -> Database:
@@ -58,9 +62,15 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on error."""
-        session = self._sessions()
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error.
+
+        On SQLite a writing session starts with ``BEGIN IMMEDIATE``: it takes the write lock
+        up front (waiting for it), so two writers never fail on a lock upgrade, and a
+        conditional ``UPDATE ... RETURNING`` inside it is atomic — SQLite has no
+        ``SELECT ... FOR UPDATE SKIP LOCKED``. ``write=False`` sessions only read.
+        """
+        session = (self._sessions if write else self._readers)()
         try:
             yield session
             session.commit()
@@ -80,9 +90,16 @@ class Database:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN instead of the driver's implicit one.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers proceed while one writer commits; NORMAL sync is safe under WAL.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")

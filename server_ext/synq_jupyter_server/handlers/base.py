@@ -13,6 +13,8 @@ from tornado import web
 
 from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter_server.executor import ExecutorUnavailable
+from synq_jupyter_server.jobs.queue import JobConflict, JobNotFound
+from synq_jupyter_server.principal import principal_name
 from synq_jupyter_server.schemas.base import FieldError, Problem
 
 if TYPE_CHECKING:
@@ -64,8 +66,8 @@ class SynqHandler(APIHandler):
 
     @property
     def username(self) -> str:
-        user = self.current_user
-        return str(getattr(user, "username", user))
+        """The owner this request acts for (see ``principal_name``)."""
+        return principal_name(self)
 
     def parse_body(self, model: type[M]) -> M:
         """Validates the JSON body against ``model``; bad input becomes a 400 or 422."""
@@ -80,12 +82,21 @@ class SynqHandler(APIHandler):
                 raise RequestError(400, "the body is not valid JSON", errors) from None
             raise RequestError(422, "the request has invalid fields", errors) from None
 
+    def parse_query(self, model: type[M]) -> M:
+        """Validates the query string against ``model``; bad values become a 422."""
+        args = {k: self.get_query_argument(k) for k in self.request.query_arguments}
+        try:
+            return model.model_validate(args)
+        except ValidationError as exc:
+            errors = [_field_error(e) for e in exc.errors()]
+            raise RequestError(422, "the query has invalid parameters", errors) from None
+
     def write_model(self, model: BaseModel, status: int = 200) -> None:
         self.set_status(status)
         self.finish(model.model_dump_json())
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        if isinstance(value, RequestError | SynqInputError):
+        if isinstance(value, RequestError | SynqInputError | JobNotFound | JobConflict):
             self.log.info("SynQ request refused: %s", value)
             return
         super().log_exception(typ, value, tb)
@@ -105,6 +116,12 @@ class SynqHandler(APIHandler):
             code = 404 if isinstance(exc, TargetError) and exc.field == "name" else 422
             errors = [FieldError(field=exc.field or "body", message=str(exc))]
             return _make(code, str(exc), instance, errors)
+        if isinstance(exc, JobNotFound):
+            return _make(
+                404, f"no job {exc}", instance, [FieldError(field="id", message="not found")]
+            )
+        if isinstance(exc, JobConflict):
+            return _make(409, str(exc), instance)
         if isinstance(exc, ExecutorUnavailable):
             return _make(503, str(exc), instance)
         if isinstance(exc, web.HTTPError):

@@ -25,6 +25,8 @@ class ExecutorHealth(Response):
     kind: str
     workers: int | None = None
     worker_pid: int | None = None
+    busy: int | None = Field(default=None, description="Workers running a job right now.")
+    scheduler: str | None = Field(default=None, description="Address of a Dask scheduler.")
     detail: str | None = None
 
 

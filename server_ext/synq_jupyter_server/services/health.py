@@ -8,13 +8,13 @@ from typing import Any
 from synq_jupyter._version import __version__
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import current_revision, head_revision
-from synq_jupyter_server.executor import LocalExecutor
+from synq_jupyter_server.jobs.scheduler import JobExecutor
 
 
 class HealthService:
     """Checks each part for real: a query on the database, a task through the executor."""
 
-    def __init__(self, database: Database, executor: LocalExecutor) -> None:
+    def __init__(self, database: Database, executor: JobExecutor) -> None:
         self._database = database
         self._executor = executor
 

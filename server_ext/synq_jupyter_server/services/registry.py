@@ -6,32 +6,62 @@ from dataclasses import dataclass
 
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.executor import LocalExecutor
+from synq_jupyter_server.jobs.event_bus import EventBus
+from synq_jupyter_server.jobs.queue import JobQueue
+from synq_jupyter_server.jobs.scheduler import JobExecutor, Scheduler, SchedulerSettings
 from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.services.circuits import CircuitService
 from synq_jupyter_server.services.health import HealthService
+from synq_jupyter_server.services.jobs import JobService
 
 
 @dataclass
 class Services:
-    """Everything the handlers need, built once at start-up."""
+    """Everything the handlers need, built once at start-up.
+
+    ``requests`` runs the quick work of API calls (parse, transpile, validation);
+    ``executor`` runs jobs. They are separate so a queue of long jobs never delays a request.
+    """
 
     database: Database
-    executor: LocalExecutor
+    requests: LocalExecutor
+    executor: JobExecutor
     catalogue: CatalogueService
     circuits: CircuitService
     health: HealthService
+    jobs: JobService
+    scheduler: Scheduler
 
     @classmethod
-    def create(cls, database: Database, executor: LocalExecutor) -> Services:
-        catalogue = CatalogueService(executor)
+    def create(
+        cls,
+        database: Database,
+        requests: LocalExecutor,
+        executor: JobExecutor,
+        settings: SchedulerSettings,
+    ) -> Services:
+        bus = EventBus()
+        queue = JobQueue(database)
+        catalogue = CatalogueService(requests)
+        scheduler = Scheduler(queue, executor, bus, settings)
+        jobs = JobService(queue, requests, catalogue, bus)
+        jobs.on_change.append(scheduler.wake)
         return cls(
             database=database,
+            requests=requests,
             executor=executor,
             catalogue=catalogue,
-            circuits=CircuitService(database, executor, catalogue),
+            circuits=CircuitService(database, requests, catalogue),
             health=HealthService(database, executor),
+            jobs=jobs,
+            scheduler=scheduler,
         )
 
-    def close(self) -> None:
-        self.executor.shutdown()
+    def start(self) -> None:
+        self.scheduler.start()
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await self.executor.close()
+        self.requests.shutdown()
         self.database.dispose()

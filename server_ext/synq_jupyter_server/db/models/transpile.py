@@ -1,20 +1,14 @@
-"""SQLAlchemy ORM models."""
+"""Recorded transpiles."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every SynQ table."""
+from synq_jupyter_server.db.models.base import Base, utcnow
 
 
 class TranspileRecord(Base):

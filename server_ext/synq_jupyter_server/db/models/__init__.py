@@ -1,0 +1,7 @@
+"""SQLAlchemy ORM models; importing this package registers every table on ``Base``."""
+
+from synq_jupyter_server.db.models.base import Base, utcnow
+from synq_jupyter_server.db.models.jobs import Job, JobEvent, JobResult, JobTag
+from synq_jupyter_server.db.models.transpile import TranspileRecord
+
+__all__ = ["Base", "Job", "JobEvent", "JobResult", "JobTag", "TranspileRecord", "utcnow"]

@@ -1,0 +1,74 @@
+"""``WS /synq/api/jobs/stream``: every status and progress event of the caller's jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_server.base.handlers import JupyterHandler
+from tornado import web, websocket
+
+from synq_jupyter_server.principal import principal_name
+
+POLL_SECONDS = 1.0
+
+
+class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
+    """Sends each event as one JSON text message, in order:
+    ``{"id", "job_id", "type": "status"|"progress"|"cancelling", "data", "created_at"}``.
+
+    ``?after=N`` replays events with an id above N first (for reconnecting clients);
+    without it the stream starts with events that happen after the connection opens.
+    Events written by this process arrive at once; those of other processes within a second.
+    """
+
+    auth_resource = "synq:jobs"
+
+    async def pre_get(self) -> None:
+        allowed = await ensure_async(
+            self.authorizer.is_authorized(self, self.current_user, "read", self.auth_resource)
+        )
+        if not allowed:
+            raise web.HTTPError(403)
+
+    @ws_authenticated
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        await self.pre_get()
+        result = super().get(*args, **kwargs)
+        if result is not None:
+            await result
+
+    @property
+    def _jobs(self) -> Any:
+        return self.settings["synq_services"].jobs
+
+    async def open(self, *args: Any, **kwargs: Any) -> None:
+        owner = principal_name(self)
+        after = self.get_query_argument("after", None)
+        try:
+            start = int(after) if after is not None else await self._jobs.latest_event(owner)
+        except ValueError:
+            self.close(code=4400, reason="after must be an integer")
+            return
+        self._pump = asyncio.get_running_loop().create_task(self._send_events(owner, start))
+
+    async def _send_events(self, owner: str, last: int) -> None:
+        bus = self._jobs.bus
+        with contextlib.suppress(websocket.WebSocketClosedError):
+            while True:
+                for event in await self._jobs.events(owner, last):
+                    last = event["id"]
+                    await self.write_message(json.dumps(event))
+                await bus.wait(POLL_SECONDS)
+
+    def on_message(self, message: str | bytes) -> None:
+        """Clients only listen; messages are ignored."""
+
+    def on_close(self) -> None:
+        pump = getattr(self, "_pump", None)
+        if pump is not None:
+            pump.cancel()

@@ -1,0 +1,1 @@
+"""Durable jobs: the queue, the scheduler, executors and the event bus."""

@@ -1,0 +1,71 @@
+"""A job as callers see it: a plain snapshot of the row."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from synq_jupyter_server.db.models import Job
+
+
+@dataclass(frozen=True)
+class JobView:
+    """The public fields of a job (the payload stays inside the server)."""
+
+    id: str
+    kind: str
+    status: str
+    owner: str
+    org_id: str
+    target: str
+    priority: int
+    attempts: int
+    max_retries: int
+    tags: list[str]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+    progress: float | None
+    progress_message: str | None
+    provider_job_id: str | None
+    cancel_requested: bool
+    shots: int | None
+    num_circuits: int
+
+    @classmethod
+    def of(cls, job: Job) -> JobView:
+        payload = job.payload or {}
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            status=job.status,
+            owner=job.owner,
+            org_id=job.org_id,
+            target=job.target,
+            priority=job.priority,
+            attempts=job.attempts,
+            max_retries=job.max_retries,
+            tags=list(job.tags or []),
+            created_at=as_utc(job.created_at),
+            started_at=as_utc(job.started_at),
+            finished_at=as_utc(job.finished_at),
+            error=job.error,
+            progress=job.progress,
+            progress_message=job.progress_message,
+            provider_job_id=job.provider_job_id,
+            cancel_requested=job.cancel_requested,
+            shots=payload.get("shots"),
+            num_circuits=len(payload.get("sources", [])) or 1,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def as_utc(value: datetime | None) -> Any:
+    """``value`` with its UTC timezone (SQLite returns naive datetimes)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value

@@ -1,0 +1,102 @@
+"""Reading jobs and events back: filters, cursor pagination, the event log."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from synq_jupyter.errors import SynqInputError
+from synq_jupyter_server.db import Database
+from synq_jupyter_server.db.models import Job, JobEvent, JobTag
+from synq_jupyter_server.jobs.job_view import JobView, as_utc
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    """What ``GET /jobs`` may filter on; ``None`` means any."""
+
+    status: str | None = None
+    kind: str | None = None
+    target: str | None = None
+    tag: str | None = None
+    since: datetime | None = None
+
+
+def list_jobs(
+    database: Database, owner: str, filters: JobFilter, limit: int, cursor: str | None
+) -> tuple[list[JobView], str | None]:
+    """The owner's jobs, newest first, ``limit`` at a time.
+
+    Returns the page and the cursor of the next page (``None`` on the last page). The cursor
+    encodes the last row's (created_at, id), so pages stay stable while jobs are added.
+    """
+    query = select(Job).where(Job.owner == owner)
+    if filters.status:
+        query = query.where(Job.status == filters.status)
+    if filters.kind:
+        query = query.where(Job.kind == filters.kind)
+    if filters.target:
+        query = query.where(Job.target == filters.target)
+    if filters.since:
+        query = query.where(Job.created_at >= filters.since)
+    if filters.tag:
+        query = query.where(Job.id.in_(select(JobTag.job_id).where(JobTag.tag == filters.tag)))
+    if cursor:
+        created, last_id = _decode(cursor)
+        query = query.where(
+            or_(Job.created_at < created, and_(Job.created_at == created, Job.id < last_id))
+        )
+    query = query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit + 1)
+    with database.session(write=False) as session:
+        rows = list(session.scalars(query))
+        page = [JobView.of(job) for job in rows[:limit]]
+        more = len(rows) > limit
+        next_cursor = _encode(rows[limit - 1].created_at, rows[limit - 1].id) if more else None
+    return page, next_cursor
+
+
+def events_after(
+    database: Database, owner: str, after: int, job_id: str | None = None, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The owner's events with an id above ``after``, oldest first."""
+    query = select(JobEvent).where(JobEvent.owner == owner, JobEvent.id > after)
+    if job_id is not None:
+        query = query.where(JobEvent.job_id == job_id)
+    query = query.order_by(JobEvent.id).limit(limit)
+    with database.session(write=False) as session:
+        return [
+            {
+                "id": event.id,
+                "job_id": event.job_id,
+                "type": event.type,
+                "data": event.data,
+                "created_at": as_utc(event.created_at).isoformat(),
+            }
+            for event in session.scalars(query)
+        ]
+
+
+def latest_event_id(database: Database, owner: str) -> int:
+    """The id of the owner's newest event (0 when there is none)."""
+    with database.session(write=False) as session:
+        value = session.scalar(select(func.max(JobEvent.id)).where(JobEvent.owner == owner))
+    return int(value or 0)
+
+
+def _encode(created: datetime, job_id: str) -> str:
+    raw = json.dumps([created.isoformat(), job_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, job_id = json.loads(base64.urlsafe_b64decode(padded))
+        return datetime.fromisoformat(created), str(job_id)
+    except (ValueError, TypeError) as exc:
+        raise SynqInputError("the cursor is not one this API returned", field="cursor") from exc

@@ -1,0 +1,33 @@
+"""Jobs on the local pool of worker processes (the default executor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from synq_jupyter_server.jobs.runner import run_job
+from synq_jupyter_server.jobs.worker_pool import WorkerPool
+
+
+class LocalJobExecutor:
+    """Each job runs in one of ``size`` spawned processes; cancelling kills that process.
+
+    Args:
+        size: Number of worker processes.
+    """
+
+    kind = "local"
+
+    def __init__(self, size: int) -> None:
+        self.pool = WorkerPool(size)
+
+    async def run_job(self, job_id: str, kind: str, payload: dict[str, Any], report: Any) -> Any:
+        return await self.pool.run(run_job, kind, payload, key=job_id, report=report)
+
+    def kill(self, job_id: str) -> bool:
+        return self.pool.kill(job_id)
+
+    async def health(self) -> dict[str, Any]:
+        return await self.pool.health()
+
+    async def close(self) -> None:
+        self.pool.shutdown()

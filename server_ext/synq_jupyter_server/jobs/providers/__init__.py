@@ -1,0 +1,1 @@
+"""Provider adapters that jobs run through (IBM Runtime, IonQ, estimation)."""

@@ -1,0 +1,376 @@
+"""The durable job queue: submit, claim under a lease, heartbeat, finish, cancel, reap."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from synq_jupyter_server.db import Database
+from synq_jupyter_server.db.models import Job, JobEvent, JobResult, JobTag, utcnow
+from synq_jupyter_server.jobs.job_view import JobView
+from synq_jupyter_server.jobs.states import RETRYABLE, TERMINAL, personal_org
+
+
+class JobNotFound(LookupError):
+    """No job with that id belongs to the caller."""
+
+
+class JobConflict(RuntimeError):
+    """The job is not in a state that allows the operation (e.g. retrying a running job)."""
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A job a worker now holds: its view plus the payload it needs to run."""
+
+    job: JobView
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """What a caller asks for when submitting."""
+
+    kind: str
+    target: str
+    payload: dict[str, Any]
+    tags: tuple[str, ...] = ()
+    priority: int = 0
+    max_retries: int = 2
+    idempotency_key: str | None = None
+
+
+class JobQueue:
+    """Jobs in the database, safe for many workers in many processes at once.
+
+    Claiming is atomic on both databases: PostgreSQL picks the row with
+    ``FOR UPDATE SKIP LOCKED``; SQLite runs the conditional ``UPDATE ... RETURNING`` inside
+    ``BEGIN IMMEDIATE`` (see ``Database.session``). Every change of status appends an event
+    in the same transaction.
+
+    Args:
+        database: Where the jobs live.
+        clock: Seconds since the epoch; replaceable in tests.
+    """
+
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
+        self.database = database
+        self.clock = clock
+
+    # -- submitting ---------------------------------------------------------------------------
+
+    def submit(self, owner: str, new: NewJob) -> tuple[JobView, bool]:
+        """Adds a queued job; returns it and whether it was created.
+
+        A repeated ``idempotency_key`` of the same owner returns the first job instead.
+        """
+        if new.idempotency_key:
+            existing = self._by_key(owner, new.idempotency_key)
+            if existing is not None:
+                return existing, False
+        job = Job(
+            id=uuid.uuid4().hex,
+            kind=new.kind,
+            owner=owner,
+            org_id=personal_org(owner),
+            target=new.target,
+            status="queued",
+            priority=new.priority,
+            attempts=0,
+            max_retries=new.max_retries,
+            idempotency_key=new.idempotency_key,
+            payload=new.payload,
+            tags=list(new.tags),
+            cancel_requested=False,
+            created_at=utcnow(),
+        )
+        try:
+            with self.database.session() as session:
+                session.add(job)
+                session.flush()
+                for tag in dict.fromkeys(new.tags):
+                    session.add(JobTag(job_id=job.id, tag=tag))
+                _event(session, job, "status", {"status": "queued"})
+                view = JobView.of(job)
+        except IntegrityError:
+            # A concurrent request with the same key won the race.
+            if new.idempotency_key:
+                existing = self._by_key(owner, new.idempotency_key)
+                if existing is not None:
+                    return existing, False
+            raise
+        return view, True
+
+    def _by_key(self, owner: str, key: str) -> JobView | None:
+        with self.database.session(write=False) as session:
+            job = session.scalars(
+                select(Job).where(Job.owner == owner, Job.idempotency_key == key)
+            ).one_or_none()
+            return JobView.of(job) if job else None
+
+    # -- workers ------------------------------------------------------------------------------
+
+    def claim(
+        self, worker: str, lease_seconds: float, per_user_limit: int | None = None
+    ) -> Claimed | None:
+        """Atomically takes the most urgent queued job, or returns ``None``.
+
+        Higher ``priority`` first, then oldest. Owners already running ``per_user_limit``
+        jobs are skipped.
+        """
+        now = self.clock()
+        candidates = select(Job.id).where(Job.status == "queued", Job.cancel_requested.is_(False))
+        if per_user_limit is not None:
+            busy = (
+                select(Job.owner)
+                .where(Job.status == "running")
+                .group_by(Job.owner)
+                .having(func.count() >= per_user_limit)
+            )
+            candidates = candidates.where(Job.owner.not_in(busy))
+        chosen = (
+            candidates.order_by(Job.priority.desc(), Job.created_at, Job.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        with self.database.session() as session:
+            job_id = session.execute(
+                update(Job)
+                .where(Job.id == chosen, Job.status == "queued")
+                .values(
+                    status="running",
+                    lease_owner=worker,
+                    lease_expires_at=now + lease_seconds,
+                    attempts=Job.attempts + 1,
+                    started_at=utcnow(),
+                    progress=0.0,
+                    progress_message=None,
+                    error=None,
+                )
+                .returning(Job.id)
+                .execution_options(synchronize_session=False)
+            ).scalar_one_or_none()
+            if job_id is None:
+                return None
+            job = session.get_one(Job, job_id, populate_existing=True)
+            _event(session, job, "status", {"status": "running", "attempt": job.attempts})
+            return Claimed(JobView.of(job), dict(job.payload))
+
+    def heartbeat(self, job_id: str, worker: str, lease_seconds: float) -> bool:
+        """Extends the lease; ``False`` when the worker no longer holds the job or it is to
+        be cancelled (the worker should then stop)."""
+        with self.database.session() as session:
+            renewed: Any = session.execute(
+                update(Job)
+                .where(
+                    Job.id == job_id,
+                    Job.status == "running",
+                    Job.lease_owner == worker,
+                    Job.cancel_requested.is_(False),
+                )
+                .values(lease_expires_at=self.clock() + lease_seconds)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(renewed.rowcount)
+
+    def set_provider_job_id(self, job_id: str, worker: str, provider_job_id: str) -> None:
+        """Records the provider's id the moment it exists, so a restart can reconcile."""
+        with self.database.session() as session:
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.lease_owner == worker)
+                .values(provider_job_id=provider_job_id)
+                .execution_options(synchronize_session=False)
+            )
+
+    def progress(self, job_id: str, worker: str, fraction: float, message: str) -> bool:
+        """Records progress and appends a progress event; ``False`` if the lease is gone."""
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        with self.database.session() as session:
+            job = self._held(session, job_id, worker)
+            if job is None:
+                return False
+            job.progress = fraction
+            job.progress_message = message[:255]
+            _event(session, job, "progress", {"progress": fraction, "message": message})
+            return True
+
+    def complete(self, job_id: str, worker: str, result: dict[str, Any]) -> bool:
+        """Marks the job succeeded and writes its result, once.
+
+        A worker whose lease was taken over (or a job already finished) changes nothing.
+        """
+        body = json.dumps(result)
+        with self.database.session() as session:
+            job = self._held(session, job_id, worker)
+            if job is None:
+                return False
+            exists = session.scalar(select(func.count()).where(JobResult.job_id == job_id))
+            if not exists:
+                session.execute(
+                    insert(JobResult).values(
+                        job_id=job_id, result=result, size_bytes=len(body), created_at=utcnow()
+                    )
+                )
+            self._finish(session, job, "succeeded", progress=1.0)
+            return True
+
+    def fail(self, job_id: str, worker: str, error: str, *, transient: bool) -> str | None:
+        """Records a failure. A transient one re-queues the job while retries remain.
+
+        Returns the job's new status, or ``None`` if the worker no longer held it.
+        """
+        with self.database.session() as session:
+            job = self._held(session, job_id, worker)
+            if job is None:
+                return None
+            if job.cancel_requested:
+                self._finish(session, job, "cancelled")
+            elif transient and job.attempts <= job.max_retries:
+                self._requeue(session, job, f"attempt {job.attempts} failed: {error}")
+            else:
+                job.error = error
+                self._finish(session, job, "failed")
+            return job.status
+
+    def mark_cancelled(self, job_id: str, worker: str) -> bool:
+        """Called by the worker that stopped a running job on request."""
+        with self.database.session() as session:
+            job = self._held(session, job_id, worker)
+            if job is None:
+                return False
+            self._finish(session, job, "cancelled")
+            return True
+
+    def reap(self) -> list[str]:
+        """Re-queues running jobs whose lease expired (or fails them when out of retries).
+
+        Returns the ids it touched.
+        """
+        now = self.clock()
+        with self.database.session() as session:
+            expired = session.scalars(
+                select(Job)
+                .where(Job.status == "running", Job.lease_expires_at < now)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for job in expired:
+                if job.cancel_requested:
+                    self._finish(session, job, "cancelled")
+                elif job.attempts <= job.max_retries:
+                    self._requeue(session, job, f"lease of {job.lease_owner} expired")
+                else:
+                    job.error = f"lease of {job.lease_owner} expired; no retries left"
+                    self._finish(session, job, "failed")
+            return [job.id for job in expired]
+
+    def cancel_requested(self, job_ids: list[str]) -> list[str]:
+        """The ids among ``job_ids`` that someone asked to cancel."""
+        if not job_ids:
+            return []
+        with self.database.session(write=False) as session:
+            return list(
+                session.scalars(
+                    select(Job.id).where(Job.id.in_(job_ids), Job.cancel_requested.is_(True))
+                )
+            )
+
+    # -- callers ------------------------------------------------------------------------------
+
+    def get(self, job_id: str, owner: str) -> JobView:
+        with self.database.session(write=False) as session:
+            return JobView.of(self._owned(session, job_id, owner))
+
+    def result(self, job_id: str, owner: str) -> tuple[JobView, dict[str, Any] | None]:
+        with self.database.session(write=False) as session:
+            job = self._owned(session, job_id, owner)
+            row = session.get(JobResult, job_id)
+            return JobView.of(job), (dict(row.result) if row else None)
+
+    def cancel(self, job_id: str, owner: str) -> JobView:
+        """A queued job is cancelled at once; a running one is flagged for its worker."""
+        with self.database.session() as session:
+            job = self._owned(session, job_id, owner, lock=True)
+            if job.status == "queued":
+                self._finish(session, job, "cancelled")
+            elif job.status == "running" and not job.cancel_requested:
+                job.cancel_requested = True
+                _event(session, job, "cancelling", {"status": "running"})
+            return JobView.of(job)
+
+    def retry(self, job_id: str, owner: str) -> JobView:
+        """Puts a failed or cancelled job back in the queue."""
+        with self.database.session() as session:
+            job = self._owned(session, job_id, owner, lock=True)
+            if job.status not in RETRYABLE:
+                raise JobConflict(f"a {job.status} job cannot be retried")
+            session.execute(delete(JobResult).where(JobResult.job_id == job_id))
+            job.cancel_requested = False
+            job.error = None
+            job.finished_at = None
+            job.max_retries = max(job.max_retries, job.attempts)
+            self._requeue(session, job, None)
+            return JobView.of(job)
+
+    def delete(self, job_id: str, owner: str) -> None:
+        """Deletes a finished job with its result, events and tags."""
+        with self.database.session() as session:
+            job = self._owned(session, job_id, owner, lock=True)
+            if job.status not in TERMINAL:
+                raise JobConflict(f"a {job.status} job cannot be deleted; cancel it first")
+            for table in (JobEvent, JobTag, JobResult):
+                session.execute(delete(table).where(table.job_id == job_id))
+            session.delete(job)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _owned(self, session: Session, job_id: str, owner: str, lock: bool = False) -> Job:
+        query = select(Job).where(Job.id == job_id, Job.owner == owner)
+        if lock:
+            query = query.with_for_update()
+        job = session.scalars(query).one_or_none()
+        if job is None:
+            raise JobNotFound(job_id)
+        return job
+
+    def _held(self, session: Session, job_id: str, worker: str) -> Job | None:
+        return session.scalars(
+            select(Job)
+            .where(Job.id == job_id, Job.status == "running", Job.lease_owner == worker)
+            .with_for_update()
+        ).one_or_none()
+
+    def _finish(
+        self, session: Session, job: Job, status: str, progress: float | None = None
+    ) -> None:
+        job.status = status
+        job.finished_at = utcnow()
+        job.lease_owner = None
+        job.lease_expires_at = None
+        if progress is not None:
+            job.progress = progress
+        data: dict[str, Any] = {"status": status}
+        if job.error and status == "failed":
+            data["error"] = job.error
+        _event(session, job, "status", data)
+
+    def _requeue(self, session: Session, job: Job, reason: str | None) -> None:
+        job.status = "queued"
+        job.lease_owner = None
+        job.lease_expires_at = None
+        job.progress = None
+        job.progress_message = reason
+        _event(session, job, "status", {"status": "queued", "reason": reason})
+
+
+def _event(session: Session, job: Job, kind: str, data: dict[str, Any]) -> None:
+    session.add(JobEvent(job_id=job.id, owner=job.owner, type=kind, data=data, created_at=utcnow()))

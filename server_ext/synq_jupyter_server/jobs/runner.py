@@ -1,0 +1,101 @@
+"""What a job does, run inside a worker process: plain data in, plain data out.
+
+No tornado and no database here, so a local worker or a Dask worker imports it cheaply.
+``report(name, data)`` sends ``("progress", (fraction, message))`` and
+``("provider_job_id", id)`` back to the scheduler.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from synq_jupyter.errors import SynqInputError
+
+Report = Callable[[str, Any], None]
+BATCH_CHUNK = 250
+
+
+def run_job(kind: str, payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    """Runs one job of ``kind`` and returns its result."""
+    if kind == "sample":
+        return _sample(payload, report)
+    if kind == "estimate":
+        return _estimate(payload, report)
+    if kind == "sample_batch":
+        return _sample_batch(payload, report)
+    if kind == "noop":
+        return _noop(payload, report)
+    raise SynqInputError(f"unknown job kind {kind!r}", field="kind")
+
+
+def _progress(report: Report) -> Callable[[float, str], None]:
+    return lambda fraction, message: report("progress", (fraction, message))
+
+
+def _noop(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    """A diagnostic job: waits ``seconds`` (0 by default), reporting progress each second.
+
+    Used to measure the queue's own overhead and to exercise cancellation.
+    """
+    seconds = float(payload.get("seconds", 0.0))
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        report("progress", (1 - left / seconds, f"{left:.0f} s left"))
+        time.sleep(min(1.0, left))
+    return {"ok": True, "seconds": seconds}
+
+
+def _sample(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.quantum import get_target, load_circuit, run_local
+
+    circuit = load_circuit(payload["source"], payload.get("format"))
+    target = get_target(payload["target"])
+    if target.provider == "ibm":
+        from synq_jupyter_server.jobs.providers.ibm_runtime import sample_on_device_model
+
+        return sample_on_device_model(circuit, target, payload, report)
+    result = run_local(
+        circuit,
+        target=target,
+        shots=payload["shots"],
+        seed=payload["seed"],
+        optimization_level=payload.get("optimization_level", 2),
+        progress=_progress(report),
+    )
+    return result.to_dict()
+
+
+def _estimate(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.quantum import get_target, load_circuit
+    from synq_jupyter_server.jobs.providers.estimate import estimate
+
+    circuit = load_circuit(payload["source"], payload.get("format"))
+    return estimate(circuit, get_target(payload["target"]), payload, _progress(report))
+
+
+def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    """Samples every circuit of a batch on Aer, ``BATCH_CHUNK`` circuits per simulator call."""
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+
+    from synq_jupyter.quantum import load_circuit
+
+    sources: list[str] = payload["sources"]
+    shots, seed = payload["shots"], payload["seed"]
+    simulator = AerSimulator()
+    counts: list[dict[str, int]] = []
+    for start in range(0, len(sources), BATCH_CHUNK):
+        chunk = []
+        for source in sources[start : start + BATCH_CHUNK]:
+            circuit = load_circuit(source, payload.get("format"))
+            if not any(inst.operation.name == "measure" for inst in circuit.data):
+                circuit = circuit.measure_all(inplace=False)
+            chunk.append(circuit)
+        compiled = transpile(chunk, simulator, optimization_level=0)
+        result = simulator.run(compiled, shots=shots, seed_simulator=seed + start).result()
+        counts += [dict(sorted(result.get_counts(i).items())) for i in range(len(chunk))]
+        done = start + len(chunk)
+        report("progress", (done / len(sources), f"{done:,} of {len(sources):,} circuits"))
+    return {"counts": counts, "shots": shots, "seed": seed, "target": payload["target"]}

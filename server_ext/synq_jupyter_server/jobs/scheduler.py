@@ -1,0 +1,220 @@
+"""The scheduler: claims queued jobs, runs them on an executor, keeps their leases alive."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from synq_jupyter.errors import SynqInputError
+from synq_jupyter_server.jobs.event_bus import EventBus
+from synq_jupyter_server.jobs.queue import Claimed, JobQueue
+from synq_jupyter_server.jobs.worker_pool import TaskKilled, WorkerLost
+
+log = logging.getLogger("synq.jobs")
+PROGRESS_INTERVAL = 0.2
+
+
+class TransientJobError(Exception):
+    """A failure worth retrying: a provider that is busy or unreachable."""
+
+
+class JobExecutor(Protocol):
+    """Where jobs run: the local worker pool or a Dask cluster."""
+
+    kind: str
+
+    async def run_job(
+        self, job_id: str, kind: str, payload: dict[str, Any], report: Any
+    ) -> Any: ...
+
+    def kill(self, job_id: str) -> bool: ...
+
+    async def health(self) -> dict[str, Any]: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """How the scheduler behaves.
+
+    Attributes:
+        max_running: Jobs this scheduler holds at once.
+        lease_seconds: How long a claim lasts without a heartbeat.
+        per_user_limit: Running jobs one user may have (across all schedulers).
+        poll_seconds: How often to look for queued jobs and cancel requests.
+    """
+
+    max_running: int = 2
+    lease_seconds: float = 30.0
+    per_user_limit: int | None = 4
+    poll_seconds: float = 0.25
+
+
+class Scheduler:
+    """Runs queued jobs until stopped. Several schedulers (processes) may share one queue."""
+
+    def __init__(
+        self, queue: JobQueue, executor: JobExecutor, bus: EventBus, settings: SchedulerSettings
+    ) -> None:
+        self.queue = queue
+        self.executor = executor
+        self.bus = bus
+        self.settings = settings
+        self.worker_id = f"sched-{uuid.uuid4().hex[:12]}"
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._cancelling: set[str] = set()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._last_reap = 0.0
+        self._last_heartbeat = 0.0
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._loop(), name="synq-scheduler")
+
+    async def stop(self) -> None:
+        """Stops claiming; running jobs are left to their leases (another scheduler or a
+        restart picks them up)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for task in list(self._running.values()):
+            task.cancel()
+        await asyncio.gather(*self._running.values(), return_exceptions=True)
+
+    def wake(self) -> None:
+        """A job was submitted or a cancel requested here: look now, not at the next poll."""
+        self._wake.set()
+
+    @property
+    def running(self) -> list[str]:
+        return list(self._running)
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self._tick()
+            except Exception:
+                log.exception("SynQ scheduler tick failed; retrying")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+            self._wake.clear()
+
+    async def _tick(self) -> None:
+        now = time.monotonic()
+        lease = self.settings.lease_seconds
+        if now - self._last_reap > lease / 2:
+            self._last_reap = now
+            if await asyncio.to_thread(self.queue.reap):
+                self.bus.notify()
+        await self._stop_cancelled()
+        if now - self._last_heartbeat > lease / 3:
+            self._last_heartbeat = now
+            await self._heartbeat()
+        while len(self._running) < self.settings.max_running:
+            claimed = await asyncio.to_thread(
+                self.queue.claim, self.worker_id, lease, self.settings.per_user_limit
+            )
+            if claimed is None:
+                break
+            self.bus.notify()
+            task = asyncio.get_running_loop().create_task(self._run(claimed))
+            self._running[claimed.job.id] = task
+
+    async def _stop_cancelled(self) -> None:
+        requested = await asyncio.to_thread(self.queue.cancel_requested, self.running)
+        for job_id in requested:
+            if job_id not in self._cancelling:
+                self._cancelling.add(job_id)
+                if not self.executor.kill(job_id):
+                    # Not started on the executor yet: stop the coroutine instead.
+                    task = self._running.get(job_id)
+                    if task is not None:
+                        task.cancel()
+
+    async def _heartbeat(self) -> None:
+        for job_id in self.running:
+            held = await asyncio.to_thread(
+                self.queue.heartbeat, job_id, self.worker_id, self.settings.lease_seconds
+            )
+            if not held and job_id not in self._cancelling:
+                log.warning("SynQ lost the lease of job %s; stopping it", job_id)
+                self.executor.kill(job_id)
+
+    async def _run(self, claimed: Claimed) -> None:
+        job_id = claimed.job.id
+        report = _Reporter(self, job_id)
+        try:
+            result = await self.executor.run_job(job_id, claimed.job.kind, claimed.payload, report)
+        except (TaskKilled, asyncio.CancelledError):
+            if job_id in self._cancelling:
+                await asyncio.to_thread(self.queue.mark_cancelled, job_id, self.worker_id)
+        except SynqInputError as exc:
+            await asyncio.to_thread(
+                self.queue.fail, job_id, self.worker_id, str(exc), transient=False
+            )
+        except (WorkerLost, TransientJobError, ConnectionError, TimeoutError) as exc:
+            await asyncio.to_thread(
+                self.queue.fail, job_id, self.worker_id, str(exc), transient=True
+            )
+        except Exception as exc:
+            log.exception("SynQ job %s failed", job_id)
+            message = f"{type(exc).__name__}: {exc}"
+            await asyncio.to_thread(
+                self.queue.fail, job_id, self.worker_id, message, transient=False
+            )
+        else:
+            try:
+                await asyncio.to_thread(self.queue.complete, job_id, self.worker_id, result)
+            except (TypeError, ValueError) as exc:  # a result that is not JSON
+                log.exception("SynQ job %s returned a result it cannot store", job_id)
+                message = f"the result cannot be stored: {exc}"
+                await asyncio.to_thread(
+                    self.queue.fail, job_id, self.worker_id, message, transient=False
+                )
+        finally:
+            self._running.pop(job_id, None)
+            self._cancelling.discard(job_id)
+            self.bus.notify()
+            self.wake()
+
+
+class _Reporter:
+    """Turns a worker's reports into queue writes, at most every ``PROGRESS_INTERVAL``."""
+
+    def __init__(self, scheduler: Scheduler, job_id: str) -> None:
+        self.scheduler = scheduler
+        self.job_id = job_id
+        self.last = 0.0
+        self.pending: set[asyncio.Task[Any]] = set()
+
+    def __call__(self, name: str, data: Any) -> None:
+        queue, worker = self.scheduler.queue, self.scheduler.worker_id
+        if name == "provider_job_id":
+            self._spawn(asyncio.to_thread(queue.set_provider_job_id, self.job_id, worker, data))
+        elif name == "progress":
+            fraction, message = data
+            now = time.monotonic()
+            if now - self.last < PROGRESS_INTERVAL and fraction < 1.0:
+                return
+            self.last = now
+            self._spawn(self._progress(float(fraction), str(message)))
+
+    def _spawn(self, work: Any) -> None:
+        # Keep a reference until done: the loop only holds weak ones.
+        task = asyncio.get_running_loop().create_task(work)
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    async def _progress(self, fraction: float, message: str) -> None:
+        scheduler = self.scheduler
+        await asyncio.to_thread(
+            scheduler.queue.progress, self.job_id, scheduler.worker_id, fraction, message
+        )
+        scheduler.bus.notify()

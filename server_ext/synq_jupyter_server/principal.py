@@ -1,0 +1,34 @@
+"""Who a request acts for: the name jobs and records are owned by."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Any
+
+from jupyter_server.auth.identity import (
+    IdentityProvider,
+    LegacyIdentityProvider,
+    PasswordIdentityProvider,
+)
+
+# Jupyter's own providers guard a single-user server with one shared token or password and
+# name each token-authenticated request a fresh random "Anonymous ..." user. Everyone who
+# holds that secret is the server's owner, so their work belongs to one stable name.
+_SHARED_SECRET = (IdentityProvider, PasswordIdentityProvider, LegacyIdentityProvider)
+
+
+def local_owner() -> str:
+    """The account running this server."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (some containers)
+        return "owner"
+
+
+def principal_name(handler: Any) -> str:
+    """The owner name of a request: the server's account on a single-user server, the
+    authenticated user's name under JupyterHub or another identity provider."""
+    if type(handler.identity_provider) in _SHARED_SECRET:
+        return str(handler.settings.get("synq_owner") or local_owner())
+    user = handler.current_user
+    return str(getattr(user, "username", user))

@@ -1,0 +1,105 @@
+"""Schemas of the job routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from synq_jupyter_server.schemas.base import Request, Response
+from synq_jupyter_server.schemas.circuits import MAX_SEED, MAX_SOURCE, CircuitFormat
+
+MAX_SHOTS = 1_000_000
+MAX_BATCH = 10_000
+Tag = Field(min_length=1, max_length=64)
+
+
+class PauliSum(Request):
+    paulis: list[str] = Field(min_length=1, max_length=1000)
+    coeffs: list[float] = Field(min_length=1, max_length=1000)
+
+
+class JobOptions(Request):
+    target: str = Field(min_length=1, max_length=64, examples=["aer_simulator"])
+    seed: int | None = Field(
+        default=None, ge=0, le=MAX_SEED, description="Drawn (and stored) when null."
+    )
+    optimization_level: int = Field(default=2, ge=0, le=3)
+    tags: list[str] = Field(default=[], max_length=20)
+    priority: int = Field(default=0, ge=-10, le=10, description="Higher runs first.")
+    max_retries: int = Field(default=2, ge=0, le=5, description="Retries of transient failures.")
+
+
+class JobSubmit(JobOptions):
+    kind: Literal["sample", "estimate"]
+    source: str = Field(min_length=1, max_length=MAX_SOURCE)
+    format: CircuitFormat | None = None
+    shots: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_SHOTS,
+        description="Sample: default 1024. Estimate: null gives exact values on aer_simulator "
+        "and 4096 shots per basis elsewhere.",
+    )
+    observables: list[str | PauliSum] | None = Field(
+        default=None, max_length=1000, description="Estimate only: Pauli labels or sums."
+    )
+
+
+class BatchSubmit(JobOptions):
+    sources: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+    format: CircuitFormat | None = None
+    shots: int = Field(default=1024, ge=1, le=MAX_SHOTS)
+
+
+class Job(Response):
+    id: str
+    kind: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    target: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    attempts: int
+    max_retries: int
+    priority: int
+    tags: list[str]
+    shots: int | None
+    num_circuits: int
+    error: str | None = None
+    progress: float | None = None
+    progress_message: str | None = None
+    provider_job_id: str | None = None
+    cancel_requested: bool = False
+
+
+class JobList(Response):
+    jobs: list[Job]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+
+class JobQuery(Request):
+    model_config = Request.model_config | {"strict": False}
+
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"] | None = None
+    kind: Literal["sample", "estimate", "sample_batch", "noop"] | None = None
+    target: str | None = None
+    tag: str | None = None
+    since: datetime | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = None
+
+
+class JobResult(Response):
+    """A finished job's result: for a sample job ``counts`` and ``shots``; for an estimate
+    job ``expectation_values`` and ``standard_errors``; for a batch a list of ``counts``."""
+
+    model_config = Response.model_config | {"extra": "allow"}
+
+    job_id: str
+    kind: str
+
+
+def result_body(job_id: str, kind: str, result: dict[str, Any]) -> JobResult:
+    return JobResult.model_validate({**result, "job_id": job_id, "kind": kind})

@@ -1,0 +1,99 @@
+"""A transpiled circuit made ready for Aer with its device's noise, on the qubits it uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from synq_jupyter.quantum.noise import noise_model_for
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+    from qiskit.quantum_info import SparsePauliOp
+
+    from synq_jupyter.quantum.targets import SynqTarget
+
+
+@dataclass(frozen=True)
+class DeviceSimulation:
+    """What to hand to Aer (or to a primitive in local mode) to mimic the device.
+
+    Attributes:
+        circuit: The transpiled circuit on only the qubits it uses, renumbered in order,
+            with natives Aer lacks as labelled unitaries.
+        qubits: The physical qubit each of ``circuit``'s qubits stands for.
+        simulator: An ``AerSimulator`` with the device's noise on those qubits.
+    """
+
+    circuit: QuantumCircuit
+    qubits: list[int]
+    simulator: Any
+
+    def observable(self, operator: SparsePauliOp) -> SparsePauliOp:
+        """``operator`` on the device's physical qubits, moved onto ``circuit``'s qubits."""
+        from qiskit.quantum_info import SparsePauliOp
+
+        position = {q: i for i, q in enumerate(self.qubits)}
+        terms = [
+            (paulis, [position[q] for q in indices], coeff)
+            for paulis, indices, coeff in operator.to_sparse_list()
+        ]
+        return SparsePauliOp.from_sparse_list(terms, num_qubits=len(self.qubits))
+
+
+def device_simulation(
+    transpiled: QuantumCircuit, target: SynqTarget, keep: list[int] | None = None
+) -> DeviceSimulation:
+    """Prepares ``transpiled`` (already mapped to ``target``) for a noisy Aer run.
+
+    Args:
+        transpiled: A circuit transpiled for ``target``.
+        target: The device whose calibration gives the noise.
+        keep: Physical qubits to keep even if no gate touches them (e.g. observables').
+    """
+    from qiskit_aer import AerSimulator
+
+    circuit, qubits = _compact(_natives_as_unitaries(transpiled), keep or [])
+    return DeviceSimulation(
+        circuit, qubits, AerSimulator(noise_model=noise_model_for(target, qubits))
+    )
+
+
+def _natives_as_unitaries(circuit: QuantumCircuit) -> QuantumCircuit:
+    """Replaces gates Aer does not simulate by unitaries labelled with the gate's name."""
+    from qiskit.circuit.library import UnitaryGate
+    from qiskit.quantum_info import Operator
+    from qiskit_aer import AerSimulator
+
+    known = set(AerSimulator().target.operation_names)
+    if all(inst.operation.name in known for inst in circuit.data):
+        return circuit
+    out = circuit.copy_empty_like()
+    for inst in circuit.data:
+        op = inst.operation
+        if op.name not in known:
+            op = UnitaryGate(Operator(op), label=op.name)
+        out.append(op, inst.qubits, inst.clbits)
+    return out
+
+
+def _compact(circuit: QuantumCircuit, keep: list[int]) -> tuple[QuantumCircuit, list[int]]:
+    """Keeps only the qubits ``circuit`` acts on (and ``keep``), renumbered in order."""
+    from qiskit import QuantumCircuit
+
+    touched = {circuit.find_bit(q).index for inst in circuit.data for q in inst.qubits}
+    used = sorted(touched | set(keep))
+    index = {q: i for i, q in enumerate(used)}
+    out = QuantumCircuit(len(used), name=circuit.name)
+    for creg in circuit.cregs:
+        out.add_register(creg)
+    loose = [c for c in circuit.clbits if not circuit.find_bit(c).registers]
+    if loose:
+        out.add_bits(loose)
+    for inst in circuit.data:
+        out.append(
+            inst.operation,
+            [out.qubits[index[circuit.find_bit(q).index]] for q in inst.qubits],
+            inst.clbits,
+        )
+    return out, used

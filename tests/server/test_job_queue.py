@@ -1,0 +1,271 @@
+"""The job queue on SQLite and PostgreSQL: claiming, leases, retries, cancel, listing."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from synq_jupyter_server.db import Database
+from synq_jupyter_server.db.migrate import upgrade
+from synq_jupyter_server.db.models import JobEvent, JobResult
+from synq_jupyter_server.jobs.listing import JobFilter, events_after, list_jobs
+from synq_jupyter_server.jobs.queue import JobConflict, JobQueue, NewJob
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def database(db_url):
+    db = Database(db_url)
+    upgrade(db)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def queue(database, clock):
+    return JobQueue(database, clock=clock)
+
+
+def noop(**kwargs) -> NewJob:
+    return NewJob(kind="noop", target="aer_simulator", payload={}, **kwargs)
+
+
+def statuses(database, job_id) -> list[str]:
+    with database.session(write=False) as session:
+        events = session.scalars(
+            select(JobEvent).where(JobEvent.job_id == job_id).order_by(JobEvent.id)
+        )
+        return [e.data["status"] for e in events if e.type == "status"]
+
+
+def test_claim_takes_higher_priority_then_oldest(queue):
+    low, _ = queue.submit("ada", noop())
+    high, _ = queue.submit("ada", noop(priority=5))
+    later, _ = queue.submit("ada", noop())
+    order = [queue.claim("w", 30).job.id for _ in range(3)]
+    assert order == [high.id, low.id, later.id]
+    assert queue.claim("w", 30) is None
+
+
+def test_per_user_limit_lets_other_users_through(queue):
+    for _ in range(3):
+        queue.submit("ada", noop())
+    bob, _ = queue.submit("bob", noop())
+    first = queue.claim("w", 30, per_user_limit=1)
+    second = queue.claim("w", 30, per_user_limit=1)
+    assert first.job.owner == "ada"
+    assert second.job.id == bob.id
+    assert queue.claim("w", 30, per_user_limit=1) is None
+
+
+def test_complete_writes_the_result_once(queue, database):
+    job, _ = queue.submit("ada", noop())
+    claimed = queue.claim("w1", 30)
+    assert queue.complete(job.id, "w1", {"value": 1})
+    assert not queue.complete(job.id, "w1", {"value": 2})
+    view, result = queue.result(job.id, "ada")
+    assert view.status == "succeeded"
+    assert result == {"value": 1}
+    assert claimed.job.attempts == 1
+    assert statuses(database, job.id) == ["queued", "running", "succeeded"]
+
+
+def test_expired_lease_is_reaped_and_rerun_once(queue, clock):
+    job, _ = queue.submit("ada", noop())
+    queue.claim("dead-worker", 10)
+    clock.now += 11
+    assert queue.reap() == [job.id]
+    again = queue.claim("w2", 10)
+    assert again.job.id == job.id
+    assert again.job.attempts == 2
+    # The dead worker's late answer is ignored; the live one's counts.
+    assert not queue.complete(job.id, "dead-worker", {"by": "dead"})
+    assert queue.complete(job.id, "w2", {"by": "w2"})
+    assert queue.result(job.id, "ada")[1] == {"by": "w2"}
+
+
+def test_lease_expiry_without_retries_fails_the_job(queue, clock):
+    job, _ = queue.submit("ada", noop(max_retries=0))
+    queue.claim("w", 5)
+    clock.now += 6
+    queue.reap()
+    view = queue.get(job.id, "ada")
+    assert view.status == "failed"
+    assert "lease" in view.error
+
+
+def test_heartbeat_keeps_the_lease(queue, clock):
+    job, _ = queue.submit("ada", noop())
+    queue.claim("w", 10)
+    clock.now += 8
+    assert queue.heartbeat(job.id, "w", 10)
+    clock.now += 8
+    assert queue.reap() == []
+
+
+def test_transient_failure_is_retried_until_retries_run_out(queue):
+    job, _ = queue.submit("ada", noop(max_retries=1))
+    queue.claim("w", 10)
+    assert queue.fail(job.id, "w", "provider busy", transient=True) == "queued"
+    queue.claim("w", 10)
+    assert queue.fail(job.id, "w", "provider busy", transient=True) == "failed"
+    assert queue.get(job.id, "ada").attempts == 2
+
+
+def test_cancel_queued_job_never_runs(queue):
+    job, _ = queue.submit("ada", noop())
+    assert queue.cancel(job.id, "ada").status == "cancelled"
+    assert queue.claim("w", 10) is None
+
+
+def test_cancel_running_job_stops_its_heartbeat(queue):
+    job, _ = queue.submit("ada", noop())
+    queue.claim("w", 10)
+    assert queue.cancel(job.id, "ada").cancel_requested
+    assert not queue.heartbeat(job.id, "w", 10)
+    assert queue.cancel_requested([job.id]) == [job.id]
+    assert queue.mark_cancelled(job.id, "w")
+    assert queue.get(job.id, "ada").status == "cancelled"
+
+
+def test_retry_requeues_a_failed_job(queue):
+    job, _ = queue.submit("ada", noop(max_retries=0))
+    queue.claim("w", 10)
+    queue.fail(job.id, "w", "bad", transient=False)
+    assert queue.retry(job.id, "ada").status == "queued"
+    assert queue.claim("w", 10).job.attempts == 2
+    with pytest.raises(JobConflict):
+        queue.retry(job.id, "ada")
+
+
+def test_same_idempotency_key_gives_the_same_job(queue):
+    first, created = queue.submit("ada", noop(idempotency_key="k-1"))
+    again, created_again = queue.submit("ada", noop(idempotency_key="k-1"))
+    other, _ = queue.submit("bob", noop(idempotency_key="k-1"))
+    assert created
+    assert not created_again
+    assert again.id == first.id
+    assert other.id != first.id
+
+
+def test_other_users_cannot_see_a_job(queue):
+    from synq_jupyter_server.jobs.queue import JobNotFound
+
+    job, _ = queue.submit("ada", noop())
+    with pytest.raises(JobNotFound):
+        queue.get(job.id, "mallory")
+
+
+def test_listing_filters_and_pages(queue, database):
+    ids = []
+    for i in range(7):
+        job, _ = queue.submit("ada", noop(tags=("even",) if i % 2 == 0 else ("odd",)))
+        ids.append(job.id)
+        time.sleep(0.002)
+    queue.submit("bob", noop())
+    seen, cursor = [], None
+    while True:
+        page, cursor = list_jobs(database, "ada", JobFilter(), 3, cursor)
+        seen += [j.id for j in page]
+        if cursor is None:
+            break
+    assert seen == list(reversed(ids))
+    evens, _ = list_jobs(database, "ada", JobFilter(tag="even"), 10, None)
+    assert len(evens) == 4
+    queue.cancel(ids[0], "ada")
+    cancelled, _ = list_jobs(database, "ada", JobFilter(status="cancelled"), 10, None)
+    assert [j.id for j in cancelled] == [ids[0]]
+
+
+def test_events_come_back_in_order(queue, database):
+    job, _ = queue.submit("ada", noop())
+    queue.claim("w", 10)
+    queue.progress(job.id, "w", 0.5, "half way")
+    queue.complete(job.id, "w", {})
+    events = events_after(database, "ada", 0, job_id=job.id)
+    kinds = [(e["type"], e["data"].get("status", e["data"].get("progress"))) for e in events]
+    assert kinds == [
+        ("status", "queued"),
+        ("status", "running"),
+        ("progress", 0.5),
+        ("status", "succeeded"),
+    ]
+
+
+def _claim_all(url: str, worker: str, out) -> None:
+    db = Database(url)
+    queue = JobQueue(db)
+    claimed = []
+    while (job := queue.claim(worker, 60)) is not None:
+        queue.complete(job.job.id, worker, {"worker": worker})
+        claimed.append(job.job.id)
+    out.put(claimed)
+    db.dispose()
+
+
+def test_four_workers_claim_a_thousand_jobs_and_none_twice(db_url, database):
+    queue = JobQueue(database)
+    for _ in range(1000):
+        queue.submit("ada", noop())
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    workers = [ctx.Process(target=_claim_all, args=(db_url, f"w{i}", out)) for i in range(4)]
+    for worker in workers:
+        worker.start()
+    claimed = [job for _ in workers for job in out.get(timeout=300)]
+    for worker in workers:
+        worker.join(60)
+    counts = Counter(claimed)
+    assert len(counts) == 1000
+    assert max(counts.values()) == 1
+    with database.session(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(JobResult)) == 1000
+        running_events = session.scalar(
+            select(func.count())
+            .where(JobEvent.type == "status")
+            .where(JobEvent.data["status"].as_string() == "running")
+        )
+    assert running_events == 1000
+
+
+def _claim_and_hang(url: str, ready) -> None:
+    queue = JobQueue(Database(url))
+    queue.claim("doomed", 1.0)
+    ready.set()
+    time.sleep(600)
+
+
+def test_worker_killed_mid_job_is_rerun_once_after_its_lease(db_url, database):
+    queue = JobQueue(database)
+    job, _ = queue.submit("ada", noop())
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    doomed = ctx.Process(target=_claim_and_hang, args=(db_url, ready))
+    doomed.start()
+    assert ready.wait(60)
+    os.kill(doomed.pid, 9)
+    doomed.join()
+    time.sleep(1.2)
+    assert queue.reap() == [job.id]
+    claimed = queue.claim("survivor", 30)
+    assert claimed.job.id == job.id
+    assert queue.complete(job.id, "survivor", {"ok": True})
+    assert queue.get(job.id, "ada").attempts == 2
+    assert statuses(database, job.id) == ["queued", "running", "queued", "running", "succeeded"]

@@ -1,0 +1,220 @@
+"""The /synq/api/jobs routes on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from sqlalchemy import func, select
+from tornado.httpclient import HTTPClientError
+
+from synq_jupyter_server.db import Database
+from synq_jupyter_server.db.models import Job
+from synq_jupyter_server.jobs.queue import NewJob
+from synq_jupyter_server.principal import local_owner
+
+BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
+
+
+async def submit(api, headers=None, **fields):
+    body = {"kind": "sample", "source": BELL, "target": "aer_simulator", **fields}
+    response = await api("jobs", method="POST", body=body, headers=headers)
+    return response.code, json.loads(response.body)
+
+
+def job_rows(db_url) -> int:
+    database = Database(db_url)
+    with database.session(write=False) as session:
+        count = session.scalar(select(func.count()).select_from(Job))
+    database.dispose()
+    return int(count or 0)
+
+
+async def test_sample_job_runs_and_returns_counts(api, wait_for):
+    code, job = await submit(api, shots=500, seed=11, tags=["demo"])
+    assert code == 201
+    assert job["status"] in ("queued", "running")
+    assert job["shots"] == 500
+    done = await wait_for(job["id"])
+    assert done["status"] == "succeeded"
+    assert done["attempts"] == 1
+    assert done["started_at"] <= done["finished_at"]
+    result = json.loads((await api("jobs", job["id"], "result")).body)
+    assert result["shots"] == 500
+    assert set(result["counts"]) == {"00", "11"}
+    assert sum(result["counts"].values()) == 500
+    assert result["seed"] == 11
+
+
+async def test_ibm_sample_runs_through_runtime_local_mode(api, wait_for):
+    _, job = await submit(api, target="ibm_torino", shots=400, seed=3)
+    done = await wait_for(job["id"])
+    assert done["status"] == "succeeded", done
+    assert done["provider_job_id"]
+    result = json.loads((await api("jobs", job["id"], "result")).body)
+    assert "IBM Runtime local mode" in result["noise"]
+    assert result["counts"]["00"] + result["counts"]["11"] > 300
+
+
+async def test_estimate_job_gives_expectation_values(api, wait_for):
+    _, job = await submit(
+        api,
+        kind="estimate",
+        observables=["ZZ", "XX", {"paulis": ["ZI", "IZ"], "coeffs": [0.5, 0.5]}],
+        seed=1,
+    )
+    done = await wait_for(job["id"])
+    assert done["status"] == "succeeded", done
+    result = json.loads((await api("jobs", job["id"], "result")).body)
+    assert result["expectation_values"] == pytest.approx([1.0, 1.0, 0.0], abs=1e-9)
+
+
+async def test_idempotency_key_returns_the_same_job(api):
+    headers = {"Idempotency-Key": "bell-1"}
+    code, first = await submit(api, headers=headers)
+    again_code, again = await submit(api, headers=headers)
+    assert (code, again_code) == (201, 200)
+    assert again["id"] == first["id"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "phrase"),
+    [
+        ({"target": "ibm_nowhere"}, "target", "unknown target"),
+        ({"source": "qubit q[26]\nquantum h q[25]\n", "target": "ionq_aria_1"}, "source", "26"),
+        ({"shots": -5}, "shots", "greater than or equal to 1"),
+        ({"source": "qubit q[2]\nquantum hadamard q[0]\n"}, "source", "line 2"),
+        ({"kind": "estimate"}, "observables", "observables"),
+        ({"kind": "estimate", "observables": ["ZZZ"]}, "observables", "2 letters"),
+    ],
+)
+async def test_bad_input_is_4xx_naming_the_problem_and_creates_no_row(
+    api, problem, db_url, fields, field, phrase
+):
+    with pytest.raises(HTTPClientError) as info:
+        await submit(api, **fields)
+    body = problem(info.value)
+    assert info.value.code == 422
+    assert body["errors"][0]["field"] == field
+    assert phrase in json.dumps(body)
+    assert job_rows(db_url) == 0
+
+
+async def test_cancel_queued_job_never_starts(api, jp_serverapp, wait_for):
+    scheduler = jp_serverapp.web_app.settings["synq_services"].scheduler
+    await scheduler.stop()  # nothing claims: the job stays queued
+    _, job = await submit(api)
+    cancelled = json.loads((await api("jobs", job["id"], "cancel", method="POST", body="")).body)
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["started_at"] is None
+
+
+async def test_cancel_running_job_stops_it_within_two_seconds(api, jp_serverapp, wait_for):
+    services = jp_serverapp.web_app.settings["synq_services"]
+    # A diagnostic job that would run for a minute unless stopped, owned by the test user.
+    owner = local_owner()
+    long, _ = services.jobs.queue.submit(
+        owner, NewJob(kind="noop", target="aer_simulator", payload={"seconds": 60})
+    )
+    services.scheduler.wake()
+    await wait_for(long.id, lambda j: j["status"] == "running" and j["progress"])
+    start = time.monotonic()
+    await api("jobs", long.id, "cancel", method="POST", body="")
+    done = await wait_for(long.id, timeout=10)
+    assert done["status"] == "cancelled"
+    assert time.monotonic() - start < 2.0
+    # The worker process was replaced and takes new jobs.
+    _, job = await submit(api)
+    assert (await wait_for(job["id"]))["status"] == "succeeded"
+
+
+async def test_retry_runs_a_cancelled_job_again(api, jp_serverapp, wait_for):
+    scheduler = jp_serverapp.web_app.settings["synq_services"].scheduler
+    await scheduler.stop()
+    _, job = await submit(api)
+    await api("jobs", job["id"], "cancel", method="POST", body="")
+    scheduler.start()
+    retried = json.loads((await api("jobs", job["id"], "retry", method="POST", body="")).body)
+    assert retried["status"] == "queued"
+    assert (await wait_for(job["id"]))["status"] == "succeeded"
+
+
+async def test_retry_of_a_succeeded_job_is_409(api, wait_for, problem):
+    _, job = await submit(api)
+    await wait_for(job["id"])
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", job["id"], "retry", method="POST", body="")
+    assert info.value.code == 409
+    assert "succeeded" in problem(info.value)["detail"]
+
+
+async def test_delete_removes_a_finished_job(api, wait_for):
+    _, job = await submit(api)
+    await wait_for(job["id"])
+    response = await api("jobs", job["id"], method="DELETE")
+    assert response.code == 204
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", job["id"])
+    assert info.value.code == 404
+
+
+async def test_list_filters_and_paginates(api, wait_for):
+    ids = []
+    for i in range(5):
+        _, job = await submit(api, tags=["odd" if i % 2 else "even"], seed=i)
+        ids.append(job["id"])
+    for job_id in ids:
+        await wait_for(job_id)
+    seen, cursor = [], None
+    while True:
+        params = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = json.loads((await api("jobs", params=params)).body)
+        seen += [j["id"] for j in page["jobs"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == list(reversed(ids))
+    evens = json.loads((await api("jobs", params={"tag": "even"})).body)["jobs"]
+    assert len(evens) == 3
+    done = json.loads((await api("jobs", params={"status": "succeeded", "kind": "sample"})).body)
+    assert len(done["jobs"]) == 5
+
+
+async def test_list_bad_query_names_the_parameter(api, problem):
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", params={"limit": "0"})
+    assert info.value.code == 422
+    assert problem(info.value)["errors"][0]["field"] == "limit"
+
+
+async def test_result_of_an_unfinished_job_is_409(api, jp_serverapp, problem):
+    scheduler = jp_serverapp.web_app.settings["synq_services"].scheduler
+    await scheduler.stop()
+    _, job = await submit(api)
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", job["id"], "result")
+    assert info.value.code == 409
+    assert "queued" in problem(info.value)["detail"]
+
+
+async def test_other_users_jobs_are_404(api, problem):
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", "0" * 32)
+    assert info.value.code == 404
+    assert problem(info.value)["errors"][0]["field"] == "id"
+
+
+@pytest.mark.parametrize(
+    ("method", "parts"),
+    [("GET", ("jobs",)), ("POST", ("jobs",)), ("GET", ("jobs", "x")), ("POST", ("jobs", "batch"))],
+)
+async def test_job_routes_need_authentication(api, method, parts):
+    with pytest.raises(HTTPClientError) as info:
+        await api(
+            *parts,
+            method=method,
+            body="{}" if method == "POST" else None,
+            headers={"Authorization": ""},
+        )
+    assert info.value.code == 403
