@@ -28,6 +28,10 @@ class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
 
     auth_resource = "synq:jobs"
 
+    async def prepare(self, *, _redirect_to_login: bool = False) -> None:
+        # A WebSocket client cannot follow a redirect to the login page: refuse with 403.
+        await super().prepare(_redirect_to_login=False)
+
     async def pre_get(self) -> None:
         allowed = await ensure_async(
             self.authorizer.is_authorized(self, self.current_user, "read", self.auth_resource)
