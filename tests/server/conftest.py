@@ -8,8 +8,34 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """A Dask LocalCluster of 2 worker processes over tcp://127.0.0.1, shared by the tests."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        protocol="tcp",
+        dashboard_address=None,
+    )
+    yield cluster
+    cluster.close()
+
+
 @pytest.fixture
-def jp_server_config(db_url: str) -> dict[str, Any]:
+def job_executor(request) -> dict[str, Any]:
+    """The job executor: local worker processes, or (parametrized) the Dask cluster."""
+    if getattr(request, "param", "local") == "dask":
+        cluster = request.getfixturevalue("dask_cluster")
+        return {"executor": "dask", "dask_scheduler_address": cluster.scheduler_address}
+    return {"executor": "local"}
+
+
+@pytest.fixture
+def jp_server_config(db_url: str, job_executor: dict[str, Any]) -> dict[str, Any]:
     return {
         "ServerApp": {
             "jpserver_extensions": {"synq_jupyter_server": True},
@@ -20,6 +46,7 @@ def jp_server_config(db_url: str) -> dict[str, Any]:
             "executor_workers": 1,
             "job_workers": 2,
             "auto_migrate": True,
+            **job_executor,
         },
     }
 

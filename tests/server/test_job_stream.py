@@ -11,6 +11,9 @@ from tornado.httpclient import HTTPClientError
 from synq_jupyter_server.jobs.queue import NewJob
 from synq_jupyter_server.principal import local_owner
 
+# The whole job suite runs on the local worker pool and on a Dask LocalCluster.
+pytestmark = pytest.mark.parametrize("job_executor", ["local", "dask"], indirect=True)
+
 
 async def next_events(ws, job_id: str, until: str, timeout: float = 120) -> list[dict]:
     events = []
@@ -26,7 +29,9 @@ async def next_events(ws, job_id: str, until: str, timeout: float = 120) -> list
 
 
 async def test_stream_pushes_one_jobs_events_in_order(api, jp_ws_fetch, jp_serverapp):
-    ws = await jp_ws_fetch("synq", "api", "jobs", "stream")
+    # after=0: the stream starts from the owner's first event, so none is missed however
+    # the connection races with the submit below.
+    ws = await jp_ws_fetch("synq", "api", "jobs", "stream", params={"after": "0"})
     services = jp_serverapp.web_app.settings["synq_services"]
     job, _ = services.jobs.queue.submit(
         local_owner(), NewJob(kind="noop", target="aer_simulator", payload={"seconds": 2.5})

@@ -14,6 +14,9 @@ from synq_jupyter_server.db.models import Job
 from synq_jupyter_server.jobs.queue import NewJob
 from synq_jupyter_server.principal import local_owner
 
+# The whole job suite runs on the local worker pool and on a Dask LocalCluster.
+pytestmark = pytest.mark.parametrize("job_executor", ["local", "dask"], indirect=True)
+
 BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
 
 
