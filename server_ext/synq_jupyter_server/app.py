@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.utils import url_path_join
 from traitlets import Bool, Float, Int, Unicode, default
 
 
@@ -104,6 +105,12 @@ class SynqApp(ExtensionApp):
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         self.services.start()
+        # Kernels inherit the server's environment: this is how %%synq --submit and
+        # synq_jupyter.submit() find the API (the port is known only once the server runs).
+        os.environ["SYNQ_API_URL"] = url_path_join(serverapp.connection_url, "synq", "api", "")
+        token = getattr(serverapp.identity_provider, "token", "")
+        if token:
+            os.environ["SYNQ_API_TOKEN"] = token
 
     def initialize_handlers(self) -> None:
         from synq_jupyter_server.routes import tornado_handlers

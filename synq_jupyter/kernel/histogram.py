@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -47,3 +47,16 @@ def counts_figure(counts: dict[str, int], title: str) -> go.Figure:
         template="plotly_white",
     )
     return figure
+
+
+def figure_bundle(figure: go.Figure) -> dict[str, Any]:
+    """The MIME bundle JupyterLab renders a plotly figure from (for ``Output`` widgets)."""
+    import json
+
+    import plotly.io as pio
+
+    spec = json.loads(pio.to_json(figure, validate=False))
+    return {
+        "application/vnd.plotly.v1+json": {**spec, "config": {"displaylogo": False}},
+        "text/plain": f"<Figure: {figure.layout.title.text}>",
+    }

@@ -10,7 +10,7 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import HTML, display
 
-from synq_jupyter.errors import SynqInputError
+from synq_jupyter.errors import SynqError, SynqInputError
 from synq_jupyter.kernel.cell_result import CellResult
 from synq_jupyter.kernel.progress import ProgressLine
 
@@ -27,6 +27,11 @@ class SynqMagics(Magics):
     @argument("--format", "-f", choices=["synq", "qasm2", "qasm3"], help="Source format.")
     @argument("--draw", action="store_true", help="Show the circuit diagram.")
     @argument("--name", "-n", help="Store circuit, report and result in this variable.")
+    @argument(
+        "--submit",
+        action="store_true",
+        help="Run as a durable job on the server; returns at once with a live widget.",
+    )
     @cell_magic
     def synq(self, line: str, cell: str) -> None:
         """Runs the cell's circuit (SynQ, OpenQASM 2 or 3) on Aer, or on a target's model.
@@ -37,9 +42,31 @@ class SynqMagics(Magics):
         """
         args = parse_argstring(self.synq, line)
         try:
-            self._run_cell(args, cell)
+            if args.submit:
+                self._submit_cell(args, cell)
+            else:
+                self._run_cell(args, cell)
         except SynqInputError as exc:
             raise UsageError(_short_message(exc, cell)) from None
+        except SynqError as exc:
+            raise UsageError(f"SynQ: {exc}") from None
+
+    def _submit_cell(self, args: Any, cell: str) -> None:
+        from synq_jupyter.kernel.job_handle import submit
+        from synq_jupyter.quantum import load_circuit
+
+        load_circuit(cell, args.format)  # a mistake is reported here, with its line
+        handle = submit(
+            cell,
+            format=args.format,
+            target=args.target,
+            shots=args.shots,
+            seed=args.seed,
+            optimization_level=args.optimization_level,
+        )
+        if args.name and self.shell is not None:
+            self.shell.user_ns[args.name] = handle
+        display(handle.widget())
 
     def _run_cell(self, args: Any, cell: str) -> None:
         from synq_jupyter.kernel.histogram import counts_figure
@@ -77,22 +104,37 @@ class SynqMagics(Magics):
     # The line magic shares the cell magic's name; IPython's stubs do not type that form.
     @line_magic("synq")  # type: ignore[arg-type]
     def synq_line(self, line: str) -> None:
-        """``%synq targets`` lists the catalogue; ``%synq target NAME`` describes one target."""
-        from synq_jupyter.kernel.views import table, targets_html
+        """``%synq targets`` lists the catalogue; ``%synq target NAME`` describes one target;
+        ``%synq jobs`` lists my recent jobs; ``%synq attach JOB_ID`` brings a job's widget back.
+        """
+        from synq_jupyter.kernel.views import jobs_html, table, targets_html
         from synq_jupyter.quantum import get_target, list_targets
 
         words = shlex.split(line)
         try:
-            if words == ["targets"]:
+            if words and words[0] == "jobs" and len(words) <= 2:
+                from synq_jupyter.kernel.client import SynqClient
+
+                limit = int(words[1]) if len(words) == 2 else 20
+                page = SynqClient().request("GET", "jobs", limit=limit)
+                display(HTML(jobs_html(page["jobs"])))
+            elif len(words) == 2 and words[0] == "attach":
+                from synq_jupyter.kernel.job_handle import attach
+
+                display(attach(words[1]).widget())
+            elif words == ["targets"]:
                 display(HTML(targets_html([t.summary() for t in list_targets()])))
             elif len(words) == 2 and words[0] == "target":
                 detail = get_target(words[1]).detail()
                 rows = [(k, v) for k, v in detail.items() if k != "coupling_map"]
                 display(HTML(table(rows, detail["name"])))
             else:
-                raise UsageError("usage: %synq targets | %synq target NAME")
-        except SynqInputError as exc:
-            raise UsageError(str(exc)) from None
+                raise UsageError(
+                    "usage: %synq targets | %synq target NAME | %synq jobs [N] "
+                    "| %synq attach JOB_ID"
+                )
+        except (SynqError, ValueError) as exc:
+            raise UsageError(f"SynQ: {exc}") from None
 
 
 def _short_message(exc: SynqInputError, cell: str) -> str:

@@ -74,3 +74,25 @@ def _td(value: Any) -> str:
 
 def _microseconds(seconds: float | None) -> str:
     return "n/a (simulator)" if seconds is None else f"{seconds * 1e6:.2f} µs"
+
+
+def jobs_html(jobs: list[dict[str, Any]]) -> str:
+    """Recent jobs as a table, newest first."""
+    columns = ("id", "kind", "status", "target", "shots", "created_at", "attempts", "progress")
+    head = "".join(f"<th style='{_CELL}'>{c}</th>" for c in columns)
+    rows = []
+    for job in jobs:
+        cells = [
+            job["id"],
+            job["kind"],
+            job["status"],
+            job["target"],
+            job.get("shots") or "",
+            str(job["created_at"])[:19].replace("T", " "),
+            job["attempts"],
+            "" if job.get("progress") is None else f"{job['progress']:.0%}",
+        ]
+        rows.append("<tr>" + "".join(_td(c) for c in cells) + "</tr>")
+    if not rows:
+        return "<p>No jobs yet: submit one with <code>%%synq --submit</code>.</p>"
+    return f"<table style='{_STYLE}'><tr>{head}</tr>{''.join(rows)}</table>"

@@ -1,0 +1,195 @@
+"""A handle on a submitted job: status, result, cancel, wait."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from synq_jupyter.errors import SynqError
+from synq_jupyter.kernel.client import SynqClient
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+
+    from synq_jupyter.kernel.widgets.job_widget import JobWidget
+
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+class JobFailed(SynqError):
+    """The job ended failed or cancelled, so it has no result."""
+
+
+class JobHandle:
+    """A job on the SynQ server, by id. Survives kernel restarts: ``attach(id)``.
+
+    Args:
+        job_id: The job's id.
+        client: The REST client (one from the environment when omitted).
+    """
+
+    def __init__(self, job_id: str, client: SynqClient | None = None) -> None:
+        self.id = job_id
+        self.client = client or SynqClient()
+
+    def __repr__(self) -> str:
+        return f"<JobHandle {self.id}>"
+
+    def info(self) -> dict[str, Any]:
+        """The job as the server reports it (status, progress, timestamps, attempts ...)."""
+        return dict(self.client.request("GET", f"jobs/{self.id}"))
+
+    def status(self) -> str:
+        return str(self.info()["status"])
+
+    def cancel(self) -> dict[str, Any]:
+        """Cancels the job: a queued one never starts, a running one is stopped."""
+        return dict(self.client.request("POST", f"jobs/{self.id}/cancel"))
+
+    def retry(self) -> dict[str, Any]:
+        return dict(self.client.request("POST", f"jobs/{self.id}/retry"))
+
+    def result(self, timeout: float | None = None) -> dict[str, Any]:
+        """Waits for the job (up to ``timeout`` seconds) and returns its result.
+
+        Raises:
+            JobFailed: The job failed or was cancelled.
+            TimeoutError: It did not finish in time.
+        """
+        info = self._wait(timeout)
+        if info["status"] != "succeeded":
+            raise JobFailed(f"job {self.id} {info['status']}: {info.get('error') or 'no result'}")
+        return dict(self.client.request("GET", f"jobs/{self.id}/result"))
+
+    def wait(self, timeout: float | None = None, progress: bool = True) -> dict[str, Any]:
+        """Blocks until the job ends; in a notebook shows its live widget meanwhile."""
+        if progress and _in_notebook():
+            from IPython.display import display
+
+            display(self.widget())
+        return self._wait(timeout)
+
+    def widget(self) -> JobWidget:
+        """A live widget: status, progress bar, elapsed time, Cancel, and the histogram."""
+        from synq_jupyter.kernel.widgets.job_widget import JobWidget
+
+        return JobWidget(self)
+
+    def _wait(self, timeout: float | None) -> dict[str, Any]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay = 0.1
+        while True:
+            info = self.info()
+            if info["status"] in TERMINAL:
+                return info
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"job {self.id} is still {info['status']}")
+            time.sleep(delay)
+            delay = min(delay * 1.5, 1.0)
+
+
+def submit(
+    circuit: QuantumCircuit | str,
+    *,
+    target: str = "aer_simulator",
+    shots: int | None = None,
+    seed: int | None = None,
+    kind: str = "sample",
+    observables: list[Any] | None = None,
+    optimization_level: int = 2,
+    tags: list[str] | None = None,
+    priority: int = 0,
+    format: str | None = None,
+    client: SynqClient | None = None,
+) -> JobHandle:
+    """Submits a circuit as a durable job on the SynQ server and returns at once.
+
+    Args:
+        circuit: A ``QuantumCircuit`` or SynQ / OpenQASM source text.
+        target: Catalogue target.
+        shots: Samples (sample jobs; 1024 by default).
+        seed: Seed for transpiler and simulator; the server draws one when omitted.
+        kind: ``"sample"`` or ``"estimate"``.
+        observables: Pauli labels or ``{"paulis": [...], "coeffs": [...]}`` (estimate).
+        optimization_level: Transpiler level for hardware targets.
+        tags: Labels to filter jobs by.
+        priority: Higher runs first (-10 to 10).
+        format: ``synq``, ``qasm2`` or ``qasm3`` when ``circuit`` is text; detected otherwise.
+        client: REST client; one from the environment by default.
+    """
+    client = client or SynqClient()
+    if isinstance(circuit, str):
+        source = circuit
+    else:
+        from qiskit import qasm3
+
+        source, format = qasm3.dumps(circuit), "qasm3"
+    body: dict[str, Any] = {
+        "kind": kind,
+        "source": source,
+        "format": format,
+        "target": target,
+        "shots": shots,
+        "seed": seed,
+        "optimization_level": optimization_level,
+        "tags": tags or [],
+        "priority": priority,
+    }
+    if observables is not None:
+        body["observables"] = observables
+    job = client.request("POST", "jobs", json=body)
+    return JobHandle(job["id"], client)
+
+
+def submit_batch(
+    circuits: list[QuantumCircuit | str],
+    *,
+    target: str = "aer_simulator",
+    shots: int = 1024,
+    seed: int | None = None,
+    tags: list[str] | None = None,
+    priority: int = 0,
+    client: SynqClient | None = None,
+) -> JobHandle:
+    """Submits up to 10,000 circuits as ONE batched sampler job.
+
+    Its result holds ``counts``: one dict per circuit, in order.
+    """
+    client = client or SynqClient()
+    sources = [c if isinstance(c, str) else _batch_source(c) for c in circuits]
+    body = {
+        "sources": sources,
+        "target": target,
+        "shots": shots,
+        "seed": seed,
+        "tags": tags or [],
+        "priority": priority,
+    }
+    job = client.request("POST", "jobs/batch", json=body)
+    return JobHandle(job["id"], client)
+
+
+def _batch_source(circuit: QuantumCircuit) -> str:
+    """OpenQASM 2 where it can express the circuit (its parser is far faster), else 3."""
+    from qiskit import qasm2, qasm3
+
+    try:
+        return str(qasm2.dumps(circuit))
+    except qasm2.QASM2Error:
+        return str(qasm3.dumps(circuit))
+
+
+def attach(job_id: str, client: SynqClient | None = None) -> JobHandle:
+    """A handle on an existing job, e.g. after a kernel restart."""
+    handle = JobHandle(job_id, client)
+    handle.info()  # fail now, with the server's reason, if the id is unknown
+    return handle
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"

@@ -1,0 +1,1 @@
+"""ipywidgets for live SynQ work in notebooks."""

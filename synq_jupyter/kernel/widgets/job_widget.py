@@ -1,0 +1,149 @@
+"""The live job widget: status, progress bar, elapsed time, Cancel, then the histogram."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timezone
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from synq_jupyter.kernel.job_stream import follower_for
+
+if TYPE_CHECKING:
+    from synq_jupyter.kernel.job_handle import JobHandle
+
+_COLORS = {
+    "queued": "var(--jp-warn-color1, #b8860b)",
+    "running": "var(--jp-brand-color1, #1976d2)",
+    "succeeded": "var(--jp-success-color1, #388e3c)",
+    "failed": "var(--jp-error-color1, #d32f2f)",
+    "cancelled": "var(--jp-ui-font-color2, #757575)",
+}
+_BAR_STYLE = {"succeeded": "success", "failed": "danger", "cancelled": "warning"}
+
+
+class JobWidget(widgets.VBox):
+    """Follows one job over the server's event stream until it ends.
+
+    Args:
+        handle: The job to follow.
+    """
+
+    def __init__(self, handle: JobHandle) -> None:
+        self.handle = handle
+        self.header = widgets.HTML()
+        self.bar = widgets.FloatProgress(min=0.0, max=1.0, layout=widgets.Layout(width="260px"))
+        self.message = widgets.Label()
+        self.elapsed = widgets.Label()
+        self.cancel_button = widgets.Button(
+            description="Cancel", icon="stop", button_style="", tooltip="Cancel this job"
+        )
+        self.cancel_button.on_click(lambda _: self._cancel())
+        self.output = widgets.Output()
+        super().__init__(
+            [
+                self.header,
+                widgets.HBox([self.bar, self.elapsed, self.cancel_button]),
+                self.message,
+                self.output,
+            ]
+        )
+        self.job: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._shown_result = False
+        self._unsubscribe = follower_for(handle.client).subscribe(handle.id, self._on_event)
+        self.refresh()
+        threading.Thread(target=self._tick, name=f"synq-job-{handle.id[:8]}", daemon=True).start()
+
+    @property
+    def status(self) -> str:
+        return str(self.job.get("status", "unknown"))
+
+    def refresh(self) -> None:
+        """Re-reads the job from the server and redraws."""
+        self._show(self.handle.info())
+
+    def _on_event(self, event: dict[str, Any] | None) -> None:
+        if event is None or event["type"] == "status":
+            self.refresh()
+        elif event["type"] == "progress":
+            data = event["data"]
+            with self._lock:
+                self.job = {
+                    **self.job,
+                    "progress": data["progress"],
+                    "progress_message": data["message"],
+                }
+            self.bar.value = float(data["progress"])
+            self.message.value = str(data["message"])
+        elif event["type"] == "cancelling":
+            self.message.value = "cancelling…"
+
+    def _show(self, job: dict[str, Any]) -> None:
+        with self._lock:
+            self.job = job
+        status = job["status"]
+        color = _COLORS.get(status, "inherit")
+        self.header.value = (
+            f"<b>SynQ job</b> <code>{escape(job['id'][:12])}</code> on "
+            f"<b>{escape(job['target'])}</b> · <span style='color:{color};font-weight:bold'>"
+            f"{escape(status)}</span> · attempt {job['attempts']}"
+        )
+        self.bar.value = 1.0 if status == "succeeded" else float(job.get("progress") or 0.0)
+        self.bar.bar_style = _BAR_STYLE.get(status, "info")
+        self.message.value = str(job.get("error") or job.get("progress_message") or "")
+        self.cancel_button.disabled = status in ("succeeded", "failed", "cancelled")
+        self.elapsed.value = _elapsed(job)
+        if status == "succeeded" and not self._shown_result:
+            self._shown_result = True
+            self._show_result()
+        if status in ("succeeded", "failed", "cancelled"):
+            self._unsubscribe()
+
+    def _show_result(self) -> None:
+        from synq_jupyter.kernel.histogram import counts_figure, figure_bundle
+
+        result = self.handle.client.request("GET", f"jobs/{self.handle.id}/result")
+        # append_display_data, not ``with self.output``: this runs on a background thread,
+        # and the context manager would capture whatever cell is executing meanwhile.
+        if "counts" in result and isinstance(result["counts"], dict):
+            title = f"{result['target']} · {result['shots']:,} shots · seed {result['seed']}"
+            figure = counts_figure(result["counts"], title)
+            self._append({**figure_bundle(figure)})
+        elif "expectation_values" in result:
+            values = ", ".join(
+                f"{v:.4f} ± {e:.4f}"
+                for v, e in zip(
+                    result["expectation_values"], result["standard_errors"], strict=True
+                )
+            )
+            self._append({"text/html": f"⟨O⟩: {escape(values)}", "text/plain": values})
+        else:
+            count = len(result.get("counts", []))
+            self._append({"text/plain": f"{count:,} circuits sampled"})
+
+    def _append(self, bundle: dict[str, Any]) -> None:
+        output = {"output_type": "display_data", "data": bundle, "metadata": {}}
+        self.output.outputs = (*self.output.outputs, output)
+
+    def _cancel(self) -> None:
+        self.cancel_button.disabled = True
+        self.message.value = "cancelling…"
+        self._show(self.handle.cancel())
+
+    def _tick(self) -> None:
+        while self.status not in ("succeeded", "failed", "cancelled"):
+            self.elapsed.value = _elapsed(self.job)
+            time.sleep(1.0)
+
+
+def _elapsed(job: dict[str, Any]) -> str:
+    if not job.get("started_at"):
+        return "waiting"
+    start = datetime.fromisoformat(job["started_at"])
+    end = datetime.fromisoformat(job["finished_at"]) if job.get("finished_at") else None
+    seconds = ((end or datetime.now(timezone.utc)) - start).total_seconds()
+    return f"{seconds:,.1f} s"
