@@ -88,8 +88,10 @@ def _load_qasm2(source: str) -> QuantumCircuit:
 
 
 def _load_qasm3(source: str) -> QuantumCircuit:
+    """Parses once (the ANTLR parse is the slow part), checks, then converts the tree."""
     import openqasm3
     from qiskit import qasm3
+    from qiskit_qasm3_import import ConversionError, convert
 
     from synq_jupyter.quantum.qasm3_checks import check_qasm3_program
 
@@ -99,8 +101,8 @@ def _load_qasm3(source: str) -> QuantumCircuit:
         raise _qasm3_parse_error(exc) from None
     check_qasm3_program(program)
     try:
-        return qasm3.loads(source)
-    except qasm3.QASM3Error as exc:
+        return convert(program)
+    except (qasm3.QASM3Error, ConversionError) as exc:
         raise _positioned(str(exc)) from None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +49,7 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = threading.Lock()
         self._readers = sessionmaker(
             self.engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
         )
@@ -69,16 +72,23 @@ class Database:
         up front (waiting for it), so two writers never fail on a lock upgrade, and a
         conditional ``UPDATE ... RETURNING`` inside it is atomic — SQLite has no
         ``SELECT ... FOR UPDATE SKIP LOCKED``. ``write=False`` sessions only read.
+
+        Writers of one process also queue on a lock: SQLite's busy handler sleeps in steps
+        of up to 100 ms when it finds the database locked, so threads of one process
+        taking turns in memory is far faster than colliding on the file lock. Other
+        processes still wait on the file lock (``timeout=30``).
         """
-        session = (self._sessions if write else self._readers)()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        lock = self._write_lock if write and self.is_sqlite else contextlib.nullcontext()
+        with lock:
+            session = (self._sessions if write else self._readers)()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def ping(self) -> None:
         """Raises if the database cannot answer a trivial query."""

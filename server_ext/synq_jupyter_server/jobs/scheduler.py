@@ -143,9 +143,9 @@ class Scheduler:
             held = await asyncio.to_thread(
                 self.queue.heartbeat, job_id, self.worker_id, self.settings.lease_seconds
             )
-            if not held and job_id not in self._cancelling:
-                log.warning("SynQ lost the lease of job %s; stopping it", job_id)
-                self.executor.kill(job_id)
+            if not held and job_id not in self._cancelling and self.executor.kill(job_id):
+                # Someone else holds the job now (our lease expired): stop our copy.
+                log.warning("SynQ lost the lease of job %s; stopped it", job_id)
 
     async def _run(self, claimed: Claimed) -> None:
         job_id = claimed.job.id

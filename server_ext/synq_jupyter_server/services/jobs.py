@@ -53,7 +53,7 @@ class JobService:
             if body.kind == "estimate" and body.observables
             else None
         )
-        await self._requests.run(
+        await asyncio.to_thread(
             validate_job_task, [body.source], body.format, body.target, observables
         )
         shots = body.shots if body.shots is not None or body.kind == "estimate" else DEFAULT_SHOTS

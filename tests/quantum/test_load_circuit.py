@@ -1,0 +1,69 @@
+"""Loading circuits: format detection and positioned errors for every format."""
+
+from __future__ import annotations
+
+import pytest
+
+from synq_jupyter.errors import SynqInputError, SynqSyntaxError
+from synq_jupyter.quantum import detect_format, load_circuit, parse_circuit
+
+QASM2 = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[0];\ncx q[0],q[1];\n'
+QASM3 = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nh q[0];\ncx q[0], q[1];\n'
+SYNQ = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (QASM2, "qasm2"),
+        (QASM3, "qasm3"),
+        (SYNQ, "synq"),
+        ("// comment\nqreg q[1];\nh q[0];\n", "qasm2"),
+        ("qubit[1] q;\nh q[0];\n", "qasm3"),
+    ],
+)
+def test_format_is_detected(source, expected):
+    assert detect_format(source) == expected
+
+
+@pytest.mark.parametrize("source", [QASM2, QASM3, SYNQ])
+def test_every_format_gives_the_same_bell_circuit(source):
+    from qiskit.quantum_info import Operator
+
+    assert Operator(load_circuit(source)).equiv(Operator(load_circuit(SYNQ)))
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column", "phrase"),
+    [
+        (QASM2.replace("cx q[0],q[1]", "foo q[0]"), 5, 1, "'foo' is not defined"),
+        (QASM3.replace("cx q[0], q[1]", "foo q[0]"), 5, 1, "gate 'foo' is not defined"),
+        (QASM3.replace("cx q[0], q[1]", "cx q[0] q[1]"), 5, 9, "unexpected 'q'"),
+        (QASM3.replace("h q[0];", "h q[7];"), 4, 3, "q[7] is out of range"),
+        (QASM3.rstrip().rstrip(";"), 5, 14, "end of the program"),
+    ],
+)
+def test_errors_name_line_and_column(source, line, column, phrase):
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(source)
+    assert (info.value.line, info.value.column) == (line, column)
+    assert phrase in info.value.message
+    assert info.value.field == "source"
+
+
+def test_empty_source_is_refused():
+    with pytest.raises(SynqSyntaxError, match="empty"):
+        load_circuit("   \n")
+
+
+def test_unknown_format_names_the_field():
+    with pytest.raises(SynqInputError) as info:
+        load_circuit(SYNQ, "quil")
+    assert info.value.field == "format"
+
+
+def test_synq_warnings_come_back_with_the_circuit():
+    parsed = parse_circuit('#[experimental(feature = "warp")]\n' + SYNQ)
+    assert parsed.format == "synq"
+    assert len(parsed.warnings) == 1
+    assert "warp" in parsed.warnings[0]
