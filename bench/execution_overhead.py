@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from job_harness import JobHarness  # noqa: E402
-from qiskit import qasm2, transpile  # noqa: E402
-from qiskit.circuit.random import random_circuit  # noqa: E402
-from qiskit_aer import AerSimulator  # noqa: E402
+from job_harness import JobHarness
+from qiskit import qasm2, transpile
+from qiskit.circuit.random import random_circuit
+from qiskit_aer import AerSimulator
 
 SEED = 2026
 

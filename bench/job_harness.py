@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from synq_jupyter_server.db import Database
-from synq_jupyter_server.db.models import Job
 from synq_jupyter_server.db.migrate import upgrade
+from synq_jupyter_server.db.models import Job
 from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.local_executor import LocalJobExecutor
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob

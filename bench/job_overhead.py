@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from job_harness import OWNER, JobHarness  # noqa: E402
+from job_harness import OWNER, JobHarness
 
-from synq_jupyter_server.jobs.runner import run_job  # noqa: E402
+from synq_jupyter_server.jobs.runner import run_job
 
 
 def _ignore(name: str, data: object) -> None:
