@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
@@ -52,6 +53,13 @@ class SynqApp(ExtensionApp):
         30.0, config=True, help="How long a running job's claim lasts without a heartbeat."
     )
     per_user_concurrency = Int(4, config=True, help="Running jobs one user may have at once.")
+    keyring_file = Unicode(
+        "",
+        config=True,
+        help="The AES-256-GCM keyring sealing provider credentials. Empty: "
+        "$SYNQ_KEYRING_FILE, else {jupyter_data_dir}/synq/keyring.json (created, mode 0600). "
+        "Keep it out of the database and its backups.",
+    )
 
     @default("executor_workers")
     def _default_workers(self) -> int:
@@ -70,6 +78,7 @@ class SynqApp(ExtensionApp):
         from synq_jupyter_server.db.migrate import upgrade
         from synq_jupyter_server.executor import LocalExecutor
         from synq_jupyter_server.jobs.scheduler import SchedulerSettings
+        from synq_jupyter_server.security.keyring import Keyring, default_keyring_path
         from synq_jupyter_server.services import Services
 
         database = Database.from_env(self.db_url or None)
@@ -81,8 +90,11 @@ class SynqApp(ExtensionApp):
             lease_seconds=self.lease_seconds,
             per_user_limit=self.per_user_concurrency or None,
         )
+        keyring = Keyring.load_or_create(
+            Path(self.keyring_file) if self.keyring_file else default_keyring_path()
+        )
         self.services = Services.create(
-            database, LocalExecutor(self.executor_workers), self._job_executor(), settings
+            database, LocalExecutor(self.executor_workers), self._job_executor(), settings, keyring
         )
         self.settings["synq_services"] = self.services
         self.log.info(

@@ -18,6 +18,7 @@ from synq_jupyter_server.handlers.jobs import (
     JobRetryHandler,
     JobsHandler,
 )
+from synq_jupyter_server.handlers.providers import CredentialsHandler, ProvidersHandler
 from synq_jupyter_server.handlers.targets import TargetHandler, TargetListHandler
 
 API_PREFIX = "/synq/api"
@@ -59,6 +60,8 @@ def api_routes() -> list[Route]:
         Route("/jobs/{job_id}/result", JobResultHandler),
         Route("/jobs/{job_id}/cancel", JobCancelHandler),
         Route("/jobs/{job_id}/retry", JobRetryHandler),
+        Route("/providers", ProvidersHandler),
+        Route("/providers/{name}/credentials", CredentialsHandler),
         Route("/openapi.json", OpenAPIHandler),
         Route("/docs", DocsHandler, in_spec=False),
         Route(

@@ -26,9 +26,9 @@ def test_db_upgrade_migrates_a_fresh_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     result = synq("db", "upgrade", f"--db-url={url}")
     assert result.returncode == 0, result.stderr
-    assert "empty -> 0002" in result.stdout
+    assert "empty -> 0003" in result.stdout
     database = Database(url)
-    assert current_revision(database) == "0002"
+    assert current_revision(database) == "0003"
     database.dispose()
 
 

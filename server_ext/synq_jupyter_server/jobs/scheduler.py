@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,6 +17,7 @@ from synq_jupyter_server.jobs.queue import Claimed, JobQueue
 from synq_jupyter_server.jobs.worker_pool import TaskKilled, WorkerLost
 
 log = logging.getLogger("synq.jobs")
+Credentials = Callable[[str, str], "dict[str, Any] | None"]
 PROGRESS_INTERVAL = 0.2
 
 
@@ -60,14 +62,21 @@ class Scheduler:
     """Runs queued jobs until stopped. Several schedulers (processes) may share one queue."""
 
     def __init__(
-        self, queue: JobQueue, executor: JobExecutor, bus: EventBus, settings: SchedulerSettings
+        self,
+        queue: JobQueue,
+        executor: JobExecutor,
+        bus: EventBus,
+        settings: SchedulerSettings,
+        credentials: Credentials | None = None,
     ) -> None:
         self.queue = queue
+        self.credentials = credentials
         self.executor = executor
         self.bus = bus
         self.settings = settings
         self.worker_id = f"sched-{uuid.uuid4().hex[:12]}"
         self._running: dict[str, asyncio.Task[None]] = {}
+        self._remote: dict[str, tuple[str, dict[str, Any]]] = {}
         self._cancelling: set[str] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -127,11 +136,25 @@ class Scheduler:
             task = asyncio.get_running_loop().create_task(self._run(claimed))
             self._running[claimed.job.id] = task
 
+    def _prepare(self, claimed: Claimed) -> dict[str, Any]:
+        """The payload a worker gets: the stored one, the remote job id to reattach to (after
+        a restart), and the owner's provider credentials — decrypted here, in memory only."""
+        payload = dict(claimed.payload)
+        payload["provider_job_id"] = claimed.job.provider_job_id
+        if self.credentials is not None:
+            secret = self.credentials(claimed.job.owner, claimed.job.target)
+            if secret is not None:
+                payload["credentials"] = secret
+        return payload
+
     async def _stop_cancelled(self) -> None:
         requested = await asyncio.to_thread(self.queue.cancel_requested, self.running)
         for job_id in requested:
             if job_id not in self._cancelling:
                 self._cancelling.add(job_id)
+                remote = self._remote.get(job_id)
+                if remote is not None:
+                    await asyncio.to_thread(_cancel_remote, *remote)
                 if not self.executor.kill(job_id):
                     # Not started on the executor yet: stop the coroutine instead.
                     task = self._running.get(job_id)
@@ -149,9 +172,10 @@ class Scheduler:
 
     async def _run(self, claimed: Claimed) -> None:
         job_id = claimed.job.id
-        report = _Reporter(self, job_id)
         try:
-            result = await self.executor.run_job(job_id, claimed.job.kind, claimed.payload, report)
+            payload = await asyncio.to_thread(self._prepare, claimed)
+            report = _Reporter(self, job_id, payload.get("credentials"))
+            result = await self.executor.run_job(job_id, claimed.job.kind, payload, report)
         except (TaskKilled, asyncio.CancelledError):
             if job_id in self._cancelling:
                 await asyncio.to_thread(self.queue.mark_cancelled, job_id, self.worker_id)
@@ -180,23 +204,40 @@ class Scheduler:
                 )
         finally:
             self._running.pop(job_id, None)
+            self._remote.pop(job_id, None)
             self._cancelling.discard(job_id)
             self.bus.notify()
             self.wake()
 
 
+def _cancel_remote(provider_job_id: str, credentials: dict[str, Any]) -> None:
+    """Cancels the provider's copy of a job; stopping our worker does not stop it."""
+    from synq_jupyter_server.jobs.providers.ionq_cloud import cancel_on_ionq
+
+    try:
+        cancel_on_ionq(provider_job_id, credentials)
+    except Exception:
+        log.exception("SynQ could not cancel remote job %s", provider_job_id)
+
+
 class _Reporter:
     """Turns a worker's reports into queue writes, at most every ``PROGRESS_INTERVAL``."""
 
-    def __init__(self, scheduler: Scheduler, job_id: str) -> None:
+    def __init__(
+        self, scheduler: Scheduler, job_id: str, credentials: dict[str, Any] | None = None
+    ) -> None:
         self.scheduler = scheduler
         self.job_id = job_id
+        self.credentials = credentials
         self.last = 0.0
         self.pending: set[asyncio.Task[Any]] = set()
 
     def __call__(self, name: str, data: Any) -> None:
         queue, worker = self.scheduler.queue, self.scheduler.worker_id
         if name == "provider_job_id":
+            secret = self.credentials
+            if secret is not None:
+                self.scheduler._remote[self.job_id] = (str(data), secret)
             self._spawn(asyncio.to_thread(queue.set_provider_job_id, self.job_id, worker, data))
         elif name == "progress":
             fraction, message = data

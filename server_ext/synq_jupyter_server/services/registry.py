@@ -9,8 +9,13 @@ from synq_jupyter_server.executor import LocalExecutor
 from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.queue import JobQueue
 from synq_jupyter_server.jobs.scheduler import JobExecutor, Scheduler, SchedulerSettings
+from synq_jupyter_server.security.keyring import Keyring
 from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.services.circuits import CircuitService
+from synq_jupyter_server.services.credentials import (
+    CredentialService,
+    credentials_for_target,
+)
 from synq_jupyter_server.services.health import HealthService
 from synq_jupyter_server.services.jobs import JobService
 
@@ -31,6 +36,7 @@ class Services:
     health: HealthService
     jobs: JobService
     scheduler: Scheduler
+    credentials: CredentialService
 
     @classmethod
     def create(
@@ -39,11 +45,13 @@ class Services:
         requests: LocalExecutor,
         executor: JobExecutor,
         settings: SchedulerSettings,
+        keyring: Keyring,
     ) -> Services:
         bus = EventBus()
+        credentials = CredentialService(database, keyring)
         queue = JobQueue(database)
         catalogue = CatalogueService(requests)
-        scheduler = Scheduler(queue, executor, bus, settings)
+        scheduler = Scheduler(queue, executor, bus, settings, credentials_for_target(credentials))
         jobs = JobService(queue, requests, catalogue, bus)
         jobs.on_change.append(scheduler.wake)
         return cls(
@@ -55,6 +63,7 @@ class Services:
             health=HealthService(database, executor),
             jobs=jobs,
             scheduler=scheduler,
+            credentials=credentials,
         )
 
     def start(self) -> None:

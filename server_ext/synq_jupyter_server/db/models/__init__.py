@@ -1,7 +1,17 @@
 """SQLAlchemy ORM models; importing this package registers every table on ``Base``."""
 
 from synq_jupyter_server.db.models.base import Base, utcnow
+from synq_jupyter_server.db.models.credentials import ProviderCredential
 from synq_jupyter_server.db.models.jobs import Job, JobEvent, JobResult, JobTag
 from synq_jupyter_server.db.models.transpile import TranspileRecord
 
-__all__ = ["Base", "Job", "JobEvent", "JobResult", "JobTag", "TranspileRecord", "utcnow"]
+__all__ = [
+    "Base",
+    "Job",
+    "JobEvent",
+    "JobResult",
+    "JobTag",
+    "ProviderCredential",
+    "TranspileRecord",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Security: the encryption keyring for secrets at rest (more arrives with identity)."""
