@@ -52,6 +52,10 @@ def _sample(payload: dict[str, Any], report: Report) -> dict[str, Any]:
 
     circuit = load_circuit(payload["source"], payload.get("format"))
     target = get_target(payload["target"])
+    if target.provider == "ionq" and payload.get("credentials"):
+        from synq_jupyter_server.jobs.providers.ionq_cloud import sample_on_ionq
+
+        return sample_on_ionq(circuit, target, payload, payload["credentials"], report)
     if target.provider == "ibm":
         from synq_jupyter_server.jobs.providers.ibm_runtime import sample_on_device_model
 
