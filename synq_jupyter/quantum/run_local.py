@@ -68,9 +68,7 @@ def run_local(
     if isinstance(shots, bool) or not isinstance(shots, int) or not 1 <= shots <= MAX_SHOTS:
         raise SynqInputError(f"shots must be an integer from 1 to {MAX_SHOTS:,}", field="shots")
     seed = check_seed(seed)
-    measured_all = not any(inst.operation.name == "measure" for inst in circuit.data)
-    if measured_all:
-        circuit = circuit.measure_all(inplace=False)
+    circuit, measured_all = with_measurements(circuit)
 
     from qiskit import transpile
 
@@ -102,6 +100,14 @@ def run_local(
         measured_all=measured_all,
         transpile=transpiled,
     )
+
+
+def with_measurements(circuit: QuantumCircuit) -> tuple[QuantumCircuit, bool]:
+    """``circuit``, with every qubit measured at the end if it measures nothing; and whether
+    those measurements were added."""
+    if any(inst.operation.name == "measure" for inst in circuit.data):
+        return circuit, False
+    return circuit.measure_all(inplace=False), True
 
 
 def _scaled(progress: Progress | None, start: float, stop: float) -> Progress | None:

@@ -85,6 +85,7 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     from qiskit_aer import AerSimulator
 
     from synq_jupyter.quantum import load_circuit
+    from synq_jupyter.quantum.run_local import with_measurements
 
     sources: list[str] = payload["sources"]
     shots, seed = payload["shots"], payload["seed"]
@@ -93,9 +94,7 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     for start in range(0, len(sources), BATCH_CHUNK):
         chunk = []
         for source in sources[start : start + BATCH_CHUNK]:
-            circuit = load_circuit(source, payload.get("format"))
-            if not any(inst.operation.name == "measure" for inst in circuit.data):
-                circuit = circuit.measure_all(inplace=False)
+            circuit, _ = with_measurements(load_circuit(source, payload.get("format")))
             chunk.append(circuit)
         compiled = transpile(chunk, simulator, optimization_level=0)
         result = simulator.run(compiled, shots=shots, seed_simulator=seed + start).result()

@@ -26,17 +26,11 @@ def sample_on_device_model(
     """
     from qiskit_ibm_runtime import SamplerV2
 
-    from synq_jupyter.quantum import transpile_circuit
     from synq_jupyter.quantum.device_simulation import device_simulation
+    from synq_jupyter_server.jobs.providers.sampling import transpile_for_sampling
 
     shots, seed = payload["shots"], payload["seed"]
-    measured_all = not any(inst.operation.name == "measure" for inst in circuit.data)
-    if measured_all:
-        circuit = circuit.measure_all(inplace=False)
-    report("progress", (0.0, f"transpiling for {target.name}"))
-    transpiled = transpile_circuit(
-        circuit, target, optimization_level=payload.get("optimization_level", 2), seed=seed
-    )
+    transpiled, measured_all = transpile_for_sampling(circuit, target, payload, report)
     device = device_simulation(transpiled.circuit, target)
     sampler = SamplerV2(mode=device.simulator, options={"simulator": {"seed_simulator": seed}})
     job = sampler.run([device.circuit], shots=shots)

@@ -73,20 +73,14 @@ def sample_on_ionq(
         TransientJobError: IonQ is unreachable, busy, or answered with a server error.
         RuntimeError: The job was cancelled on IonQ's side.
     """
-    from synq_jupyter.quantum import transpile_circuit
+    from synq_jupyter_server.jobs.providers.sampling import transpile_for_sampling
 
     device = BACKENDS.get(target.name)
     if device is None:
         raise TargetError(f"{target.name} is not an IonQ device")
     url = _resolved_url(credentials)
     shots, seed = payload["shots"], payload["seed"]
-    measured_all = not any(inst.operation.name == "measure" for inst in circuit.data)
-    if measured_all:
-        circuit = circuit.measure_all(inplace=False)
-    report("progress", (0.0, f"transpiling for {target.name}"))
-    transpiled = transpile_circuit(
-        circuit, target, optimization_level=payload.get("optimization_level", 2), seed=seed
-    )
+    transpiled, measured_all = transpile_for_sampling(circuit, target, payload, report)
     with _ionq_errors():
         backend = _backend(device, credentials["token"], url)
         remote_id = payload.get("provider_job_id")
