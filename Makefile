@@ -44,6 +44,9 @@ test: lint typecheck pytest
 
 bench: setup
 	$(BIN)/python bench/transpile_overhead.py
+	$(BIN)/python bench/job_overhead.py
+	$(BIN)/python bench/submit_throughput.py
+	$(BIN)/python bench/execution_overhead.py
 
 clean:
 	rm -rf $(VENV) node_modules synq_jupyter/labextension labextension/lib
