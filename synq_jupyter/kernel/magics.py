@@ -41,6 +41,8 @@ class SynqMagics(Magics):
         is sampled with the device's noise.
         """
         args = parse_argstring(self.synq, line)
+        if args.name is not None and not args.name.isidentifier():
+            raise UsageError(f"SynQ: --name needs a Python identifier, not {args.name!r}")
         try:
             if args.submit:
                 self._submit_cell(args, cell)
@@ -73,8 +75,6 @@ class SynqMagics(Magics):
         from synq_jupyter.kernel.views import report_html
         from synq_jupyter.quantum import load_circuit, run_local
 
-        if args.name is not None and not args.name.isidentifier():
-            raise SynqInputError(f"--name needs a Python identifier, not {args.name!r}")
         circuit = load_circuit(cell, args.format)
         if args.draw:
             display(circuit.draw(output="text", fold=-1))
