@@ -35,15 +35,21 @@ class CatalogueService:
     async def names(self) -> list[str]:
         return [t["name"] for t in await self.summaries()]
 
+    async def require(self, name: str, field: str = "target") -> None:
+        """Raises ``TargetError`` naming ``field`` and the known targets if ``name`` is none."""
+        names = await self.names()
+        if name not in names:
+            raise TargetError(
+                f"unknown target {name!r}; known targets: {', '.join(names)}", field=field
+            )
+
     async def get(self, name: str) -> dict[str, Any]:
         """One target's detail.
 
         Raises:
             TargetError: No target has that name.
         """
-        if name not in await self.names():
-            known = ", ".join(await self.names())
-            raise TargetError(f"unknown target {name!r}; known targets: {known}", field="name")
+        await self.require(name, field="name")
         async with self._lock:
             if name not in self._details:
                 self._details[name] = await self._executor.run(catalogue_task, name)

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from synq_jupyter.errors import TargetError
 from synq_jupyter.quantum.versions import library_versions
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import TranspileRecord
@@ -45,7 +44,7 @@ class CircuitService:
 
         Only seeded requests are reused: without a seed each call draws a new one.
         """
-        await self._check_target(target)
+        await self._catalogue.require(target)
         key = None
         if seed is not None:
             key = _cache_key(source, format, target, optimization_level, seed)
@@ -64,15 +63,8 @@ class CircuitService:
         self, source: str, format: str | None, targets: list[str] | None
     ) -> dict[str, Any]:
         for name in targets or []:
-            await self._check_target(name, field="targets")
+            await self._catalogue.require(name, field="targets")
         return await self._executor.run(analyze_task, source, format, targets)
-
-    async def _check_target(self, name: str, field: str = "target") -> None:
-        names = await self._catalogue.names()
-        if name not in names:
-            raise TargetError(
-                f"unknown target {name!r}; known targets: {', '.join(names)}", field=field
-            )
 
     def _lookup(self, key: str) -> dict[str, Any] | None:
         with self._database.session() as session:

@@ -6,7 +6,6 @@ import asyncio
 import secrets
 from typing import Any
 
-from synq_jupyter.errors import TargetError
 from synq_jupyter_server.executor import LocalExecutor
 from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.job_view import JobView
@@ -43,7 +42,7 @@ class JobService:
     async def submit(
         self, owner: str, body: JobSubmit, idempotency_key: str | None
     ) -> tuple[JobView, bool]:
-        await self._check_target(body.target)
+        await self._catalogue.require(body.target)
         if body.kind == "estimate" and not body.observables:
             from synq_jupyter.errors import SynqInputError
 
@@ -71,7 +70,7 @@ class JobService:
     async def submit_batch(
         self, owner: str, body: BatchSubmit, idempotency_key: str | None
     ) -> tuple[JobView, bool]:
-        await self._check_target(body.target)
+        await self._catalogue.require(body.target)
         await self._requests.run(validate_job_task, body.sources, body.format, body.target, None)
         payload = {
             "sources": body.sources,
@@ -141,11 +140,6 @@ class JobService:
         self.bus.notify()
         for callback in self.on_change:
             callback()
-
-    async def _check_target(self, name: str) -> None:
-        names = await self._catalogue.names()
-        if name not in names:
-            raise TargetError(f"unknown target {name!r}; known targets: {', '.join(names)}")
 
 
 def _seed(seed: int | None) -> int:
