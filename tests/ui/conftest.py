@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.fixtures.server_process import ServerProcess
 
 CHROMIUM = os.environ.get("SYNQ_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,8 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-START_TIMEOUT_S = 90
-
 # User settings for the test server: a long poll interval, so that only the panel's
 # own fetches (on show, on Refresh) reach /synq/api/health during a test, and no
 # "get Jupyter news?" toast over the screenshot.
@@ -61,50 +54,12 @@ def jp_server_cleanup() -> None:
     """Overrides pytest-jupyter's autouse cleanup of an in-process server (none here)."""
 
 
-@dataclass(frozen=True)
-class LabServer:
-    url: str  # ends with "/"
-    token: str
-    log: Path
+class LabServer(ServerProcess):
+    """A `jupyter lab` subprocess (see ``ServerProcess``)."""
 
     def lab_url(self, workspace: str) -> str:
         """JupyterLab in a workspace of its own, so no test inherits another's layout."""
         return f"{self.url}lab/workspaces/{workspace}?token={self.token}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_up(server: LabServer, process: subprocess.Popen[bytes]) -> None:
-    request = urllib.request.Request(
-        f"{server.url}api/status", headers={"Authorization": f"token {server.token}"}
-    )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"jupyter lab exited with {process.returncode}:\n{server.log.read_text()}")
-        try:
-            with urllib.request.urlopen(request, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"jupyter lab did not answer in {START_TIMEOUT_S} s:\n{server.log.read_text()}")
-
-
-def _get(server: LabServer, path: str, timeout: float = 60) -> tuple[int, str]:
-    request = urllib.request.Request(
-        f"{server.url}{path}", headers={"Authorization": f"token {server.token}"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def _check_synq_is_installed(server: LabServer) -> None:
@@ -113,13 +68,13 @@ def _check_synq_is_installed(server: LabServer) -> None:
     The first health call also starts the executor's worker process, so the page's
     first request does not pay for it.
     """
-    status, page = _get(server, "lab")
-    if status != 200 or '"name": "synq-jupyter"' not in page:
+    status, page = server.request("GET", "lab")
+    if status != 200 or '"name": "synq-jupyter"' not in str(page):
         pytest.fail(
             f"JupyterLab does not list the synq-jupyter labextension; build and install it "
             f"into {sys.prefix} with `pip install -e .`:\n{server.log.read_text()}"
         )
-    status, body = _get(server, "synq/api/health")
+    status, body = server.request("GET", "synq/api/health")
     if status != 200:
         pytest.fail(
             f"GET /synq/api/health answered {status} (is the synq_jupyter_server extension "
@@ -131,59 +86,34 @@ def _check_synq_is_installed(server: LabServer) -> None:
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """A `jupyter lab` subprocess on a free port, with a token and a fresh SQLite file."""
     base = tmp_path_factory.mktemp("lab")
-    dirs = {name: base / name for name in ("config", "data", "runtime", "root", "settings")}
-    for path in dirs.values():
-        path.mkdir()
+    settings = base / "settings"
     for name, values in USER_SETTINGS.items():
-        target = dirs["settings"] / name
+        target = settings / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
-
-    port = _free_port()
-    token = secrets.token_hex(16)
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(dirs["config"]),
-        "JUPYTER_DATA_DIR": str(dirs["data"]),
-        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
-        "SYNQ_DATABASE_URL": f"sqlite:///{base / 'synq.sqlite'}",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--allow-root",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={dirs['root']}",
-        f"--LabApp.user_settings_dir={dirs['settings']}",
-        f"--LabApp.workspaces_dir={base / 'workspaces'}",
-        # Stay off the network: no news, no update check, no PyPI extension listing.
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
-        "--SynqApp.executor_workers=1",
-    ]
-    log = base / "jupyter-lab.log"
-    server = LabServer(url=f"http://127.0.0.1:{port}/", token=token, log=log)
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            command, cwd=dirs["root"], env=env, stdout=log_file, stderr=subprocess.STDOUT
-        )
-        try:
-            _wait_until_up(server, process)
-            _check_synq_is_installed(server)
-            yield server
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+    server = LabServer(
+        base,
+        f"sqlite:///{base / 'synq.sqlite'}",
+        [
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={base / 'workspaces'}",
+            # Stay off the network: no news, no update check, no PyPI extension listing.
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            "--SynqApp.executor_workers=1",
+        ],
+        module="jupyterlab",
+    )
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        _check_synq_is_installed(server)
+        yield server
+    finally:
+        server.stop()
 
 
 # Module scope: Playwright's sync API keeps an event loop running on this thread while
