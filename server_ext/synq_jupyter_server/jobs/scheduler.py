@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,7 +17,7 @@ from synq_jupyter_server.jobs.queue import Claimed, JobQueue
 from synq_jupyter_server.jobs.worker_pool import TaskKilled, WorkerLost
 
 log = logging.getLogger("synq.jobs")
-Credentials = Callable[[str, str], "dict[str, Any] | None"]
+Credentials = Callable[[str, str], Awaitable["dict[str, Any] | None"]]
 PROGRESS_INTERVAL = 0.2
 
 
@@ -136,13 +136,13 @@ class Scheduler:
             task = asyncio.get_running_loop().create_task(self._run(claimed))
             self._running[claimed.job.id] = task
 
-    def _prepare(self, claimed: Claimed) -> dict[str, Any]:
+    async def _prepare(self, claimed: Claimed) -> dict[str, Any]:
         """The payload a worker gets: the stored one, the remote job id to reattach to (after
         a restart), and the owner's provider credentials — decrypted here, in memory only."""
         payload = dict(claimed.payload)
         payload["provider_job_id"] = claimed.job.provider_job_id
         if self.credentials is not None:
-            secret = self.credentials(claimed.job.owner, claimed.job.target)
+            secret = await self.credentials(claimed.job.owner, claimed.job.target)
             if secret is not None:
                 payload["credentials"] = secret
         return payload
@@ -173,9 +173,14 @@ class Scheduler:
     async def _run(self, claimed: Claimed) -> None:
         job_id = claimed.job.id
         try:
-            payload = await asyncio.to_thread(self._prepare, claimed)
+            payload = await self._prepare(claimed)
             report = _Reporter(self, job_id, payload.get("credentials"))
-            result = await self.executor.run_job(job_id, claimed.job.kind, payload, report)
+            try:
+                result = await self.executor.run_job(job_id, claimed.job.kind, payload, report)
+            finally:
+                # The remote id and the last progress land before the final state, which
+                # releases the lease they are written under.
+                await report.drain()
         except (TaskKilled, asyncio.CancelledError):
             if job_id in self._cancelling:
                 await asyncio.to_thread(self.queue.mark_cancelled, job_id, self.worker_id)
@@ -246,6 +251,11 @@ class _Reporter:
                 return
             self.last = now
             self._spawn(self._progress(float(fraction), str(message)))
+
+    async def drain(self) -> None:
+        """Waits for the writes reported so far."""
+        if self.pending:
+            await asyncio.gather(*self.pending, return_exceptions=True)
 
     def _spawn(self, work: Any) -> None:
         # Keep a reference until done: the loop only holds weak ones.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -13,6 +14,7 @@ from synq_jupyter_server.db.models import ProviderCredential, utcnow
 from synq_jupyter_server.jobs.job_view import as_utc
 from synq_jupyter_server.jobs.states import personal_org
 from synq_jupyter_server.security.keyring import Keyring, Sealed
+from synq_jupyter_server.services.catalogue import CatalogueService
 
 PROVIDERS = ("ionq", "ibm")
 TABLE = "provider_credentials"
@@ -94,13 +96,18 @@ def _check(provider: str) -> None:
         )
 
 
-def credentials_for_target(service: CredentialService) -> Any:
-    """The scheduler's lookup: an owner's secret for the provider behind a target."""
+def credentials_for_target(service: CredentialService, catalogue: CatalogueService) -> Any:
+    """The scheduler's lookup: an owner's secret for the provider behind a target.
 
-    def lookup(owner: str, target: str) -> dict[str, Any] | None:
-        from synq_jupyter.quantum import get_target
+    The provider comes from the catalogue the request pool computed, so the server process
+    never imports Qiskit for it.
+    """
 
-        provider = get_target(target).provider
-        return service.secret(owner, provider) if provider in PROVIDERS else None
+    async def lookup(owner: str, target: str) -> dict[str, Any] | None:
+        providers = {t["name"]: t["provider"] for t in await catalogue.summaries()}
+        provider = providers.get(target)
+        if provider not in PROVIDERS:
+            return None
+        return await asyncio.to_thread(service.secret, owner, provider)
 
     return lookup

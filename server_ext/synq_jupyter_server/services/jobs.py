@@ -52,7 +52,9 @@ class JobService:
             if body.kind == "estimate" and body.observables
             else None
         )
-        await asyncio.to_thread(
+        # On the request pool, not a thread: Qiskit stays out of the server process, and
+        # a crash while parsing costs a worker, not the server.
+        await self._requests.run(
             validate_job_task, [body.source], body.format, body.target, observables
         )
         shots = body.shots if body.shots is not None or body.kind == "estimate" else DEFAULT_SHOTS

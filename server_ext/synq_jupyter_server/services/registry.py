@@ -51,7 +51,9 @@ class Services:
         credentials = CredentialService(database, keyring)
         queue = JobQueue(database)
         catalogue = CatalogueService(requests)
-        scheduler = Scheduler(queue, executor, bus, settings, credentials_for_target(credentials))
+        scheduler = Scheduler(
+            queue, executor, bus, settings, credentials_for_target(credentials, catalogue)
+        )
         jobs = JobService(queue, requests, catalogue, bus)
         jobs.on_change.append(scheduler.wake)
         return cls(
