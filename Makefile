@@ -47,6 +47,10 @@ bench: setup
 	$(BIN)/python bench/job_overhead.py
 	$(BIN)/python bench/submit_throughput.py
 	$(BIN)/python bench/execution_overhead.py
+	$(BIN)/python bench/vqe_h2.py
+	$(BIN)/python bench/qaoa_ratios.py
+	$(BIN)/python bench/qnn_vs_svc.py
+	$(BIN)/python bench/transpile_strategy.py
 
 clean:
 	rm -rf $(VENV) node_modules synq_jupyter/labextension labextension/lib

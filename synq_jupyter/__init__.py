@@ -6,7 +6,18 @@ from typing import Any
 
 from synq_jupyter._version import __version__
 
-__all__ = ["__version__", "attach", "load_ipython_extension", "submit", "submit_batch"]
+__all__ = [
+    "__version__",
+    "attach",
+    "load_ipython_extension",
+    "predict",
+    "qaoa",
+    "submit",
+    "submit_batch",
+    "synthesize",
+    "train_qnn",
+    "vqe",
+]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
@@ -39,3 +50,38 @@ def attach(job_id: str) -> Any:
     from synq_jupyter.kernel.job_handle import attach as _attach
 
     return _attach(job_id)
+
+
+def vqe(*args: Any, **kwargs: Any) -> Any:
+    """Runs VQE as a job with a live convergence plot; see ``kernel.algorithms.vqe``."""
+    from synq_jupyter.kernel.algorithms import vqe as _vqe
+
+    return _vqe(*args, **kwargs)
+
+
+def qaoa(*args: Any, **kwargs: Any) -> Any:
+    """Runs QAOA as a job; see ``synq_jupyter.kernel.algorithms.qaoa``."""
+    from synq_jupyter.kernel.algorithms import qaoa as _qaoa
+
+    return _qaoa(*args, **kwargs)
+
+
+def train_qnn(*args: Any, **kwargs: Any) -> Any:
+    """Trains a QNN classifier as a job; see ``synq_jupyter.kernel.algorithms.train_qnn``."""
+    from synq_jupyter.kernel.algorithms import train_qnn as _train_qnn
+
+    return _train_qnn(*args, **kwargs)
+
+
+def predict(*args: Any, **kwargs: Any) -> Any:
+    """Predicts with a stored QNN model; see ``synq_jupyter.kernel.algorithms.predict``."""
+    from synq_jupyter.kernel.algorithms import predict as _predict
+
+    return _predict(*args, **kwargs)
+
+
+def synthesize(*args: Any, **kwargs: Any) -> Any:
+    """A verified circuit from a spec or a description; see ``kernel.algorithms``."""
+    from synq_jupyter.kernel.algorithms import synthesize as _synthesize
+
+    return _synthesize(*args, **kwargs)

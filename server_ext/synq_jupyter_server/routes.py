@@ -13,12 +13,22 @@ from synq_jupyter_server.handlers.job_stream import JobStreamHandler
 from synq_jupyter_server.handlers.jobs import (
     BatchHandler,
     JobCancelHandler,
+    JobEventsHandler,
     JobHandler,
     JobResultHandler,
     JobRetryHandler,
     JobsHandler,
 )
 from synq_jupyter_server.handlers.providers import CredentialsHandler, ProvidersHandler
+from synq_jupyter_server.handlers.qml import (
+    ModelHandler,
+    ModelsHandler,
+    QAOAHandler,
+    QNNPredictHandler,
+    QNNTrainHandler,
+    VQEHandler,
+)
+from synq_jupyter_server.handlers.synthesis import SynthesizeHandler
 from synq_jupyter_server.handlers.targets import TargetHandler, TargetListHandler
 
 API_PREFIX = "/synq/api"
@@ -53,13 +63,21 @@ def api_routes() -> list[Route]:
         Route("/circuits/parse", ParseHandler),
         Route("/circuits/transpile", TranspileHandler),
         Route("/circuits/analyze", AnalyzeHandler),
+        Route("/circuits/synthesize", SynthesizeHandler),
         Route("/jobs", JobsHandler),
         Route("/jobs/batch", BatchHandler),
         Route("/jobs/stream", JobStreamHandler, in_spec=False),
         Route("/jobs/{job_id}", JobHandler),
         Route("/jobs/{job_id}/result", JobResultHandler),
+        Route("/jobs/{job_id}/events", JobEventsHandler),
         Route("/jobs/{job_id}/cancel", JobCancelHandler),
         Route("/jobs/{job_id}/retry", JobRetryHandler),
+        Route("/qml/vqe", VQEHandler),
+        Route("/qml/qaoa", QAOAHandler),
+        Route("/qml/qnn/train", QNNTrainHandler),
+        Route("/qml/qnn/{model_id}/predict", QNNPredictHandler),
+        Route("/qml/models", ModelsHandler),
+        Route("/qml/models/{model_id}", ModelHandler),
         Route("/providers", ProvidersHandler),
         Route("/providers/{name}/credentials", CredentialsHandler),
         Route("/openapi.json", OpenAPIHandler),

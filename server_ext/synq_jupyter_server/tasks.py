@@ -89,3 +89,63 @@ def validate_job_task(
             observables_of(observables, circuit.num_qubits)
         widths.append(circuit.num_qubits)
     return widths
+
+
+def validate_algorithm_task(kind: str, spec: dict[str, Any]) -> str:
+    """Checks an algorithm job's spec with the code the job will run; returns its target.
+
+    Raises:
+        SynqInputError: The spec is wrong, naming the field (``hamiltonian.coeffs``, ``p``,
+            ``data.X`` ...), or needs more qubits than its target has.
+    """
+    from synq_jupyter.errors import TargetError
+    from synq_jupyter.quantum import get_target
+
+    target, num_qubits = _checked_spec(kind, spec)
+    if num_qubits is not None and target in _catalogue_names():
+        width = get_target(target).num_qubits
+        if num_qubits > width:
+            raise TargetError(f"the problem needs {num_qubits} qubits; {target} has {width}")
+    return target
+
+
+def _checked_spec(kind: str, spec: dict[str, Any]) -> tuple[str, int | None]:
+    from synq_jupyter.errors import SynqInputError
+
+    if kind == "vqe":
+        from synq_jupyter.algorithms.vqe import VQESpec
+
+        vqe = VQESpec.from_dict(spec)
+        return spec.get("target") or "aer_simulator", vqe.num_qubits
+    if kind == "qaoa":
+        from synq_jupyter.algorithms.qaoa import QAOASpec
+
+        qaoa = QAOASpec.from_dict(spec)
+        return spec.get("target") or "aer_simulator", qaoa.num_qubits
+    if kind == "qnn_train":
+        from synq_jupyter.algorithms.qnn import QNNSpec
+
+        QNNSpec.from_dict(spec)
+        return "lightning.qubit", None
+    if kind == "synthesize":
+        from synq_jupyter.quantum.synthesis import SynthesisSpec, parse_description
+
+        if "description" in spec:
+            parse_description(spec["description"])
+        else:
+            SynthesisSpec.from_dict(spec["spec"])
+        return "aer_simulator", None
+    raise SynqInputError(f"unknown algorithm {kind!r}", field="kind")
+
+
+def _catalogue_names() -> set[str]:
+    from synq_jupyter.quantum import target_names
+
+    return set(target_names())
+
+
+def validate_prediction_task(model: dict[str, Any], features: list[list[float]]) -> None:
+    """Checks that ``features`` suit ``model`` (width, finite values) before a job is queued."""
+    from synq_jupyter.algorithms.qnn import check_features
+
+    check_features(model, features)

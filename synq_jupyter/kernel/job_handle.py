@@ -63,7 +63,7 @@ class JobHandle:
 
     def wait(self, timeout: float | None = None, progress: bool = True) -> dict[str, Any]:
         """Blocks until the job ends; in a notebook shows its live widget meanwhile."""
-        if progress and _in_notebook():
+        if progress and in_notebook():
             from IPython.display import display
 
             display(self.widget())
@@ -186,7 +186,8 @@ def attach(job_id: str, client: SynqClient | None = None) -> JobHandle:
     return handle
 
 
-def _in_notebook() -> bool:
+def in_notebook() -> bool:
+    """Whether this runs in a notebook kernel (where widgets display)."""
     try:
         from IPython import get_ipython
     except ImportError:

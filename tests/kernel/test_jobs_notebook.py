@@ -3,73 +3,40 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from tests.fixtures.server_process import ServerProcess
+from tests.fixtures.notebooks import (
+    NOTEBOOKS,
+    cell_with,
+    run_notebook,
+    start_server,
+    text_of,
+    widget_children,
+)
 
-NOTEBOOK = Path(__file__).parents[2] / "notebooks" / "02-jobs.ipynb"
-WIDGET = "application/vnd.jupyter.widget-view+json"
+NOTEBOOK = NOTEBOOKS / "02-jobs.ipynb"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("jobs-server")
-    process = ServerProcess(
-        base,
-        f"sqlite:///{base / 'synq.sqlite'}",
-        ["--SynqApp.job_workers=2", "--SynqApp.executor_workers=1"],
-    ).start()
+    process = start_server(tmp_path_factory.mktemp("jobs-server"))
     yield process
     process.stop()
-
-
-def run(notebook: nbformat.NotebookNode, server: ServerProcess, monkeypatch, cwd: Path):
-    # The server sets these for the kernels it starts; nbclient starts its own kernel.
-    monkeypatch.setenv("SYNQ_API_URL", f"{server.url}synq/api/")
-    monkeypatch.setenv("SYNQ_API_TOKEN", server.token)
-    client = NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=600,
-        store_widget_state=True,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    client.execute()
-    return notebook
 
 
 @pytest.fixture(scope="module")
 def executed(server, tmp_path_factory):
     with pytest.MonkeyPatch.context() as monkeypatch:
         notebook = nbformat.read(NOTEBOOK, as_version=4)
-        return run(notebook, server, monkeypatch, tmp_path_factory.mktemp("nb"))
-
-
-def cell_with(notebook, text: str):
-    return next(c for c in notebook.cells if c.cell_type == "code" and text in c.source)
-
-
-def text_of(cell) -> str:
-    return "".join(
-        o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs
-    )
-
-
-def widget_states(notebook) -> dict:
-    return notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        return run_notebook(notebook, server, monkeypatch, tmp_path_factory.mktemp("nb"))
 
 
 def job_widget_part(notebook, cell, index: int) -> dict:
     """The state of child ``index`` of the job widget a cell displayed
     (0: header, 1: progress row, 2: message, 3: output with the histogram)."""
-    states = widget_states(notebook)
-    (view,) = [o["data"][WIDGET]["model_id"] for o in cell.outputs if WIDGET in o.get("data", {})]
-    child = states[view]["state"]["children"][index].removeprefix("IPY_MODEL_")
-    return states[child]["state"]
+    return widget_children(notebook, cell)[index]["state"]
 
 
 def job_header(notebook, cell) -> str:
@@ -136,5 +103,5 @@ def test_a_new_kernel_can_reattach_by_id(executed, server, monkeypatch, tmp_path
             "print(job.status(), sum(job.result()['counts'].values()))"
         )
     ]
-    run(notebook, server, monkeypatch, tmp_path)
+    run_notebook(notebook, server, monkeypatch, tmp_path)
     assert notebook.cells[0].outputs[0]["text"].strip() == "succeeded 2000"

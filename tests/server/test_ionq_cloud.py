@@ -20,6 +20,7 @@ from synq_jupyter_server.jobs.providers.ionq_cloud import (
 )
 from synq_jupyter_server.jobs.scheduler import TransientJobError
 from tests.fixtures.ionq_api import IonQApi, serve_ionq_api
+from tests.fixtures.mock_http import Reports, WorkerDied
 
 
 @pytest.fixture
@@ -30,26 +31,6 @@ def ionq_api(monkeypatch: pytest.MonkeyPatch):
     with serve_ionq_api() as api:
         api.delay_seconds = 0.4
         yield api
-
-
-class Reports:
-    """Records what a sample reports, and can act when IonQ's job id arrives."""
-
-    def __init__(self, on_job_id=None) -> None:
-        self.events: list[tuple[str, Any]] = []
-        self.on_job_id = on_job_id
-
-    def __call__(self, name: str, data: Any) -> None:
-        self.events.append((name, data))
-        if name == "provider_job_id" and self.on_job_id is not None:
-            self.on_job_id(data)
-
-    def messages(self) -> list[str]:
-        return [data[1] for name, data in self.events if name == "progress"]
-
-
-class WorkerDied(Exception):
-    """Stands for the worker process dying right after the submission."""
 
 
 def credentials(api: IonQApi, token: str | None = None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from tornado import web
 
 from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter_server.executor import ExecutorUnavailable
-from synq_jupyter_server.jobs.queue import JobConflict, JobNotFound
+from synq_jupyter_server.jobs.queue import JobConflict, NotFound
 from synq_jupyter_server.principal import principal_name
 from synq_jupyter_server.schemas.base import FieldError, Problem
 
@@ -96,7 +96,7 @@ class SynqHandler(APIHandler):
         self.finish(model.model_dump_json())
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        if isinstance(value, RequestError | SynqInputError | JobNotFound | JobConflict):
+        if isinstance(value, RequestError | SynqInputError | NotFound | JobConflict):
             self.log.info("SynQ request refused: %s", value)
             return
         super().log_exception(typ, value, tb)
@@ -116,9 +116,9 @@ class SynqHandler(APIHandler):
             code = 404 if isinstance(exc, TargetError) and exc.field == "name" else 422
             errors = [FieldError(field=exc.field or "body", message=str(exc))]
             return _make(code, str(exc), instance, errors)
-        if isinstance(exc, JobNotFound):
+        if isinstance(exc, NotFound):
             return _make(
-                404, f"no job {exc}", instance, [FieldError(field="id", message="not found")]
+                404, f"no {exc.what} {exc}", instance, [FieldError(field="id", message="not found")]
             )
         if isinstance(exc, JobConflict):
             return _make(409, str(exc), instance)

@@ -9,7 +9,9 @@ from synq_jupyter_server.handlers.base import Operation, RequestError, SynqHandl
 from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.schemas.jobs import (
     BatchSubmit,
+    EventQuery,
     Job,
+    JobEventList,
     JobList,
     JobQuery,
     JobResult,
@@ -178,3 +180,24 @@ class JobRetryHandler(SynqHandler):
     @authorized
     async def post(self, job_id: str) -> None:
         self.write_model(job_model(await self.services.jobs.retry(self.username, job_id)))
+
+
+class JobEventsHandler(SynqHandler):
+    auth_resource = "synq:jobs"
+    operations = {
+        "get": Operation(
+            summary="A job's event timeline: status changes and progress, oldest first",
+            description="Query parameters: after (an event id), limit (1-5000). Progress "
+            "events of algorithm jobs carry their iterations as `points`.",
+            response=JobEventList,
+            errors=_ONE_JOB_ERRORS,
+            tags=("jobs",),
+        )
+    }
+
+    @web.authenticated
+    @authorized
+    async def get(self, job_id: str) -> None:
+        query = self.parse_query(EventQuery)
+        events = await self.services.jobs.timeline(self.username, job_id, query.after, query.limit)
+        self.write_model(JobEventList.model_validate({"events": events}))

@@ -19,8 +19,16 @@ from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.states import RETRYABLE, TERMINAL, personal_org
 
 
-class JobNotFound(LookupError):
+class NotFound(LookupError):
+    """No such thing belongs to the caller; ``what`` names the kind of thing."""
+
+    what = "item"
+
+
+class JobNotFound(NotFound):
     """No job with that id belongs to the caller."""
+
+    what = "job"
 
 
 class JobConflict(RuntimeError):
@@ -48,6 +56,10 @@ class NewJob:
     idempotency_key: str | None = None
 
 
+ResultHook = Callable[[Session, Job, dict[str, Any]], None]
+"""Writes what a job kind's result adds (a trained model ...) in the completing transaction."""
+
+
 class JobQueue:
     """Jobs in the database, safe for many workers in many processes at once.
 
@@ -64,6 +76,7 @@ class JobQueue:
     def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
         self.database = database
         self.clock = clock
+        self.on_complete: dict[str, ResultHook] = {}
 
     # -- submitting ---------------------------------------------------------------------------
 
@@ -192,8 +205,19 @@ class JobQueue:
                 .execution_options(synchronize_session=False)
             )
 
-    def progress(self, job_id: str, worker: str, fraction: float, message: str) -> bool:
-        """Records progress and appends a progress event; ``False`` if the lease is gone."""
+    def progress(
+        self,
+        job_id: str,
+        worker: str,
+        fraction: float,
+        message: str,
+        points: list[list[float]] | None = None,
+    ) -> bool:
+        """Records progress and appends a progress event; ``False`` if the lease is gone.
+
+        ``points`` (``[x, y]`` pairs such as iteration and energy) travel in the event, for
+        live plots.
+        """
         fraction = min(max(float(fraction), 0.0), 1.0)
         with self.database.session() as session:
             job = self._held(session, job_id, worker)
@@ -201,7 +225,10 @@ class JobQueue:
                 return False
             job.progress = fraction
             job.progress_message = message[:255]
-            _event(session, job, "progress", {"progress": fraction, "message": message})
+            data: dict[str, Any] = {"progress": fraction, "message": message}
+            if points:
+                data["points"] = points
+            _event(session, job, "progress", data)
             return True
 
     def complete(self, job_id: str, worker: str, result: dict[str, Any]) -> bool:
@@ -221,6 +248,9 @@ class JobQueue:
                         job_id=job_id, result=result, size_bytes=len(body), created_at=utcnow()
                     )
                 )
+                hook = self.on_complete.get(job.kind)
+                if hook is not None:
+                    hook(session, job, result)
             self._finish(session, job, "succeeded", progress=1.0)
             return True
 

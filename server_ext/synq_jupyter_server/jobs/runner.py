@@ -27,6 +27,10 @@ def run_job(kind: str, payload: dict[str, Any], report: Report) -> dict[str, Any
         return _sample_batch(payload, report)
     if kind == "noop":
         return _noop(payload, report)
+    from synq_jupyter_server.jobs.algorithm_jobs import ALGORITHM_JOBS
+
+    if kind in ALGORITHM_JOBS:
+        return ALGORITHM_JOBS[kind](payload, report)
     raise SynqInputError(f"unknown job kind {kind!r}", field="kind")
 
 
@@ -56,6 +60,10 @@ def _sample(payload: dict[str, Any], report: Report) -> dict[str, Any]:
         from synq_jupyter_server.jobs.providers.ionq_cloud import sample_on_ionq
 
         return sample_on_ionq(circuit, target, payload, payload["credentials"], report)
+    if target.provider == "ibm" and payload.get("credentials"):
+        from synq_jupyter_server.jobs.providers.ibm_cloud import sample_on_ibm
+
+        return sample_on_ibm(circuit, target, payload, payload["credentials"], report)
     if target.provider == "ibm":
         from synq_jupyter_server.jobs.providers.ibm_runtime import sample_on_device_model
 

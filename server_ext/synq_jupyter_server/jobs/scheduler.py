@@ -216,17 +216,26 @@ class Scheduler:
 
 
 def _cancel_remote(provider_job_id: str, credentials: dict[str, Any]) -> None:
-    """Cancels the provider's copy of a job; stopping our worker does not stop it."""
+    """Cancels the provider's copy of a job; stopping our worker does not stop it.
+
+    ``credentials["provider"]`` (set by the credential lookup) says whose job it is.
+    """
+    from synq_jupyter_server.jobs.providers.ibm_cloud import cancel_on_ibm
     from synq_jupyter_server.jobs.providers.ionq_cloud import cancel_on_ionq
 
+    cancel = cancel_on_ibm if credentials.get("provider") == "ibm" else cancel_on_ionq
     try:
-        cancel_on_ionq(provider_job_id, credentials)
+        cancel(provider_job_id, credentials)
     except Exception:
         log.exception("SynQ could not cancel remote job %s", provider_job_id)
 
 
 class _Reporter:
-    """Turns a worker's reports into queue writes, at most every ``PROGRESS_INTERVAL``."""
+    """Turns a worker's reports into queue writes, at most every ``PROGRESS_INTERVAL``.
+
+    ``("point", (x, y))`` reports (a VQE iteration's energy, a QNN epoch's loss) are kept
+    until the next progress write, which carries them all, so none is lost to throttling.
+    """
 
     def __init__(
         self, scheduler: Scheduler, job_id: str, credentials: dict[str, Any] | None = None
@@ -235,6 +244,8 @@ class _Reporter:
         self.job_id = job_id
         self.credentials = credentials
         self.last = 0.0
+        self.latest: tuple[float, str] | None = None
+        self.points: list[list[float]] = []
         self.pending: set[asyncio.Task[Any]] = set()
 
     def __call__(self, name: str, data: Any) -> None:
@@ -244,18 +255,31 @@ class _Reporter:
             if secret is not None:
                 self.scheduler._remote[self.job_id] = (str(data), secret)
             self._spawn(asyncio.to_thread(queue.set_provider_job_id, self.job_id, worker, data))
+        elif name == "point":
+            x, y = data
+            self.points.append([float(x), float(y)])
         elif name == "progress":
             fraction, message = data
+            self.latest = (float(fraction), str(message))
             now = time.monotonic()
-            if now - self.last < PROGRESS_INTERVAL and fraction < 1.0:
-                return
-            self.last = now
-            self._spawn(self._progress(float(fraction), str(message)))
+            if now - self.last >= PROGRESS_INTERVAL or fraction >= 1.0:
+                self.last = now
+                self._flush()
 
     async def drain(self) -> None:
-        """Waits for the writes reported so far."""
+        """Writes what throttling held back, then waits for every write reported so far."""
+        if self.points and self.latest is None:
+            self.latest = (0.0, "")
+        self._flush()
         if self.pending:
             await asyncio.gather(*self.pending, return_exceptions=True)
+
+    def _flush(self) -> None:
+        if self.latest is None:
+            return
+        fraction, message = self.latest
+        points, self.points, self.latest = self.points, [], None
+        self._spawn(self._progress(fraction, message, points))
 
     def _spawn(self, work: Any) -> None:
         # Keep a reference until done: the loop only holds weak ones.
@@ -263,9 +287,9 @@ class _Reporter:
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
-    async def _progress(self, fraction: float, message: str) -> None:
+    async def _progress(self, fraction: float, message: str, points: list[list[float]]) -> None:
         scheduler = self.scheduler
         await asyncio.to_thread(
-            scheduler.queue.progress, self.job_id, scheduler.worker_id, fraction, message
+            scheduler.queue.progress, self.job_id, scheduler.worker_id, fraction, message, points
         )
         scheduler.bus.notify()

@@ -13,6 +13,17 @@ from synq_jupyter_server.schemas.circuits import MAX_SEED, MAX_SOURCE, CircuitFo
 MAX_SHOTS = 1_000_000
 MAX_BATCH = 10_000
 Tag = Field(min_length=1, max_length=64)
+JobKind = Literal[
+    "sample",
+    "estimate",
+    "sample_batch",
+    "vqe",
+    "qaoa",
+    "qnn_train",
+    "qnn_predict",
+    "synthesize",
+    "noop",
+]
 
 
 class PauliSum(Request):
@@ -20,15 +31,20 @@ class PauliSum(Request):
     coeffs: list[float] = Field(min_length=1, max_length=1000)
 
 
-class JobOptions(Request):
-    target: str = Field(min_length=1, max_length=64, examples=["aer_simulator"])
+class JobSettings(Request):
+    """What every submitted job may set, whatever it runs."""
+
     seed: int | None = Field(
         default=None, ge=0, le=MAX_SEED, description="Drawn (and stored) when null."
     )
-    optimization_level: int = Field(default=2, ge=0, le=3)
     tags: list[str] = Field(default=[], max_length=20)
     priority: int = Field(default=0, ge=-10, le=10, description="Higher runs first.")
     max_retries: int = Field(default=2, ge=0, le=5, description="Retries of transient failures.")
+
+
+class JobOptions(JobSettings):
+    target: str = Field(min_length=1, max_length=64, examples=["aer_simulator"])
+    optimization_level: int = Field(default=2, ge=0, le=3)
 
 
 class JobSubmit(JobOptions):
@@ -83,7 +99,7 @@ class JobQuery(Request):
     model_config = Request.model_config | {"strict": False}
 
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"] | None = None
-    kind: Literal["sample", "estimate", "sample_batch", "noop"] | None = None
+    kind: JobKind | None = None
     target: str | None = None
     tag: str | None = None
     since: datetime | None = None
@@ -103,3 +119,22 @@ class JobResult(Response):
 
 def result_body(job_id: str, kind: str, result: dict[str, Any]) -> JobResult:
     return JobResult.model_validate({**result, "job_id": job_id, "kind": kind})
+
+
+class JobEvent(Response):
+    id: int = Field(description="Increasing; pass the last one as `after` for newer events.")
+    job_id: str
+    type: str = Field(description="`status`, `progress`, `cancelling` ...")
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class JobEventList(Response):
+    events: list[JobEvent]
+
+
+class EventQuery(Request):
+    model_config = Request.model_config | {"strict": False}
+
+    after: int = Field(default=0, ge=0)
+    limit: int = Field(default=500, ge=1, le=5000)

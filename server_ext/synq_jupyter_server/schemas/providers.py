@@ -14,6 +14,11 @@ class CredentialsPut(Request):
     url: str | None = Field(
         default=None, max_length=2048, description="API base URL; the provider's by default."
     )
+    instance: str | None = Field(
+        default=None,
+        max_length=1024,
+        description="IBM only: the instance's CRN; the client picks one when null.",
+    )
 
 
 class ProviderStatus(Response):

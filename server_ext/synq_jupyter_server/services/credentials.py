@@ -100,7 +100,8 @@ def credentials_for_target(service: CredentialService, catalogue: CatalogueServi
     """The scheduler's lookup: an owner's secret for the provider behind a target.
 
     The provider comes from the catalogue the request pool computed, so the server process
-    never imports Qiskit for it.
+    never imports Qiskit for it; it is added to the secret as ``provider``, so a remote
+    cancel knows whose API to call.
     """
 
     async def lookup(owner: str, target: str) -> dict[str, Any] | None:
@@ -108,6 +109,7 @@ def credentials_for_target(service: CredentialService, catalogue: CatalogueServi
         provider = providers.get(target)
         if provider not in PROVIDERS:
             return None
-        return await asyncio.to_thread(service.secret, owner, provider)
+        secret = await asyncio.to_thread(service.secret, owner, provider)
+        return None if secret is None else {**secret, "provider": provider}
 
     return lookup

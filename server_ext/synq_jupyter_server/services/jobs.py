@@ -12,7 +12,7 @@ from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, latest_event_id, list_jobs
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob
 from synq_jupyter_server.schemas.circuits import MAX_SEED
-from synq_jupyter_server.schemas.jobs import BatchSubmit, JobQuery, JobSubmit
+from synq_jupyter_server.schemas.jobs import BatchSubmit, JobQuery, JobSettings, JobSubmit
 from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.tasks import validate_job_task
 
@@ -63,11 +63,11 @@ class JobService:
             "format": body.format,
             "target": body.target,
             "shots": shots,
-            "seed": _seed(body.seed),
+            "seed": draw_seed(body.seed),
             "optimization_level": body.optimization_level,
             "observables": observables,
         }
-        return await self._enqueue(owner, body.kind, body, payload, idempotency_key)
+        return await self.enqueue(owner, body.kind, body.target, body, payload, idempotency_key)
 
     async def submit_batch(
         self, owner: str, body: BatchSubmit, idempotency_key: str | None
@@ -79,21 +79,30 @@ class JobService:
             "format": body.format,
             "target": body.target,
             "shots": body.shots,
-            "seed": _seed(body.seed),
+            "seed": draw_seed(body.seed),
             "optimization_level": body.optimization_level,
         }
-        return await self._enqueue(owner, "sample_batch", body, payload, idempotency_key)
+        return await self.enqueue(
+            owner, "sample_batch", body.target, body, payload, idempotency_key
+        )
 
-    async def _enqueue(
-        self, owner: str, kind: str, body: Any, payload: dict[str, Any], key: str | None
+    async def enqueue(
+        self,
+        owner: str,
+        kind: str,
+        target: str,
+        options: JobSettings,
+        payload: dict[str, Any],
+        key: str | None,
     ) -> tuple[JobView, bool]:
+        """Writes a validated job; ``options`` gives its tags, priority and retries."""
         new = NewJob(
             kind=kind,
-            target=body.target,
+            target=target,
             payload=payload,
-            tags=tuple(body.tags),
-            priority=body.priority,
-            max_retries=body.max_retries,
+            tags=tuple(options.tags),
+            priority=options.priority,
+            max_retries=options.max_retries,
             idempotency_key=key,
         )
         view, created = await asyncio.to_thread(self.queue.submit, owner, new)
@@ -132,8 +141,17 @@ class JobService:
     async def delete(self, owner: str, job_id: str) -> None:
         await asyncio.to_thread(self.queue.delete, job_id, owner)
 
-    async def events(self, owner: str, after: int) -> list[dict[str, Any]]:
-        return await asyncio.to_thread(events_after, self.queue.database, owner, after)
+    async def events(
+        self, owner: str, after: int, job_id: str | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(
+            events_after, self.queue.database, owner, after, job_id, limit
+        )
+
+    async def timeline(self, owner: str, job_id: str, after: int, limit: int) -> list[Any]:
+        """One job's events, oldest first (404 when the job is not the owner's)."""
+        await self.get(owner, job_id)
+        return await self.events(owner, after, job_id, limit)
 
     async def latest_event(self, owner: str) -> int:
         return await asyncio.to_thread(latest_event_id, self.queue.database, owner)
@@ -144,5 +162,6 @@ class JobService:
             callback()
 
 
-def _seed(seed: int | None) -> int:
+def draw_seed(seed: int | None) -> int:
+    """The caller's seed, or a fresh one to store with the job."""
     return seed if seed is not None else secrets.randbelow(MAX_SEED)

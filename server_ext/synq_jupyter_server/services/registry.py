@@ -18,6 +18,7 @@ from synq_jupyter_server.services.credentials import (
 )
 from synq_jupyter_server.services.health import HealthService
 from synq_jupyter_server.services.jobs import JobService
+from synq_jupyter_server.services.qml import QmlService
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Services:
     jobs: JobService
     scheduler: Scheduler
     credentials: CredentialService
+    qml: QmlService
 
     @classmethod
     def create(
@@ -66,6 +68,7 @@ class Services:
             jobs=jobs,
             scheduler=scheduler,
             credentials=credentials,
+            qml=QmlService(jobs, requests, catalogue, database),
         )
 
     def start(self) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from synq_jupyter.kernel.job_stream import follower_for
+from synq_jupyter.kernel.widgets.live_plot import PLOTTED, LivePlot
 
 if TYPE_CHECKING:
     from synq_jupyter.kernel.job_handle import JobHandle
@@ -43,11 +44,16 @@ class JobWidget(widgets.VBox):
         )
         self.cancel_button.on_click(lambda _: self._cancel())
         self.output = widgets.Output()
+        first = handle.info()
+        # Algorithm jobs plot their iterations live, between the message and the result.
+        self.plot = LivePlot(first["kind"]) if first["kind"] in PLOTTED else None
+        plots = [self.plot.widget()] if self.plot is not None else []
         super().__init__(
             [
                 self.header,
                 widgets.HBox([self.bar, self.elapsed, self.cancel_button]),
                 self.message,
+                *plots,
                 self.output,
             ]
         )
@@ -55,7 +61,7 @@ class JobWidget(widgets.VBox):
         self._lock = threading.Lock()
         self._shown_result = False
         self._unsubscribe = follower_for(handle.client).subscribe(handle.id, self._on_event)
-        self.refresh()
+        self._show(first)
         threading.Thread(target=self._tick, name=f"synq-job-{handle.id[:8]}", daemon=True).start()
 
     @property
@@ -79,6 +85,8 @@ class JobWidget(widgets.VBox):
                 }
             self.bar.value = float(data["progress"])
             self.message.value = str(data["message"])
+            if self.plot is not None and data.get("points"):
+                self.plot.extend(data["points"])
         elif event["type"] == "cancelling":
             self.message.value = "cancelling…"
 
@@ -104,12 +112,17 @@ class JobWidget(widgets.VBox):
             self._unsubscribe()
 
     def _show_result(self) -> None:
+        from synq_jupyter.kernel.algorithm_views import ALGORITHM_VIEWS
         from synq_jupyter.kernel.histogram import counts_figure, figure_bundle
 
         result = self.handle.client.request("GET", f"jobs/{self.handle.id}/result")
         # append_display_data, not ``with self.output``: this runs on a background thread,
         # and the context manager would capture whatever cell is executing meanwhile.
-        if "counts" in result and isinstance(result["counts"], dict):
+        view = ALGORITHM_VIEWS.get(result["kind"])
+        if view is not None:
+            for bundle in view(result, self.plot):
+                self._append(bundle)
+        elif "counts" in result and isinstance(result["counts"], dict):
             title = f"{result['target']} · {result['shots']:,} shots · seed {result['seed']}"
             figure = counts_figure(result["counts"], title)
             self._append({**figure_bundle(figure)})

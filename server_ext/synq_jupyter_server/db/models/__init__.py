@@ -3,6 +3,7 @@
 from synq_jupyter_server.db.models.base import Base, utcnow
 from synq_jupyter_server.db.models.credentials import ProviderCredential
 from synq_jupyter_server.db.models.jobs import Job, JobEvent, JobResult, JobTag
+from synq_jupyter_server.db.models.qml import QmlModel
 from synq_jupyter_server.db.models.transpile import TranspileRecord
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "JobResult",
     "JobTag",
     "ProviderCredential",
+    "QmlModel",
     "TranspileRecord",
     "utcnow",
 ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from synq_jupyter_server.jobs.providers.sampling import (
+    Report,
+    sample_result,
+    transpile_for_sampling,
+)
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
 
     from synq_jupyter.quantum.targets import SynqTarget
-
-Report = Callable[[str, Any], None]
 
 
 def sample_on_device_model(
@@ -27,7 +30,6 @@ def sample_on_device_model(
     from qiskit_ibm_runtime import SamplerV2
 
     from synq_jupyter.quantum.device_simulation import device_simulation
-    from synq_jupyter_server.jobs.providers.sampling import transpile_for_sampling
 
     shots, seed = payload["shots"], payload["seed"]
     transpiled, measured_all = transpile_for_sampling(circuit, target, payload, report)
@@ -37,13 +39,7 @@ def sample_on_device_model(
     report("provider_job_id", job.job_id())
     report("progress", (0.5, f"sampling {shots:,} shots (IBM Runtime local mode)"))
     counts = job.result()[0].join_data().get_counts()
-    return {
-        "counts": {str(k): int(v) for k, v in sorted(counts.items())},
-        "shots": shots,
-        "seed": seed,
-        "target": target.name,
-        "noise": f"{target.calibration_source} (IBM Runtime local mode)",
-        "measured_all": measured_all,
-        "provider_job_id": job.job_id(),
-        "report": transpiled.report.to_dict(),
-    }
+    noise = f"{target.calibration_source} (IBM Runtime local mode)"
+    return sample_result(
+        counts, payload, target, transpiled, measured_all, noise=noise, provider_job_id=job.job_id()
+    )

@@ -6,15 +6,20 @@ import contextlib
 import math
 import os
 import threading
-import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from synq_jupyter.errors import SynqInputError, TargetError
+from synq_jupyter_server.jobs.providers.sampling import (
+    Report,
+    sample_result,
+    transpile_for_sampling,
+    wait_until_final,
+)
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -25,7 +30,6 @@ if TYPE_CHECKING:
 
     from synq_jupyter.quantum.targets import SynqTarget
 
-Report = Callable[[str, Any], None]
 BACKENDS = {"ionq_aria_1": "qpu.aria-1", "ionq_forte_1": "qpu.forte-1"}
 POLL_SECONDS = 0.25
 # qiskit-ionq retries a failing status or results request forever; a worker stuck that way
@@ -73,8 +77,6 @@ def sample_on_ionq(
         TransientJobError: IonQ is unreachable, busy, or answered with a server error.
         RuntimeError: The job was cancelled on IonQ's side.
     """
-    from synq_jupyter_server.jobs.providers.sampling import transpile_for_sampling
-
     device = BACKENDS.get(target.name)
     if device is None:
         raise TargetError(f"{target.name} is not an IonQ device")
@@ -96,16 +98,10 @@ def sample_on_ionq(
         _wait(job, device, report)
         report("progress", (0.9, f"reading the results of IonQ job {remote_id}"))
         counts = _counts(job.result(), shots)
-    return {
-        "counts": counts,
-        "shots": shots,
-        "seed": seed,
-        "target": target.name,
-        "noise": f"IonQ cloud ({urlsplit(url).netloc})",
-        "measured_all": measured_all,
-        "provider_job_id": remote_id,
-        "report": transpiled.report.to_dict(),
-    }
+    noise = f"IonQ cloud ({urlsplit(url).netloc})"
+    return sample_result(
+        counts, payload, target, transpiled, measured_all, noise=noise, provider_job_id=remote_id
+    )
 
 
 def cancel_on_ionq(provider_job_id: str, credentials: dict[str, Any]) -> None:
@@ -214,11 +210,14 @@ def _wait(job: IonQJob, device: str, report: Report) -> None:
         JobStatus.QUEUED: (0.3, "queued at IonQ"),
         JobStatus.RUNNING: (0.6, f"running on IonQ {device}"),
     }
-    started = time.monotonic()
-    while (status := job.status()) not in (JobStatus.DONE, JobStatus.CANCELLED):
-        fraction, words = stages.get(status, (0.2, "waiting for IonQ"))
-        report("progress", (fraction, f"{words} ({time.monotonic() - started:.0f} s)"))
-        time.sleep(POLL_SECONDS)
+    status = wait_until_final(
+        job.status,
+        (JobStatus.DONE, JobStatus.CANCELLED),
+        stages,
+        report,
+        waiting=(0.2, "waiting for IonQ"),
+        pause=POLL_SECONDS,
+    )
     if status is JobStatus.CANCELLED:
         raise RuntimeError(f"IonQ job {job.job_id()} was cancelled remotely")
 

@@ -1,9 +1,11 @@
-"""The first steps every provider's sample job shares: measure, then transpile."""
+"""What every provider's sample job shares: transpiling, waiting for the job, the result."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+import math
+import time
+from collections.abc import Callable, Container, Hashable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -12,6 +14,7 @@ if TYPE_CHECKING:
     from synq_jupyter.quantum.transpile import TranspileResult
 
 Report = Callable[[str, Any], None]
+Status = TypeVar("Status", bound=Hashable)
 
 
 def transpile_for_sampling(
@@ -34,3 +37,75 @@ def transpile_for_sampling(
         seed=payload["seed"],
     )
     return transpiled, measured_all
+
+
+def wait_until_final(
+    read_status: Callable[[], Status],
+    final: Container[Status],
+    stages: Mapping[Status, tuple[float, str]],
+    report: Report,
+    *,
+    waiting: tuple[float, str],
+    pause: float,
+    backoff: float = 1.0,
+    max_pause: float = math.inf,
+) -> Status:
+    """Polls a remote job's status until it is final, reporting its stage and time waited.
+
+    Args:
+        read_status: Reads the job's current status from the provider.
+        final: The statuses that end the wait.
+        stages: The progress ``(fraction, words)`` to report for each non-final status.
+        report: Called with ``("progress", (fraction, message))`` before each pause.
+        waiting: The progress to report for a status ``stages`` does not name.
+        pause: Seconds between the first two reads.
+        backoff: What each pause is multiplied by for the next one.
+        max_pause: The longest pause.
+
+    Returns:
+        The final status.
+    """
+    started = time.monotonic()
+    while (status := read_status()) not in final:
+        fraction, words = stages.get(status, waiting)
+        report("progress", (fraction, f"{words} ({time.monotonic() - started:.0f} s)"))
+        time.sleep(pause)
+        pause = min(pause * backoff, max_pause)
+    return status
+
+
+def sample_result(
+    counts: Mapping[Any, int],
+    payload: dict[str, Any],
+    target: SynqTarget,
+    transpiled: TranspileResult,
+    measured_all: bool,
+    *,
+    noise: str,
+    provider_job_id: str,
+) -> dict[str, Any]:
+    """The result of a sample job, the same for every provider.
+
+    Args:
+        counts: How often each bitstring was read.
+        payload: The job's ``shots`` and ``seed``.
+        target: The target the circuit ran on.
+        transpiled: The circuit as transpiled for ``target``.
+        measured_all: Whether SynQ added a measurement of every qubit.
+        noise: Where the counts come from (a device, a noise model).
+        provider_job_id: The provider's id of the job.
+
+    Returns:
+        The counts (sorted, with string keys) with the shots, seed, target, noise, whether
+        every qubit was measured, the provider's job id and the transpile report.
+    """
+    return {
+        "counts": {str(k): int(v) for k, v in sorted(counts.items())},
+        "shots": payload["shots"],
+        "seed": payload["seed"],
+        "target": target.name,
+        "noise": noise,
+        "measured_all": measured_all,
+        "provider_job_id": provider_job_id,
+        "report": transpiled.report.to_dict(),
+    }

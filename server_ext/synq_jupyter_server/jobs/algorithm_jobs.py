@@ -1,0 +1,79 @@
+"""Algorithm jobs (VQE, QAOA, QNN, synthesis), run inside a worker process.
+
+Each takes the validated spec stored with the job and returns the algorithm's result as
+plain data. Iterations go back as ``("point", (iteration, value))`` reports, which the
+scheduler forwards with the progress events so a notebook can plot them live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Report = Callable[[str, Any], None]
+
+
+def _progress(report: Report) -> Callable[[float, str], None]:
+    return lambda fraction, message: report("progress", (fraction, message))
+
+
+def _point(report: Report) -> Callable[[int, float], None]:
+    return lambda x, y: report("point", (x, y))
+
+
+def vqe_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.algorithms.vqe import VQESpec, run_vqe
+
+    spec = VQESpec.from_dict(payload["spec"])
+    result = run_vqe(spec, progress=_progress(report), on_iteration=_point(report))
+    return result.to_dict()
+
+
+def qaoa_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.algorithms.qaoa import QAOASpec, run_qaoa
+
+    spec = QAOASpec.from_dict(payload["spec"])
+    result = run_qaoa(spec, progress=_progress(report), on_iteration=_point(report))
+    return result.to_dict()
+
+
+def qnn_train_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.algorithms.qnn import QNNSpec, train_qnn
+
+    spec = QNNSpec.from_dict(payload["spec"])
+    result = train_qnn(spec, progress=_progress(report), on_epoch=_point(report))
+    return result.to_dict()
+
+
+def qnn_predict_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.algorithms.qnn import predict_qnn
+
+    report("progress", (0.0, f"predicting {len(payload['X'])} samples"))
+    labels, probabilities = predict_qnn(payload["model"], payload["X"])
+    return {
+        "model_id": payload["model_id"],
+        "labels": [_plain(label) for label in labels],
+        "probabilities": [float(p) for p in probabilities],
+    }
+
+
+def synthesize_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.quantum.synthesis import synthesize
+
+    request = payload["spec"]
+    wanted = request["description"] if "description" in request else request["spec"]
+    return synthesize(wanted, progress=_progress(report)).to_dict()
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value JSON can hold."""
+    return value.item() if hasattr(value, "item") else value
+
+
+ALGORITHM_JOBS: dict[str, Callable[[dict[str, Any], Report], dict[str, Any]]] = {
+    "vqe": vqe_job,
+    "qaoa": qaoa_job,
+    "qnn_train": qnn_train_job,
+    "qnn_predict": qnn_predict_job,
+    "synthesize": synthesize_job,
+}

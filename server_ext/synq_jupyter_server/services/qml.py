@@ -1,0 +1,125 @@
+"""Algorithm jobs (VQE, QAOA, QNN, synthesis) and the trained models they leave behind."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from synq_jupyter_server.db import Database
+from synq_jupyter_server.db.models import Job, QmlModel, utcnow
+from synq_jupyter_server.executor import LocalExecutor
+from synq_jupyter_server.jobs.job_view import JobView, as_utc
+from synq_jupyter_server.jobs.queue import NotFound
+from synq_jupyter_server.schemas.jobs import JobSettings
+from synq_jupyter_server.services.catalogue import CatalogueService
+from synq_jupyter_server.services.jobs import JobService, draw_seed
+from synq_jupyter_server.tasks import validate_algorithm_task, validate_prediction_task
+
+QNN_DEVICE = "lightning.qubit"
+
+
+class ModelNotFound(NotFound):
+    """No trained model with that id belongs to the caller."""
+
+    what = "model"
+
+
+class QmlService:
+    """Checks an algorithm's spec on the request pool, then queues it as a job.
+
+    Every spec is validated by the same code the worker runs, before a row is written, so
+    a malformed Hamiltonian or an empty graph is a 422 and never a failed job.
+    """
+
+    def __init__(
+        self,
+        jobs: JobService,
+        requests: LocalExecutor,
+        catalogue: CatalogueService,
+        database: Database,
+    ) -> None:
+        self._jobs = jobs
+        self._requests = requests
+        self._catalogue = catalogue
+        self._database = database
+        jobs.queue.on_complete["qnn_train"] = store_trained_model
+
+    async def submit(
+        self,
+        owner: str,
+        kind: str,
+        spec: dict[str, Any],
+        options: JobSettings,
+        key: str | None,
+        name: str | None = None,
+    ) -> tuple[JobView, bool]:
+        """Queues a ``vqe``, ``qaoa``, ``qnn_train`` or ``synthesize`` job for ``spec``."""
+        spec = {**spec, "seed": draw_seed(options.seed)}
+        if spec.get("target"):
+            await self._catalogue.require(spec["target"])
+        target: str = await self._requests.run(validate_algorithm_task, kind, spec)
+        payload = {"spec": spec, "name": name}
+        return await self._jobs.enqueue(owner, kind, target, options, payload, key)
+
+    async def predict(
+        self,
+        owner: str,
+        model_id: str,
+        features: list[list[float]],
+        options: JobSettings,
+        key: str | None,
+    ) -> tuple[JobView, bool]:
+        """Queues a prediction with a stored model."""
+        stored = await self.model(owner, model_id)
+        await self._requests.run(validate_prediction_task, stored["model"], features)
+        payload = {"model_id": model_id, "model": stored["model"], "X": features}
+        return await self._jobs.enqueue(owner, "qnn_predict", QNN_DEVICE, options, payload, key)
+
+    async def models(self, owner: str) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self._models, owner, None)
+
+    async def model(self, owner: str, model_id: str) -> dict[str, Any]:
+        found = await asyncio.to_thread(self._models, owner, model_id)
+        if not found:
+            raise ModelNotFound(model_id)
+        return found[0]
+
+    def _models(self, owner: str, model_id: str | None) -> list[dict[str, Any]]:
+        query = select(QmlModel).where(QmlModel.owner == owner)
+        if model_id is not None:
+            query = query.where(QmlModel.id == model_id)
+        with self._database.session(write=False) as session:
+            rows = session.scalars(query.order_by(QmlModel.created_at.desc())).all()
+            return [_model_dict(row) for row in rows]
+
+
+def store_trained_model(session: Session, job: Job, result: dict[str, Any]) -> None:
+    """Keeps a finished training job's model, under the job's id."""
+    metrics = {k: v for k, v in result.items() if k not in ("model", "loss_curve")}
+    name = job.payload.get("name") or f"qnn-{job.id[:8]}"
+    session.execute(
+        insert(QmlModel).values(
+            id=job.id,
+            owner=job.owner,
+            org_id=job.org_id,
+            kind="qnn_classifier",
+            name=name,
+            model=result["model"],
+            metrics=metrics,
+            created_at=utcnow(),
+        )
+    )
+
+
+def _model_dict(row: QmlModel) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "name": row.name,
+        "model": row.model,
+        "metrics": row.metrics,
+        "created_at": as_utc(row.created_at),
+    }

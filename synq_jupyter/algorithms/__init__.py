@@ -1,0 +1,1 @@
+"""Variational algorithms (VQE, QAOA, QNN) as pure functions with seeds and progress callbacks."""

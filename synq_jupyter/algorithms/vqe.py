@@ -1,0 +1,149 @@
+"""The variational quantum eigensolver: the entry point that workers, kernels and tests call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from synq_jupyter.algorithms.ansatz import Ansatz, build_ansatz
+from synq_jupyter.algorithms.chem_molecule import Molecule
+from synq_jupyter.algorithms.hamiltonian import Hamiltonian
+from synq_jupyter.algorithms.optimizers import Minimum, minimize
+from synq_jupyter.algorithms.vqe_program import RotationProgram, compile_rotations
+from synq_jupyter.algorithms.vqe_result import VQEResult
+from synq_jupyter.algorithms.vqe_sampled import SampledEstimator
+from synq_jupyter.algorithms.vqe_spec import VQESpec
+from synq_jupyter.algorithms.vqe_statevector import StatevectorEstimator
+from synq_jupyter.errors import SynqInputError
+
+__all__ = ["VQEResult", "VQESpec", "run_vqe"]
+
+Progress = Callable[[float, str], None]
+OnIteration = Callable[[int, float], None]
+ShouldStop = Callable[[], bool]
+
+
+def run_vqe(
+    spec: VQESpec,
+    *,
+    progress: Progress | None = None,
+    on_iteration: OnIteration | None = None,
+    should_stop: ShouldStop | None = None,
+) -> VQEResult:
+    """Finds the lowest energy of ``spec.hamiltonian`` over ``spec.ansatz``.
+
+    The same spec and seed give the same result.
+
+    Args:
+        spec: The problem and how to solve it.
+        progress: Called once per iteration with (iteration / max_iterations, a message
+            such as ``"iteration 12: E = -1.137306 Ha"``).
+        on_iteration: Called once per iteration with (iteration, energy), e.g. to plot.
+        should_stop: Polled once per iteration; when it returns True the run stops and
+            returns what it has, with ``stopped`` set.
+
+    Returns:
+        The energy, its error against exact diagonalisation, and the run's history.
+
+    Raises:
+        SynqInputError: A molecule whose Hamiltonian cannot be built, UCCSD without
+            electrons, or initial parameters of the wrong length.
+        TargetError: The noisy estimator's target cannot run the ansatz.
+    """
+    hamiltonian = (
+        spec.hamiltonian.build()
+        if isinstance(spec.hamiltonian, Molecule)
+        else spec.hamiltonian.build(spec.num_electrons)
+    )
+    # VQESpec fills in every default it is given None for.
+    assert spec.ansatz is not None
+    assert spec.reps is not None
+    assert spec.optimizer is not None
+    assert spec.seed is not None
+    ansatz = build_ansatz(spec.ansatz, hamiltonian, spec.reps)
+    program = compile_rotations(ansatz.circuit)
+    start_rng, optimizer_rng, estimator_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(3)
+    )
+    estimator = _estimator(spec, program, hamiltonian, estimator_rng)
+    x0 = _initial_point(spec, ansatz, start_rng)
+    unit = " Ha" if hamiltonian.is_molecular else ""
+    history: list[float] = []
+    stopped = False
+
+    def after_iteration(iteration: int, _: np.ndarray, energy: float) -> bool:
+        nonlocal stopped
+        history.append(energy)
+        if progress is not None:
+            progress(
+                iteration / spec.max_iterations, f"iteration {iteration}: E = {energy:.6f}{unit}"
+            )
+        if on_iteration is not None:
+            on_iteration(iteration, energy)
+        stopped = should_stop is not None and should_stop()
+        return stopped
+
+    if ansatz.num_parameters:
+        found = minimize(
+            spec.optimizer,
+            estimator,
+            x0,
+            max_iterations=spec.max_iterations,
+            rng=optimizer_rng,
+            callback=after_iteration,
+        )
+    else:
+        found = Minimum(x0, 0)
+    energy, std_error = estimator.estimate(found.x)
+    exact = hamiltonian.exact_ground_energy(in_reference_sector=ansatz.conserves_particles)
+    return VQEResult(
+        energy=energy,
+        exact_energy=exact,
+        error=None if exact is None else energy - exact,
+        std_error=std_error,
+        optimal_parameters=tuple(float(x) for x in found.x),
+        evaluations=estimator.evaluations,
+        iterations=found.iterations,
+        history=tuple(history),
+        num_qubits=hamiltonian.num_qubits,
+        num_parameters=ansatz.num_parameters,
+        ansatz=ansatz.name,
+        reps=spec.reps,
+        optimizer=spec.optimizer,
+        estimator=spec.estimator,
+        shots=spec.shots,
+        target=spec.target,
+        seed=spec.seed,
+        hf_energy=hamiltonian.reference_energy,
+        stopped=stopped,
+    )
+
+
+def _estimator(
+    spec: VQESpec, program: RotationProgram, hamiltonian: Hamiltonian, rng: np.random.Generator
+) -> StatevectorEstimator | SampledEstimator:
+    if spec.estimator == "statevector":
+        return StatevectorEstimator(program, hamiltonian.sparse_matrix)
+    from synq_jupyter.quantum import get_target
+
+    assert spec.shots is not None
+    return SampledEstimator(
+        program,
+        hamiltonian.operator,
+        shots=spec.shots,
+        seed=int(rng.integers(2**31 - 1)),
+        target=None if spec.target is None else get_target(spec.target),
+    )
+
+
+def _initial_point(spec: VQESpec, ansatz: Ansatz, rng: np.random.Generator) -> np.ndarray:
+    if spec.initial_parameters is None:
+        return ansatz.initial_point(rng)
+    if len(spec.initial_parameters) != ansatz.num_parameters:
+        raise SynqInputError(
+            f"the {ansatz.name} ansatz has {ansatz.num_parameters} parameters but "
+            f"{len(spec.initial_parameters)} initial values were given",
+            field="initial_parameters",
+        )
+    return np.array(spec.initial_parameters, dtype=float)

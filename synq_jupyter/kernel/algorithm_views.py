@@ -1,0 +1,118 @@
+"""Notebook views of finished algorithm jobs: tables and plotly figures per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from synq_jupyter.kernel.views import table
+
+if TYPE_CHECKING:
+    from synq_jupyter.kernel.widgets.live_plot import LivePlot
+
+Bundle = dict[str, Any]
+
+
+def vqe_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
+    """The energy against the exact one, and the convergence (completed from the result)."""
+    if plot is not None:
+        plot.replace(result["history"])
+        if result.get("exact_energy") is not None:
+            plot.reference(result["exact_energy"], "exact")
+    rows: list[tuple[str, Any]] = [("energy (Ha)", _number(result["energy"], 10))]
+    if result.get("std_error") is not None:
+        rows.append(("standard error", _number(result["std_error"], 6)))
+    if result.get("exact_energy") is not None:
+        rows += [
+            ("exact ground energy (Ha)", _number(result["exact_energy"], 10)),
+            ("error (Ha)", f"{result['error']:.3e}"),
+        ]
+    rows += [
+        ("qubits", result["num_qubits"]),
+        ("ansatz · optimizer · estimator", _joined(result, "ansatz", "optimizer", "estimator")),
+        ("evaluations", result["evaluations"]),
+        ("seed", result["seed"]),
+    ]
+    return [_table(rows, "VQE result")]
+
+
+def qaoa_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
+    """The best solution and ratio, and the output distribution as bars."""
+    import plotly.graph_objects as go
+
+    from synq_jupyter.kernel.histogram import figure_bundle
+
+    if plot is not None:
+        plot.replace(result["history"])
+    rows = [
+        ("best bitstring", result["best_bitstring"]),
+        ("objective", result["best_objective"]),
+        ("⟨C⟩", _number(result["expectation"], 6)),
+        ("approximation ratio ⟨C⟩ / C_max", _number(result["approximation_ratio"], 4)),
+        ("C_max", f"{result['c_max']} ({result['c_max_method']})"),
+        ("depth p", result["p"]),
+        ("evaluations", result["evaluations"]),
+    ]
+    distribution = result["distribution"]
+    figure = go.Figure(
+        go.Bar(x=[d["bitstring"] for d in distribution], y=[d["probability"] for d in distribution])
+    )
+    figure.update_layout(
+        title="QAOA output distribution (most likely bitstrings)",
+        xaxis={"title": "bitstring", "type": "category"},
+        yaxis={"title": "probability"},
+        height=320,
+        template="plotly_white",
+    )
+    return [_table(rows, "QAOA result"), figure_bundle(figure)]
+
+
+def qnn_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
+    """Accuracies against the SVC baseline on the same split."""
+    if plot is not None:
+        plot.replace(result["loss_curve"])
+    rows = [
+        ("model id (= training job)", result["job_id"]),
+        (
+            "train accuracy (QNN · SVC)",
+            _pair(result["train_accuracy"], result["svc_train_accuracy"]),
+        ),
+        ("test accuracy (QNN · SVC)", _pair(result["test_accuracy"], result["svc_test_accuracy"])),
+        ("samples (train · test)", f"{result['n_train']} · {result['n_test']}"),
+        ("epochs", result["epochs"]),
+    ]
+    return [_table(rows, "QNN classifier")]
+
+
+def synthesis_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
+    """The circuit's metrics and its verification."""
+    check = result["verification"]
+    verdict = "passed" if check["passed"] else "FAILED"
+    rows = [(name, value) for name, value in result["metrics"].items()]
+    rows.append(("verification", f"{verdict} ({check['method']})"))
+    return [_table(rows, f"Synthesized {result['spec'].get('kind', 'circuit')}")]
+
+
+def _table(rows: list[tuple[str, Any]], caption: str) -> Bundle:
+    plain = "\n".join([caption, *(f"  {label}: {value}" for label, value in rows)])
+    return {"text/html": table(rows, caption), "text/plain": plain}
+
+
+def _number(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}"
+
+
+def _pair(ours: float, baseline: float) -> str:
+    return f"{ours:.3f} · {baseline:.3f}"
+
+
+def _joined(result: dict[str, Any], *keys: str) -> str:
+    return " · ".join(str(result[k]) for k in keys)
+
+
+ALGORITHM_VIEWS: dict[str, Callable[[dict[str, Any], LivePlot | None], list[Bundle]]] = {
+    "vqe": vqe_view,
+    "qaoa": qaoa_view,
+    "qnn_train": qnn_view,
+    "synthesize": synthesis_view,
+}

@@ -1,0 +1,161 @@
+"""The algorithm routes run VQE, QAOA, QNN and synthesis as jobs, and refuse bad input."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from qiskit.quantum_info import SparsePauliOp
+from tornado.httpclient import HTTPClientError
+
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+TRANSVERSE_ISING = {"paulis": ["ZZ", "XI", "IX"], "coeffs": [1.0, 0.7, 0.7]}
+H2 = {"symbols": ["H", "H"], "geometry": [[0.0, 0.0, 0.0], [0.0, 0.0, 0.735]]}
+
+
+async def run_job(api, wait_for, path: str, body: dict, timeout: float = 300) -> dict:
+    reply = await api(*path.split("/"), method="POST", body=body)
+    assert reply.code == 201
+    job = json.loads(reply.body)
+    done = await wait_for(job["id"], timeout=timeout)
+    assert done["status"] == "succeeded", done
+    return json.loads((await api("jobs", job["id"], "result")).body)
+
+
+async def refused(api, problem, path: str, body: dict) -> dict:
+    with pytest.raises(HTTPClientError) as caught:
+        await api(*path.split("/"), method="POST", body=body)
+    assert caught.value.code in (400, 422), caught.value
+    return problem(caught.value)
+
+
+def fields(details: dict) -> set[str]:
+    return {error["field"] for error in details["errors"]}
+
+
+@sqlite_only
+async def test_vqe_job_reaches_the_exact_ground_energy_and_streams_iterations(api, wait_for):
+    body = {
+        "hamiltonian": TRANSVERSE_ISING,
+        "ansatz": "real_amplitudes",
+        "reps": 2,
+        "optimizer": "l-bfgs-b",
+        "seed": 5,
+    }
+    result = await run_job(api, wait_for, "qml/vqe", body)
+    matrix = SparsePauliOp(TRANSVERSE_ISING["paulis"], TRANSVERSE_ISING["coeffs"]).to_matrix()
+    exact = float(np.linalg.eigvalsh(matrix)[0])
+    assert result["exact_energy"] == pytest.approx(exact, abs=1e-9)
+    assert result["energy"] == pytest.approx(exact, abs=1e-5)
+    assert len(result["history"]) == result["iterations"]
+    events = json.loads((await api("jobs", result["job_id"], "events")).body)["events"]
+    plotted = [p for e in events if e["type"] == "progress" for p in e["data"].get("points", [])]
+    assert [p[1] for p in plotted] == pytest.approx(result["history"])
+
+
+@sqlite_only
+async def test_vqe_on_h2_from_a_molecule_matches_the_known_energy(api, wait_for):
+    result = await run_job(api, wait_for, "qml/vqe", {"hamiltonian": H2, "seed": 1})
+    assert result["exact_energy"] == pytest.approx(-1.137306, abs=1e-6)
+    assert abs(result["energy"] - result["exact_energy"]) < 1e-6
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    ("hamiltonian", "field"),
+    [
+        ({"paulis": ["ZZ", "XQ"], "coeffs": [1.0, 0.5]}, "hamiltonian.paulis"),
+        ({"paulis": ["ZZ", "X"], "coeffs": [1.0, 0.5]}, "hamiltonian.paulis"),
+        ({"paulis": ["ZZ"], "coeffs": [1.0, 0.5]}, "hamiltonian.coeffs"),
+        ({"symbols": ["H", "Xx"], "geometry": [[0, 0, 0], [0, 0, 0.7]]}, "hamiltonian.symbols"),
+    ],
+)
+async def test_malformed_hamiltonians_are_refused_before_any_job(api, problem, hamiltonian, field):
+    details = await refused(api, problem, "qml/vqe", {"hamiltonian": hamiltonian})
+    assert any(f.startswith(field) for f in fields(details)), details
+    jobs = json.loads((await api("jobs")).body)["jobs"]
+    assert jobs == []
+
+
+@sqlite_only
+async def test_a_problem_wider_than_its_target_is_refused(api, problem):
+    wide = {"paulis": ["Z" * 30], "coeffs": [1.0]}
+    body = {"hamiltonian": wide, "ansatz": "real_amplitudes", "estimator": "noisy"}
+    details = await refused(api, problem, "qml/vqe", {**body, "target": "ionq_aria_1"})
+    assert "target" in fields(details) or "hamiltonian" in " ".join(fields(details))
+
+
+@sqlite_only
+async def test_qaoa_job_solves_a_weighted_maxcut(api, wait_for):
+    edges = [[0, 1, 1.0], [1, 2, 1.0], [2, 3, 1.0], [3, 0, 1.0], [0, 2, 0.5]]
+    body = {"problem": {"type": "maxcut", "edges": edges}, "p": 2, "seed": 3}
+    result = await run_job(api, wait_for, "qml/qaoa", body)
+    assert result["c_max"] == pytest.approx(4.0)
+    assert result["best_objective"] == pytest.approx(4.0)
+    assert result["best_bitstring"] in ("0101", "1010")
+    assert 0.5 < result["approximation_ratio"] <= 1.0
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"problem": {"type": "maxcut", "edges": [[0, 1]]}, "p": -1}, "p"),
+        ({"problem": {"type": "maxcut", "edges": []}, "p": 1}, "problem"),
+    ],
+)
+async def test_bad_qaoa_input_is_refused(api, problem, body, field):
+    details = await refused(api, problem, "qml/qaoa", body)
+    assert any(f.startswith(field) for f in fields(details)), details
+
+
+@sqlite_only
+async def test_qnn_data_with_nan_is_refused(api, problem):
+    data = {"X": [[0.1, float("nan")], [0.2, 0.3], [0.5, 0.1], [0.9, 0.4]], "y": [0, 1, 0, 1]}
+    details = await refused(api, problem, "qml/qnn/train", {"data": data})
+    assert any(f.startswith("data") for f in fields(details)), details
+
+
+async def test_a_trained_model_is_stored_and_predicts(api, wait_for):
+    body = {
+        "dataset": {"name": "moons", "n_samples": 60, "noise": 0.1},
+        "epochs": 3,
+        "layers": 2,
+        "seed": 2,
+        "name": "moons-small",
+    }
+    trained = await run_job(api, wait_for, "qml/qnn/train", body)
+    models = json.loads((await api("qml", "models")).body)["models"]
+    assert [m["id"] for m in models] == [trained["job_id"]]
+    assert models[0]["name"] == "moons-small"
+    assert models[0]["metrics"]["test_accuracy"] == trained["test_accuracy"]
+    X = [[0.0, 0.5], [1.0, -0.5], [2.0, 0.5]]
+    path = f"qml/qnn/{trained['job_id']}/predict"
+    predicted = await run_job(api, wait_for, path, {"X": X})
+    assert len(predicted["labels"]) == 3
+    assert all(0.0 <= p <= 1.0 for p in predicted["probabilities"])
+
+
+@sqlite_only
+async def test_predicting_with_an_unknown_model_is_404(api, problem):
+    with pytest.raises(HTTPClientError) as caught:
+        await api("qml", "qnn", "nope", "predict", method="POST", body={"X": [[0.0, 1.0]]})
+    assert caught.value.code == 404
+    assert "no model" in problem(caught.value)["detail"]
+
+
+@sqlite_only
+async def test_synthesis_from_english_is_verified(api, wait_for):
+    body = {"description": "5-qubit GHZ state"}
+    result = await run_job(api, wait_for, "circuits/synthesize", body)
+    assert result["verification"]["passed"] is True
+    assert result["metrics"]["num_qubits"] == 5
+    assert "OPENQASM 3" in result["qasm3"]
+
+
+@sqlite_only
+async def test_an_unreadable_description_lists_the_forms_understood(api, problem):
+    details = await refused(api, problem, "circuits/synthesize", {"description": "make coffee"})
+    assert "description" in fields(details)
+    assert "GHZ" in details["detail"]
