@@ -9,7 +9,9 @@ from synq_jupyter._version import __version__
 __all__ = [
     "__version__",
     "attach",
+    "estimate",
     "load_ipython_extension",
+    "optimize",
     "predict",
     "qaoa",
     "submit",
@@ -85,3 +87,17 @@ def synthesize(*args: Any, **kwargs: Any) -> Any:
     from synq_jupyter.kernel.algorithms import synthesize as _synthesize
 
     return _synthesize(*args, **kwargs)
+
+
+def estimate(*args: Any, **kwargs: Any) -> Any:
+    """Cost and feasibility of a circuit on every target; see ``kernel.algorithms``."""
+    from synq_jupyter.kernel.algorithms import estimate as _estimate
+
+    return _estimate(*args, **kwargs)
+
+
+def optimize(*args: Any, **kwargs: Any) -> Any:
+    """Measured optimizations of a circuit for a target; see ``kernel.algorithms``."""
+    from synq_jupyter.kernel.algorithms import optimize as _optimize
+
+    return _optimize(*args, **kwargs)

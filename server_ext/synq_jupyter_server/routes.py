@@ -28,7 +28,11 @@ from synq_jupyter_server.handlers.qml import (
     QNNTrainHandler,
     VQEHandler,
 )
-from synq_jupyter_server.handlers.synthesis import SynthesizeHandler
+from synq_jupyter_server.handlers.synthesis import (
+    EstimateHandler,
+    OptimizeHandler,
+    SynthesizeHandler,
+)
 from synq_jupyter_server.handlers.targets import TargetHandler, TargetListHandler
 
 API_PREFIX = "/synq/api"
@@ -64,6 +68,8 @@ def api_routes() -> list[Route]:
         Route("/circuits/transpile", TranspileHandler),
         Route("/circuits/analyze", AnalyzeHandler),
         Route("/circuits/synthesize", SynthesizeHandler),
+        Route("/circuits/estimate", EstimateHandler),
+        Route("/circuits/optimize", OptimizeHandler),
         Route("/jobs", JobsHandler),
         Route("/jobs/batch", BatchHandler),
         Route("/jobs/stream", JobStreamHandler, in_spec=False),

@@ -135,7 +135,25 @@ def _checked_spec(kind: str, spec: dict[str, Any]) -> tuple[str, int | None]:
         else:
             SynthesisSpec.from_dict(spec["spec"])
         return "aer_simulator", None
+    if kind in ("cost_estimate", "optimize"):
+        return _checked_circuit_job(kind, spec)
     raise SynqInputError(f"unknown algorithm {kind!r}", field="kind")
+
+
+def _checked_circuit_job(kind: str, spec: dict[str, Any]) -> tuple[str, int | None]:
+    from synq_jupyter.errors import TargetError
+    from synq_jupyter.quantum import get_target, load_circuit
+
+    circuit = load_circuit(spec["source"], spec.get("format"))
+    if kind == "optimize":
+        return spec["target"], circuit.num_qubits
+    for name in spec.get("targets") or []:
+        try:
+            get_target(name)
+        except TargetError as exc:
+            exc.field = "targets"
+            raise
+    return "aer_simulator", None
 
 
 def _catalogue_names() -> set[str]:

@@ -93,6 +93,87 @@ def synthesis_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle
     return [_table(rows, f"Synthesized {result['spec'].get('kind', 'circuit')}")]
 
 
+def cost_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
+    """One row per target, and price against estimated success probability."""
+    import plotly.graph_objects as go
+
+    from synq_jupyter.kernel.histogram import figure_bundle
+
+    columns = ("target", "feasible", "2q gates", "success prob.", "run time", "price", "note")
+    rows = [
+        (
+            r["target"],
+            "yes" if r["feasible"] else "no",
+            _maybe(r["two_qubit_count"], "{}"),
+            _maybe(r["estimated_success_probability"], "{:.4f}"),
+            _maybe(r["estimated_run_time_s"], "{:.3g} s"),
+            _maybe(r["price"], "{:,.2f} " + (r.get("currency") or "")),
+            r["reason"] or r.get("price_formula") or "",
+        )
+        for r in result["rows"]
+    ]
+    feasible = [r for r in result["rows"] if r["feasible"] and r["price"] is not None]
+    figure = go.Figure(
+        go.Scatter(
+            x=[r["price"] for r in feasible],
+            y=[r["estimated_success_probability"] for r in feasible],
+            text=[r["target"] for r in feasible],
+            mode="markers+text",
+            textposition="top center",
+        )
+    )
+    figure.update_layout(
+        title=f"{result['shots']:,} shots on each target",
+        xaxis={"title": "price"},
+        yaxis={"title": "estimated success probability"},
+        height=360,
+        template="plotly_white",
+    )
+    caption = f"Cost and feasibility ({result['shots']:,} shots)"
+    return [_rows(columns, rows, caption), figure_bundle(figure)]
+
+
+def optimize_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
+    """Each measured suggestion with its before and after figures."""
+    base = result["baseline"]
+    columns = ("suggestion", "2q gates", "depth", "success prob.", "fidelity")
+    rows = [
+        (
+            "baseline",
+            base["two_qubit_count"],
+            base["depth"],
+            f"{base['estimated_success_probability']:.4f}",
+            "",
+        )
+    ]
+    for s in result["suggestions"]:
+        after = s["after"]
+        rows.append(
+            (
+                s["description"],
+                after["two_qubit_count"],
+                after["depth"],
+                f"{after['estimated_success_probability']:.4f}",
+                _maybe(s["fidelity"], "{:.6f}"),
+            )
+        )
+    caption = f"Measured optimizations for {result['target']}"
+    if not result["suggestions"]:
+        caption += ": none helped"
+    return [_rows(columns, rows, caption)]
+
+
+def _maybe(value: Any, form: str) -> str:
+    return "" if value is None else form.format(value)
+
+
+def _rows(columns: tuple[str, ...], rows: list[tuple[Any, ...]], caption: str) -> Bundle:
+    from synq_jupyter.kernel.views import rows_table
+
+    lines = [caption, " | ".join(columns), *(" | ".join(map(str, row)) for row in rows)]
+    return {"text/html": rows_table(columns, rows, caption), "text/plain": "\n".join(lines)}
+
+
 def _table(rows: list[tuple[str, Any]], caption: str) -> Bundle:
     plain = "\n".join([caption, *(f"  {label}: {value}" for label, value in rows)])
     return {"text/html": table(rows, caption), "text/plain": plain}
@@ -115,4 +196,6 @@ ALGORITHM_VIEWS: dict[str, Callable[[dict[str, Any], LivePlot | None], list[Bund
     "qaoa": qaoa_view,
     "qnn_train": qnn_view,
     "synthesize": synthesis_view,
+    "cost_estimate": cost_view,
+    "optimize": optimize_view,
 }

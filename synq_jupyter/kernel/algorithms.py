@@ -8,6 +8,7 @@ from synq_jupyter.kernel.client import SynqClient
 from synq_jupyter.kernel.job_handle import JobHandle, in_notebook
 
 if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
     from qiskit.quantum_info import SparsePauliOp
 
 
@@ -119,6 +120,67 @@ def synthesize(
     body = {"description": spec} if isinstance(spec, str) else {"spec": spec}
     job = client.request("POST", "circuits/synthesize", json=body)
     return JobHandle(job["id"], client).result(timeout=timeout)
+
+
+def estimate(
+    circuit: QuantumCircuit | str,
+    *,
+    shots: int = 1000,
+    targets: list[str] | None = None,
+    display: bool = True,
+    client: SynqClient | None = None,
+    timeout: float | None = 600,
+) -> dict[str, Any]:
+    """Feasibility, fidelity, run time and price of ``circuit`` on every target.
+
+    In a notebook the comparison shows as a table and a plotly scatter of price against
+    estimated success probability.
+    """
+    body = {**_source(circuit), "shots": shots, "targets": targets}
+    return _run_and_show("circuits/estimate", body, "cost_estimate", display, client, timeout)
+
+
+def optimize(
+    circuit: QuantumCircuit | str,
+    target: str,
+    *,
+    optimization_level: int = 2,
+    display: bool = True,
+    client: SynqClient | None = None,
+    timeout: float | None = 600,
+) -> dict[str, Any]:
+    """Optimizations of ``circuit`` for ``target``, each applied and measured before and after."""
+    body = {**_source(circuit), "target": target, "optimization_level": optimization_level}
+    return _run_and_show("circuits/optimize", body, "optimize", display, client, timeout)
+
+
+def _run_and_show(
+    path: str,
+    body: dict[str, Any],
+    kind: str,
+    display: bool,
+    client: SynqClient | None,
+    timeout: float | None,
+) -> dict[str, Any]:
+    client = client or SynqClient()
+    handle = JobHandle(client.request("POST", path, json=body)["id"], client)
+    result = handle.result(timeout=timeout)
+    if display and in_notebook():
+        from IPython.display import display as show
+
+        from synq_jupyter.kernel.algorithm_views import ALGORITHM_VIEWS
+
+        for bundle in ALGORITHM_VIEWS[kind]({**result, "kind": kind}, None):
+            show(bundle, raw=True)
+    return result
+
+
+def _source(circuit: QuantumCircuit | str) -> dict[str, Any]:
+    if isinstance(circuit, str):
+        return {"source": circuit}
+    from qiskit import qasm3
+
+    return {"source": qasm3.dumps(circuit), "format": "qasm3"}
 
 
 def _submit(path: str, body: dict[str, Any], display: bool, client: SynqClient | None) -> JobHandle:

@@ -25,6 +25,16 @@ def table(rows: list[tuple[str, Any]], caption: str) -> str:
     )
 
 
+def rows_table(columns: tuple[str, ...], rows: list[tuple[Any, ...]], caption: str) -> str:
+    """An HTML table with a header row."""
+    head = "".join(f"<th style='{_CELL}'>{escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in rows)
+    return (
+        f"<table style='{_STYLE}'><caption style='text-align:left;font-weight:bold'>"
+        f"{escape(caption)}</caption><tr>{head}</tr>{body}</table>"
+    )
+
+
 def report_html(report: TranspileReport) -> str:
     """The transpile report as a table."""
     duration = report.estimated_duration_s

@@ -78,7 +78,7 @@ def analyze_circuit(
         idle_qubits=_idle_qubits(circuit),
         t_count=t_count,
         non_clifford_rotations=rotations,
-        feasibility=[_feasibility(circuit, t) for t in (targets or list_targets())],
+        feasibility=[target_feasibility(circuit, t) for t in (targets or list_targets())],
     )
 
 
@@ -125,10 +125,17 @@ def _t_count(circuit: QuantumCircuit) -> tuple[int, int]:
     return t_count, rotations
 
 
-def _feasibility(circuit: QuantumCircuit, target: SynqTarget) -> Feasibility:
+def target_feasibility(
+    circuit: QuantumCircuit, target: SynqTarget, *, seed: int = FEASIBILITY_SEED
+) -> Feasibility:
+    """Whether ``circuit`` runs on ``target``, from a transpile at level 1 with ``seed``.
+
+    A circuit that does not fit, or that Qiskit cannot transpile for the target, is
+    infeasible with the reason in words.
+    """
     try:
         check_fits(circuit, target)
-        result = transpile_circuit(circuit, target, optimization_level=1, seed=FEASIBILITY_SEED)
+        result = transpile_circuit(circuit, target, optimization_level=1, seed=seed)
     except TargetError as exc:
         return Feasibility(target=target.name, feasible=False, reason=exc.message)
     report = result.report

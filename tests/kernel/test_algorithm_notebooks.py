@@ -28,10 +28,16 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def execute(server, tmp_path_factory):
+    """Runs a notebook once; later calls get the same executed notebook."""
+    executed: dict[str, nbformat.NotebookNode] = {}
+
     def run(name: str) -> nbformat.NotebookNode:
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-            return run_notebook(notebook, server, monkeypatch, tmp_path_factory.mktemp("nb"))
+        if name not in executed:
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+                cwd = tmp_path_factory.mktemp("nb")
+                executed[name] = run_notebook(notebook, server, monkeypatch, cwd)
+        return executed[name]
 
     return run
 
@@ -86,3 +92,13 @@ def test_synthesis_tutorial_verifies_and_transpiles(execute):
     assert "GHZ" in text_of(cell_with(notebook, "makes coffee"))
     table = text_of(cell_with(notebook, "for target in"))
     assert table.count("2q gates") == 3
+
+
+def test_synthesis_tutorial_shows_costs_as_table_and_scatter(execute):
+    notebook = execute("06-synthesis-and-transpile.ipynb")
+    cell = cell_with(notebook, "synq_jupyter.estimate(")
+    kinds = [key for output in cell.outputs for key in output.get("data", {})]
+    assert "application/vnd.plotly.v1+json" in kinds
+    html = "".join(o["data"].get("text/html", "") for o in cell.outputs if "data" in o)
+    for target in ("aer_simulator", "ibm_torino", "ionq_aria_1", "rigetti_ankaa_3"):
+        assert target in html

@@ -159,3 +159,44 @@ async def test_an_unreadable_description_lists_the_forms_understood(api, problem
     details = await refused(api, problem, "circuits/synthesize", {"description": "make coffee"})
     assert "description" in fields(details)
     assert "GHZ" in details["detail"]
+
+
+def ghz_qasm(n: int) -> str:
+    lines = ["OPENQASM 2.0;", 'include "qelib1.inc";', f"qreg q[{n}];", "h q[0];"]
+    lines += [f"cx q[{i}],q[{i + 1}];" for i in range(n - 1)]
+    return "\n".join(lines)
+
+
+@sqlite_only
+async def test_cost_estimate_prices_each_target_and_explains_infeasible_ones(api, wait_for):
+    body = {"source": ghz_qasm(30), "shots": 1000, "targets": ["ionq_aria_1", "ibm_torino"]}
+    result = await run_job(api, wait_for, "circuits/estimate", body)
+    rows = {row["target"]: row for row in result["rows"]}
+    assert rows["ionq_aria_1"]["feasible"] is False
+    assert "25" in rows["ionq_aria_1"]["reason"]
+    torino = rows["ibm_torino"]
+    assert torino["feasible"] is True
+    assert torino["two_qubit_count"] >= 29
+    assert torino["price"] > 0
+    assert 0 < torino["estimated_success_probability"] < 1
+
+
+@sqlite_only
+async def test_an_unknown_target_in_an_estimate_is_refused(api, problem):
+    body = {"source": ghz_qasm(3), "targets": ["ibm_torino", "nowhere"]}
+    details = await refused(api, problem, "circuits/estimate", body)
+    assert "targets" in fields(details)
+
+
+@sqlite_only
+async def test_optimize_suggests_only_measured_improvements(api, wait_for):
+    source = ghz_qasm(5) + "\ncx q[3],q[4];\ncx q[3],q[4];\nh q[2];\nh q[2];"
+    body = {"source": source, "target": "ibm_torino", "optimization_level": 0, "seed": 4}
+    result = await run_job(api, wait_for, "circuits/optimize", body)
+    assert result["suggestions"], result["trials"]
+    base = result["baseline"]
+    for suggestion in result["suggestions"]:
+        after = suggestion["after"]
+        fewer = after["two_qubit_count"] < base["two_qubit_count"]
+        likelier = after["estimated_success_probability"] > base["estimated_success_probability"]
+        assert fewer or likelier, suggestion

@@ -65,6 +65,36 @@ def synthesize_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     return synthesize(wanted, progress=_progress(report)).to_dict()
 
 
+def cost_estimate_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.quantum import load_circuit
+    from synq_jupyter.quantum.cost_estimate import estimate_costs
+
+    spec = payload["spec"]
+    comparison = estimate_costs(
+        load_circuit(spec["source"], spec.get("format")),
+        shots=spec["shots"],
+        targets=spec.get("targets"),
+        seed=spec["seed"],
+        progress=_progress(report),
+    )
+    return comparison.to_dict()
+
+
+def optimize_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    from synq_jupyter.quantum import load_circuit
+    from synq_jupyter.quantum.optimize_suggestions import suggest_optimizations
+
+    spec = payload["spec"]
+    suggestions = suggest_optimizations(
+        load_circuit(spec["source"], spec.get("format")),
+        spec["target"],
+        optimization_level=spec["optimization_level"],
+        seed=spec["seed"],
+        progress=_progress(report),
+    )
+    return suggestions.to_dict()
+
+
 def _plain(value: Any) -> Any:
     """A NumPy scalar as the Python value JSON can hold."""
     return value.item() if hasattr(value, "item") else value
@@ -76,4 +106,6 @@ ALGORITHM_JOBS: dict[str, Callable[[dict[str, Any], Report], dict[str, Any]]] = 
     "qnn_train": qnn_train_job,
     "qnn_predict": qnn_predict_job,
     "synthesize": synthesize_job,
+    "cost_estimate": cost_estimate_job,
+    "optimize": optimize_job,
 }

@@ -139,6 +139,11 @@ class JobQueue:
         Higher ``priority`` first, then oldest. Owners already running ``per_user_limit``
         jobs are skipped.
         """
+        with self.database.session(write=False) as session:
+            # A read is cheap and takes no lock; most polls find nothing and stop here,
+            # without opening a write transaction that would queue behind others.
+            if session.scalar(select(Job.id).where(Job.status == "queued").limit(1)) is None:
+                return None
         now = self.clock()
         candidates = select(Job.id).where(Job.status == "queued", Job.cancel_requested.is_(False))
         if per_user_limit is not None:

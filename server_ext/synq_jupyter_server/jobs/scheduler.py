@@ -122,7 +122,8 @@ class Scheduler:
             self._last_reap = now
             if await asyncio.to_thread(self.queue.reap):
                 self.bus.notify()
-        await self._stop_cancelled()
+        if self._running:
+            await self._stop_cancelled()
         if now - self._last_heartbeat > lease / 3:
             self._last_heartbeat = now
             await self._heartbeat()

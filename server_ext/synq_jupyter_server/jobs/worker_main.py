@@ -5,13 +5,19 @@ Imported in freshly spawned processes, so it imports nothing heavy at module lev
 
 from __future__ import annotations
 
+import os
 import pickle
+import threading
+import time
 from multiprocessing.connection import Connection
 from typing import Any
+
+ORPHAN_CHECK_SECONDS = 1.0
 
 
 def worker_main(conn: Connection) -> None:
     """Serves tasks until the pipe closes (the server exited or retired this worker)."""
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     while True:
         try:
             fn, args, wants_report = conn.recv()
@@ -34,3 +40,14 @@ def _picklable(exc: Exception) -> Exception:
         return exc
     except Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Ends the worker when its server dies (``kill -9`` included).
+
+    A worker busy with a long job would not notice the closed pipe until the job ends, and
+    by then a restarted server has handed the job to a new worker.
+    """
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)

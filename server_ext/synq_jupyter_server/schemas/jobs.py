@@ -22,6 +22,8 @@ JobKind = Literal[
     "qnn_train",
     "qnn_predict",
     "synthesize",
+    "cost_estimate",
+    "optimize",
     "noop",
 ]
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from synq_jupyter_server.schemas.base import Request, Response
+from synq_jupyter_server.schemas.circuits import MAX_SOURCE, CircuitFormat
 from synq_jupyter_server.schemas.jobs import JobSettings
 
 MAX_TERMS = 5000
@@ -153,6 +154,23 @@ class SynthesizeRequest(JobSettings):
         if (self.spec is None) == (self.description is None):
             raise ValueError("give either spec or description")
         return self
+
+
+class CircuitJob(JobSettings):
+    source: str = Field(min_length=1, max_length=MAX_SOURCE)
+    format: CircuitFormat | None = None
+
+
+class EstimateRequest(CircuitJob):
+    shots: int = Field(default=1000, ge=1, le=1_000_000)
+    targets: list[str] | None = Field(
+        default=None, max_length=50, description="Catalogue names; every target when null."
+    )
+
+
+class OptimizeRequest(CircuitJob):
+    target: str = Field(min_length=1, max_length=64, examples=["ibm_torino"])
+    optimization_level: int = Field(default=2, ge=0, le=3)
 
 
 class Model(Response):

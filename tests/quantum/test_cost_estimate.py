@@ -1,0 +1,110 @@
+"""Cost comparison over targets: a row per target, feasibility, published prices."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from qiskit import QuantumCircuit
+
+from synq_jupyter.errors import SynqInputError, TargetError
+from synq_jupyter.quantum import analyze_circuit, target_names
+from synq_jupyter.quantum.cost_estimate import estimate_costs
+from synq_jupyter.quantum.targets import get_target, pricing
+
+
+def ghz(n: int) -> QuantumCircuit:
+    qc = QuantumCircuit(n)
+    qc.h(0)
+    for i in range(n - 1):
+        qc.cx(i, i + 1)
+    qc.measure_all()
+    return qc
+
+
+@pytest.fixture(scope="module")
+def every_target():
+    return estimate_costs(ghz(4), shots=500)
+
+
+def test_every_catalogue_target_gets_one_row(every_target):
+    assert [row.target for row in every_target.rows] == target_names()
+    assert all(row.feasible for row in every_target.rows)
+    assert all(row.two_qubit_count and row.two_qubit_count >= 3 for row in every_target.rows)
+
+
+def test_thirty_qubits_are_infeasible_on_aria_with_the_reason():
+    comparison = estimate_costs(ghz(30), targets=["ionq_aria_1", "ibm_torino"])
+    aria = comparison.row("ionq_aria_1")
+    assert aria.feasible is False
+    assert "30 qubits" in aria.reason
+    assert "25" in aria.reason
+    assert aria.price is None
+    assert aria.two_qubit_count is None
+    assert comparison.row("ibm_torino").feasible is True
+
+
+def test_per_shot_price_is_the_task_fee_plus_the_shot_fees(every_target):
+    aria = every_target.row("ionq_aria_1")
+    published = pricing.IONQ_ARIA
+    assert aria.price == pytest.approx(published.per_task + 500 * published.per_shot)
+    assert aria.price == pytest.approx(15.30)  # 0.30 USD per task + 500 x 0.03 USD per shot
+    assert aria.price_source == published.source
+    assert aria.price_as_of == published.as_of
+    assert every_target.row("rigetti_ankaa_3").price == pytest.approx(0.30 + 500 * 0.0009)
+
+
+def test_per_second_price_is_the_run_time_at_the_published_rate(every_target):
+    torino = every_target.row("ibm_torino")
+    assert torino.circuit_duration_s is not None
+    assert torino.circuit_duration_s > 0
+    assert torino.estimated_run_time_s == pytest.approx(500 * torino.circuit_duration_s)
+    assert torino.price == pytest.approx(torino.estimated_run_time_s * 96.0 / 60.0)
+    assert torino.price_source == pricing.IBM_PAYG.source
+
+
+def test_simulators_cost_nothing(every_target):
+    simulators = [row for row in every_target.rows if row.simulator]
+    assert {row.target for row in simulators} == {"aer_simulator", "aer_noisy_torino"}
+    assert all(row.price == 0.0 for row in simulators)
+    hardware = [row for row in every_target.rows if not row.simulator]
+    assert all(row.price is not None and row.price > 0 for row in hardware)
+
+
+def test_rows_agree_with_the_analysis_feasibility():
+    circuit = ghz(5)
+    analysis = analyze_circuit(circuit, [get_target("rigetti_ankaa_3")])
+    row = estimate_costs(circuit, targets=["rigetti_ankaa_3"]).row("rigetti_ankaa_3")
+    assert row.two_qubit_count == analysis.feasibility[0].two_qubit_count
+    assert (
+        row.estimated_success_probability == analysis.feasibility[0].estimated_success_probability
+    )
+
+
+def test_to_dict_is_plain_json(every_target):
+    data = json.loads(json.dumps(every_target.to_dict()))
+    assert data["shots"] == 500
+    assert len(data["rows"]) == len(target_names())
+    assert data["rows"][0]["price_source"]
+
+
+def test_progress_reports_each_target():
+    calls = []
+    targets = ["aer_simulator", "ionq_aria_1"]
+    estimate_costs(ghz(2), targets=targets, progress=lambda f, m: calls.append((f, m)))
+    assert [fraction for fraction, _ in calls] == [0.5, 1.0]
+    assert "ionq_aria_1" in calls[-1][1]
+
+
+def test_unknown_target_is_refused_on_the_targets_field():
+    with pytest.raises(TargetError) as info:
+        estimate_costs(ghz(2), targets=["nowhere"])
+    assert info.value.field == "targets"
+    assert "ibm_torino" in info.value.message
+
+
+@pytest.mark.parametrize("shots", [0, -1, 2.5, True, 10**9])
+def test_bad_shots_are_refused(shots):
+    with pytest.raises(SynqInputError) as info:
+        estimate_costs(ghz(2), shots=shots, targets=["aer_simulator"])
+    assert info.value.field == "shots"
