@@ -11,19 +11,11 @@ from tests.fixtures.notebooks import (
     NOTEBOOKS,
     cell_with,
     run_notebook,
-    start_server,
     text_of,
     widget_children,
 )
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    process = start_server(tmp_path_factory.mktemp("algorithm-server"))
-    yield process
-    process.stop()
 
 
 @pytest.fixture(scope="module")
