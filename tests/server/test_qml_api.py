@@ -50,8 +50,12 @@ async def test_vqe_job_reaches_the_exact_ground_energy_and_streams_iterations(ap
     assert result["energy"] == pytest.approx(exact, abs=1e-5)
     assert len(result["history"]) == result["iterations"]
     events = json.loads((await api("jobs", result["job_id"], "events")).body)["events"]
-    plotted = [p for e in events if e["type"] == "progress" for p in e["data"].get("points", [])]
+    progress = [e["data"] for e in events if e["type"] == "progress"]
+    plotted = [p for data in progress for p in data.get("points", [])]
     assert [p[1] for p in plotted] == pytest.approx(result["history"])
+    assert all(data["message"] for data in progress), progress
+    fractions = [data["progress"] for data in progress]
+    assert fractions == sorted(fractions)
 
 
 @sqlite_only
@@ -126,6 +130,11 @@ async def test_a_trained_model_is_stored_and_predicts(api, wait_for):
         "name": "moons-small",
     }
     trained = await run_job(api, wait_for, "qml/qnn/train", body)
+    events = json.loads((await api("jobs", trained["job_id"], "events")).body)["events"]
+    progress = [e["data"] for e in events if e["type"] == "progress"]
+    losses = [p[1] for data in progress for p in data.get("points", [])]
+    assert losses == pytest.approx(trained["loss_curve"])
+    assert progress[-1]["progress"] == 1.0, progress
     models = json.loads((await api("qml", "models")).body)["models"]
     assert [m["id"] for m in models] == [trained["job_id"]]
     assert models[0]["name"] == "moons-small"

@@ -246,6 +246,7 @@ class _Reporter:
         self.credentials = credentials
         self.last = 0.0
         self.latest: tuple[float, str] | None = None
+        self.written: tuple[float, str] = (0.0, "")
         self.points: list[list[float]] = []
         self.pending: set[asyncio.Task[Any]] = set()
 
@@ -270,7 +271,8 @@ class _Reporter:
     async def drain(self) -> None:
         """Writes what throttling held back, then waits for every write reported so far."""
         if self.points and self.latest is None:
-            self.latest = (0.0, "")
+            # Points reported after the last progress go out with that progress again.
+            self.latest = self.written
         self._flush()
         if self.pending:
             await asyncio.gather(*self.pending, return_exceptions=True)
@@ -278,7 +280,7 @@ class _Reporter:
     def _flush(self) -> None:
         if self.latest is None:
             return
-        fraction, message = self.latest
+        fraction, message = self.written = self.latest
         points, self.points, self.latest = self.points, [], None
         self._spawn(self._progress(fraction, message, points))
 
