@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.kernel.client import SynqClient
-from synq_jupyter.kernel.job_handle import JobHandle, in_notebook
+from synq_jupyter.kernel.job_handle import JobHandle, circuit_source, in_notebook
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -136,7 +136,7 @@ def estimate(
     In a notebook the comparison shows as a table and a plotly scatter of price against
     estimated success probability.
     """
-    body = {**_source(circuit), "shots": shots, "targets": targets}
+    body = {**circuit_source(circuit), "shots": shots, "targets": targets}
     return _run_and_show("circuits/estimate", body, "cost_estimate", display, client, timeout)
 
 
@@ -150,7 +150,7 @@ def optimize(
     timeout: float | None = 600,
 ) -> dict[str, Any]:
     """Optimizations of ``circuit`` for ``target``, each applied and measured before and after."""
-    body = {**_source(circuit), "target": target, "optimization_level": optimization_level}
+    body = {**circuit_source(circuit), "target": target, "optimization_level": optimization_level}
     return _run_and_show("circuits/optimize", body, "optimize", display, client, timeout)
 
 
@@ -173,14 +173,6 @@ def _run_and_show(
         for bundle in ALGORITHM_VIEWS[kind]({**result, "kind": kind}, None):
             show(bundle, raw=True)
     return result
-
-
-def _source(circuit: QuantumCircuit | str) -> dict[str, Any]:
-    if isinstance(circuit, str):
-        return {"source": circuit}
-    from qiskit import qasm3
-
-    return {"source": qasm3.dumps(circuit), "format": "qasm3"}
 
 
 def _submit(path: str, body: dict[str, Any], display: bool, client: SynqClient | None) -> JobHandle:

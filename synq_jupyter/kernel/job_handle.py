@@ -118,16 +118,9 @@ def submit(
         client: REST client; one from the environment by default.
     """
     client = client or SynqClient()
-    if isinstance(circuit, str):
-        source = circuit
-    else:
-        from qiskit import qasm3
-
-        source, format = qasm3.dumps(circuit), "qasm3"
     body: dict[str, Any] = {
         "kind": kind,
-        "source": source,
-        "format": format,
+        **circuit_source(circuit, format),
         "target": target,
         "shots": shots,
         "seed": seed,
@@ -139,6 +132,16 @@ def submit(
         body["observables"] = observables
     job = client.request("POST", "jobs", json=body)
     return JobHandle(job["id"], client)
+
+
+def circuit_source(circuit: QuantumCircuit | str, format: str | None = None) -> dict[str, Any]:
+    """The ``source`` and ``format`` fields of a request: text as given, a circuit as
+    OpenQASM 3."""
+    if isinstance(circuit, str):
+        return {"source": circuit, "format": format}
+    from qiskit import qasm3
+
+    return {"source": qasm3.dumps(circuit), "format": "qasm3"}
 
 
 def submit_batch(
