@@ -25,14 +25,18 @@ def table(rows: list[tuple[str, Any]], caption: str) -> str:
     )
 
 
-def rows_table(columns: tuple[str, ...], rows: list[tuple[Any, ...]], caption: str) -> str:
-    """An HTML table with a header row."""
+def rows_table(
+    columns: tuple[str, ...], rows: list[tuple[Any, ...]], caption: str | None = None
+) -> str:
+    """An HTML table with a header row, and a caption when one is given."""
     head = "".join(f"<th style='{_CELL}'>{escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in rows)
-    return (
-        f"<table style='{_STYLE}'><caption style='text-align:left;font-weight:bold'>"
-        f"{escape(caption)}</caption><tr>{head}</tr>{body}</table>"
+    title = (
+        f"<caption style='text-align:left;font-weight:bold'>{escape(caption)}</caption>"
+        if caption is not None
+        else ""
     )
+    return f"<table style='{_STYLE}'>{title}<tr>{head}</tr>{body}</table>"
 
 
 def report_html(report: TranspileReport) -> str:
@@ -59,13 +63,9 @@ def report_html(report: TranspileReport) -> str:
 
 def targets_html(targets: list[dict[str, Any]]) -> str:
     """The catalogue as a table, one target per row."""
-    head = "".join(
-        f"<th style='{_CELL}'>{h}</th>"
-        for h in ("name", "provider", "qubits", "kind", "region", "connectivity", "price")
-    )
-    rows = []
-    for t in targets:
-        cells = (
+    columns = ("name", "provider", "qubits", "kind", "region", "connectivity", "price")
+    rows = [
+        (
             t["name"],
             t["provider"],
             t["num_qubits"],
@@ -74,8 +74,9 @@ def targets_html(targets: list[dict[str, Any]]) -> str:
             "all-to-all" if t["all_to_all"] else "coupling map",
             t["price_model"],
         )
-        rows.append("<tr>" + "".join(_td(c) for c in cells) + "</tr>")
-    return f"<table style='{_STYLE}'><tr>{head}</tr>{''.join(rows)}</table>"
+        for t in targets
+    ]
+    return rows_table(columns, rows)
 
 
 def _td(value: Any) -> str:
@@ -88,11 +89,11 @@ def _microseconds(seconds: float | None) -> str:
 
 def jobs_html(jobs: list[dict[str, Any]]) -> str:
     """Recent jobs as a table, newest first."""
+    if not jobs:
+        return "<p>No jobs yet: submit one with <code>%%synq --submit</code>.</p>"
     columns = ("id", "kind", "status", "target", "shots", "created_at", "attempts", "progress")
-    head = "".join(f"<th style='{_CELL}'>{c}</th>" for c in columns)
-    rows = []
-    for job in jobs:
-        cells = [
+    rows = [
+        (
             job["id"],
             job["kind"],
             job["status"],
@@ -101,8 +102,7 @@ def jobs_html(jobs: list[dict[str, Any]]) -> str:
             str(job["created_at"])[:19].replace("T", " "),
             job["attempts"],
             "" if job.get("progress") is None else f"{job['progress']:.0%}",
-        ]
-        rows.append("<tr>" + "".join(_td(c) for c in cells) + "</tr>")
-    if not rows:
-        return "<p>No jobs yet: submit one with <code>%%synq --submit</code>.</p>"
-    return f"<table style='{_STYLE}'><tr>{head}</tr>{''.join(rows)}</table>"
+        )
+        for job in jobs
+    ]
+    return rows_table(columns, rows)
