@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from synq_jupyter.errors import SynqSyntaxError
+from synq_jupyter.quantum.lalr_parser import lalr_parser
 from synq_jupyter.quantum.synq_lang.syntax_tree import Statement
 from synq_jupyter.quantum.synq_lang.tree_builder import build_program
 
 if TYPE_CHECKING:
-    from lark import Lark
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
@@ -27,19 +26,6 @@ _TERMINAL_WORDS = {
     "$END": "end of input",
 }
 _BRACES = re.compile(r'"[^"\n]*"|//[^\n]*|[{}]')
-
-
-@functools.cache
-def _parser() -> Lark:
-    """The LALR parser for the grammar, built on first use and then reused."""
-    from lark import Lark
-
-    return Lark(
-        _GRAMMAR.read_text(encoding="utf-8"),
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
 
 
 def parse_source(source: str) -> tuple[Statement, ...]:
@@ -59,7 +45,7 @@ def parse_source(source: str) -> tuple[Statement, ...]:
 
     text = source if source.endswith("\n") else source + "\n"
     try:
-        tree = _parser().parse(text)
+        tree = lalr_parser(_GRAMMAR).parse(text)
     except UnexpectedToken as exc:
         raise _token_error(exc, text) from None
     except UnexpectedCharacters as exc:
@@ -72,7 +58,7 @@ def parse_source(source: str) -> tuple[Statement, ...]:
 def _describe_terminal(name: str) -> str:
     if name in _TERMINAL_WORDS:
         return _TERMINAL_WORDS[name]
-    pattern = _parser().get_terminal(name).pattern
+    pattern = lalr_parser(_GRAMMAR).get_terminal(name).pattern
     return f"'{pattern.value}'" if pattern.type == "str" else name.lower()
 
 

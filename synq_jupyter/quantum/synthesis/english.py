@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError
+from synq_jupyter.quantum.lalr_parser import lalr_parser
 from synq_jupyter.quantum.synthesis.spec import SynthesisSpec
 
 if TYPE_CHECKING:
-    from lark import Lark, Token, Tree
+    from lark import Token, Tree
 
 _GRAMMAR = Path(__file__).with_name("english.lark")
 MAX_LENGTH = 500
@@ -33,18 +33,6 @@ _NUMBER_WORDS = (
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"),
     *("nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
 )
-
-
-@functools.cache
-def _parser() -> Lark:
-    from lark import Lark
-
-    return Lark(
-        _GRAMMAR.read_text(encoding="utf-8"),
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
 
 
 def parse_description(text: str) -> SynthesisSpec:
@@ -74,7 +62,7 @@ def parse_description(text: str) -> SynthesisSpec:
             f"a description is at most {MAX_LENGTH} characters", field="description"
         )
     try:
-        tree = _parser().parse(text)
+        tree = lalr_parser(_GRAMMAR).parse(text)
     except UnexpectedInput as exc:
         at_end = getattr(getattr(exc, "token", None), "type", None) == "$END"
         column = None if at_end else exc.column
