@@ -10,6 +10,7 @@ from synq_jupyter.algorithms.ansatz import Ansatz, build_ansatz
 from synq_jupyter.algorithms.chem_molecule import Molecule
 from synq_jupyter.algorithms.hamiltonian import Hamiltonian
 from synq_jupyter.algorithms.optimizers import Minimum, minimize
+from synq_jupyter.algorithms.vqe_hardware import HardwareEstimator, RunPubs
 from synq_jupyter.algorithms.vqe_program import RotationProgram, compile_rotations
 from synq_jupyter.algorithms.vqe_result import VQEResult
 from synq_jupyter.algorithms.vqe_sampled import SampledEstimator
@@ -30,6 +31,7 @@ def run_vqe(
     progress: Progress | None = None,
     on_iteration: OnIteration | None = None,
     should_stop: ShouldStop | None = None,
+    hardware: RunPubs | None = None,
 ) -> VQEResult:
     """Finds the lowest energy of ``spec.hamiltonian`` over ``spec.ansatz``.
 
@@ -42,14 +44,17 @@ def run_vqe(
         on_iteration: Called once per iteration with (iteration, energy), e.g. to plot.
         should_stop: Polled once per iteration; when it returns True the run stops and
             returns what it has, with ``stopped`` set.
+        hardware: For the hardware estimator: sends PUBs to ``spec.target`` and returns
+            their results (see ``vqe_hardware.RunPubs``); one call per batch of points.
 
     Returns:
         The energy, its error against exact diagonalisation, and the run's history.
 
     Raises:
         SynqInputError: A molecule whose Hamiltonian cannot be built, UCCSD without
-            electrons, or initial parameters of the wrong length.
-        TargetError: The noisy estimator's target cannot run the ansatz.
+            electrons, initial parameters of the wrong length, or the hardware estimator
+            without ``hardware``.
+        TargetError: The noisy or hardware estimator's target cannot run the ansatz.
     """
     hamiltonian = (
         spec.hamiltonian.build()
@@ -66,7 +71,7 @@ def run_vqe(
     start_rng, optimizer_rng, estimator_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(3)
     )
-    estimator = _estimator(spec, program, hamiltonian, estimator_rng)
+    estimator = _estimator(spec, program, hamiltonian, estimator_rng, hardware)
     x0 = _initial_point(spec, ansatz, start_rng)
     unit = " Ha" if hamiltonian.is_molecular else ""
     history: list[float] = []
@@ -121,18 +126,40 @@ def run_vqe(
 
 
 def _estimator(
-    spec: VQESpec, program: RotationProgram, hamiltonian: Hamiltonian, rng: np.random.Generator
-) -> StatevectorEstimator | SampledEstimator:
+    spec: VQESpec,
+    program: RotationProgram,
+    hamiltonian: Hamiltonian,
+    rng: np.random.Generator,
+    hardware: RunPubs | None,
+) -> StatevectorEstimator | SampledEstimator | HardwareEstimator:
     if spec.estimator == "statevector":
         return StatevectorEstimator(program, hamiltonian.sparse_matrix)
     from synq_jupyter.quantum import get_target
 
     assert spec.shots is not None
+    seed = int(rng.integers(2**31 - 1))
+    if spec.estimator == "hardware":
+        assert spec.target is not None
+        if hardware is None:
+            raise SynqInputError(
+                f"the hardware estimator needs a way to run jobs on {spec.target}: pass "
+                "run_vqe(..., hardware=...), or submit the VQE as a SynQ job with your "
+                "provider credentials stored",
+                field="estimator",
+            )
+        return HardwareEstimator(
+            program,
+            hamiltonian.operator,
+            shots=spec.shots,
+            target=get_target(spec.target),
+            run=hardware,
+            seed=seed,
+        )
     return SampledEstimator(
         program,
         hamiltonian.operator,
         shots=spec.shots,
-        seed=int(rng.integers(2**31 - 1)),
+        seed=seed,
         target=None if spec.target is None else get_target(spec.target),
     )
 

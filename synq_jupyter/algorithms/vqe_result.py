@@ -11,7 +11,8 @@ class VQEResult:
     """What a VQE run found, and how.
 
     Attributes:
-        energy: The energy at ``optimal_parameters`` (sampled, for sampled estimators).
+        energy: The energy at ``optimal_parameters`` (sampled, for sampled estimators;
+            measured on the device, for hardware).
         exact_energy: The lowest eigenvalue the ansatz could reach — in the reference's
             electron sector for UCCSD, over all states otherwise — by sparse
             diagonalisation; ``None`` above 14 qubits.
@@ -27,9 +28,9 @@ class VQEResult:
         ansatz: The ansatz name.
         reps: The ansatz layers.
         optimizer: The optimiser name.
-        estimator: ``"statevector"``, ``"shots"`` or ``"noisy"``.
+        estimator: ``"statevector"``, ``"shots"``, ``"noisy"`` or ``"hardware"``.
         shots: Samples per energy, or ``None`` for statevector.
-        target: The device whose noise was simulated, or ``None``.
+        target: The device whose noise was simulated or that ran the circuits, or ``None``.
         seed: The seed that reproduces the run.
         hf_energy: The reference (Hartree–Fock) energy when the problem has electrons.
         stopped: Whether the run was stopped early on request.

@@ -10,20 +10,19 @@ from qiskit import QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp
 
 from synq_jupyter.algorithms.vqe_program import RotationProgram
+from synq_jupyter.algorithms.vqe_shift_rule import ShiftRuleEstimator
 from synq_jupyter.quantum.targets import SynqTarget
 
-SHIFT = np.pi / 2
 SMALL_CIRCUIT = 14  # qubits; Aer's own threshold for parallel state updates
 
 
-class SampledEstimator:
+class SampledEstimator(ShiftRuleEstimator):
     """⟨ψ(θ)|H|ψ(θ)⟩ from ``shots`` samples per measurement basis, with its standard error.
 
     Runs qiskit-ibm-runtime's ``EstimatorV2`` in local mode on Aer: ideal when ``target``
     is ``None``, otherwise on the circuit transpiled for the catalogue ``target`` with
-    that device's calibrated noise. Gradients use the two-term parameter-shift rule on
-    each rotation angle of ``program`` (all shifted circuits in one primitive call) and
-    the chain rule to the circuit parameters.
+    that device's calibrated noise. Gradients come from the parameter-shift rule (see
+    ``ShiftRuleEstimator``), all shifted circuits in one primitive call.
 
     Args:
         program: The ansatz as rotations.
@@ -45,9 +44,8 @@ class SampledEstimator:
         seed: int,
         target: SynqTarget | None = None,
     ) -> None:
-        self.program = program
+        super().__init__(program)
         self.shots = shots
-        self.evaluations = 0
         self._rng = np.random.default_rng(seed)
         circuit = program.circuit()
         if target is None:
@@ -58,36 +56,9 @@ class SampledEstimator:
         names = [p.name for p in circuit.parameters]
         self._columns = [names.index(p.name) for p in self._circuit.parameters]
 
-    def energy(self, theta: np.ndarray) -> float:
-        """A sampled energy at circuit parameters ``theta``."""
-        return self.estimate(theta)[0]
-
-    def energies(self, points: np.ndarray) -> np.ndarray:
-        """Sampled energies at each row of ``points``, from one primitive call."""
-        angles = np.array([self.program.angles(theta) for theta in points])
-        return self._run(angles)[0]
-
-    def estimate(self, theta: np.ndarray) -> tuple[float, float]:
-        """A sampled energy and its standard error."""
-        values, errors = self._run(self.program.angles(theta)[None, :])
-        return float(values[0]), float(errors[0])
-
-    def energy_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        """A sampled energy and the parameter-shift gradient, from one primitive call."""
-        angles = self.program.angles(theta)
-        moving = np.flatnonzero(np.any(self.program.weights != 0, axis=1))
-        shifts = np.zeros((2 * len(moving), len(angles)))
-        shifts[np.arange(len(moving)), moving] = SHIFT
-        shifts[len(moving) + np.arange(len(moving)), moving] = -SHIFT
-        values, _ = self._run(np.vstack([angles, angles + shifts]))
-        slopes = np.zeros(len(angles))
-        slopes[moving] = (values[1 : 1 + len(moving)] - values[1 + len(moving) :]) / 2
-        return float(values[0]), self.program.weights.T @ slopes
-
     def _run(self, angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         from qiskit_ibm_runtime import EstimatorV2
 
-        self.evaluations += len(angles)
         values: list[float] = []
         errors: list[float] = []
         for simulator, pubs in self._batches(angles[:, self._columns]):

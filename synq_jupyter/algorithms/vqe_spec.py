@@ -11,10 +11,11 @@ from synq_jupyter.algorithms.ansatz import ANSATZE
 from synq_jupyter.algorithms.chem_molecule import Molecule
 from synq_jupyter.algorithms.hamiltonian import PauliSum
 from synq_jupyter.algorithms.optimizers import OPTIMIZERS
-from synq_jupyter.errors import SynqInputError
+from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter.quantum.transpile import check_seed
 
-ESTIMATORS = ("statevector", "shots", "noisy")
+ESTIMATORS = ("statevector", "shots", "noisy", "hardware")
+ON_TARGET = ("noisy", "hardware")
 MAX_STATEVECTOR_QUBITS = 24
 MAX_SAMPLED_QUBITS = 30
 MAX_REPS = 50
@@ -48,10 +49,13 @@ class VQESpec:
         reps: Ansatz layers; 1 for UCCSD and 2 otherwise by default.
         optimizer: ``"cobyla"``, ``"l-bfgs-b"``, ``"spsa"`` or ``"adam"``; by default
             L-BFGS-B on exact energies and SPSA on sampled ones.
-        estimator: ``"statevector"`` (exact), ``"shots"`` (sampled, ideal) or ``"noisy"``
-            (sampled on the transpiled circuit with ``target``'s noise).
-        shots: Samples per energy for the sampled estimators (ignored for statevector).
-        target: The catalogue device whose noise ``"noisy"`` simulates.
+        estimator: ``"statevector"`` (exact), ``"shots"`` (sampled, ideal), ``"noisy"``
+            (sampled on the transpiled circuit with ``target``'s noise) or ``"hardware"``
+            (measured on the IBM device ``target``, through the provider's client).
+        shots: Samples per energy for the sampled estimators (ignored for statevector;
+            required for hardware, where every shot costs device time).
+        target: The catalogue device whose noise ``"noisy"`` simulates, or on which
+            ``"hardware"`` runs.
         seed: Seeds everything random; a fresh one is drawn (and reported) when ``None``.
         max_iterations: At most this many optimiser iterations.
         initial_parameters: The starting point; by default zeros for UCCSD (the
@@ -81,6 +85,11 @@ class VQESpec:
             )
         estimator = _choice("estimator", self.estimator, ESTIMATORS, "statevector")
         sampled = estimator != "statevector"
+        if estimator == "hardware" and self.shots is None:
+            raise SynqInputError(
+                "the hardware estimator needs shots: every energy takes that many on the device",
+                field="shots",
+            )
         has_electrons = isinstance(self.hamiltonian, Molecule) or self.num_electrons is not None
         ansatz = _choice(
             "ansatz", self.ansatz, ANSATZE, "uccsd" if has_electrons else "efficient_su2"
@@ -98,7 +107,7 @@ class VQESpec:
             "shots": _integer("shots", self.shots, 1, MAX_SHOTS, DEFAULT_SHOTS)
             if sampled
             else None,
-            "target": self.target if estimator == "noisy" else None,
+            "target": self.target if estimator in ON_TARGET else None,
         }
         if self.initial_parameters is not None:
             resolved["initial_parameters"] = _parameters(self.initial_parameters)
@@ -148,16 +157,30 @@ class VQESpec:
         return self.hamiltonian.num_qubits
 
     def _check_target(self) -> None:
-        if self.estimator != "noisy":
+        if self.estimator not in ON_TARGET:
             return
         if not isinstance(self.target, str):
             raise SynqInputError(
-                "the noisy estimator needs a catalogue target, such as ibm_torino",
+                f"the {self.estimator} estimator needs a catalogue target, such as ibm_torino",
                 field="target",
             )
-        from synq_jupyter.quantum import get_target
+        from synq_jupyter.quantum import get_target, list_targets
 
-        get_target(self.target)
+        target = get_target(self.target)
+        if self.estimator != "hardware":
+            return
+        devices = [t.name for t in list_targets() if t.provider == "ibm" and not t.simulator]
+        if self.target not in devices:
+            raise TargetError(
+                f"the hardware estimator runs on IBM Quantum devices ({', '.join(devices)}); "
+                f"{self.target} is not one"
+            )
+        if self.num_qubits > target.num_qubits:
+            raise TargetError(
+                f"the Hamiltonian needs {self.num_qubits} qubits; {self.target} has "
+                f"{target.num_qubits}",
+                field="hamiltonian",
+            )
 
     def _check_electrons(self) -> None:
         if self.num_electrons is None:
@@ -176,6 +199,8 @@ class VQESpec:
         _integer("num_electrons", self.num_electrons, 0, self.num_qubits, None)
 
     def _check_size(self) -> None:
+        if self.estimator == "hardware":
+            return  # nothing is simulated: the device's width, checked above, is the limit
         limit = MAX_SAMPLED_QUBITS if self.estimator != "statevector" else MAX_STATEVECTOR_QUBITS
         if self.num_qubits > limit:
             raise SynqInputError(

@@ -7,8 +7,12 @@ scheduler forwards with the progress events so a notebook can plot them live.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from synq_jupyter.algorithms.vqe_spec import VQESpec
 
 Report = Callable[[str, Any], None]
 
@@ -25,8 +29,33 @@ def vqe_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     from synq_jupyter.algorithms.vqe import VQESpec, run_vqe
 
     spec = VQESpec.from_dict(payload["spec"])
+    if spec.estimator == "hardware":
+        return _vqe_on_ibm(spec, payload, report)
     result = run_vqe(spec, progress=_progress(report), on_iteration=_point(report))
     return result.to_dict()
+
+
+def _vqe_on_ibm(spec: VQESpec, payload: dict[str, Any], report: Report) -> dict[str, Any]:
+    """A VQE whose energies are estimated on an IBM device with the owner's stored key.
+
+    The result adds ``provider_job_ids``: IBM's ids of every estimator job, oldest first.
+    """
+    from synq_jupyter.algorithms.vqe import run_vqe
+    from synq_jupyter.errors import SynqInputError
+    from synq_jupyter_server.jobs.providers.ibm_cloud import cancel_on_ibm
+    from synq_jupyter_server.jobs.providers.ibm_estimator import IbmEstimator
+
+    assert spec.target is not None  # VQESpec requires a device for this estimator
+    estimator = IbmEstimator(spec.target, payload.get("credentials"), report)
+    stale = payload.get("provider_job_id")
+    if stale:
+        # This run was cut short (a restart) and starts over: its last job is of no use.
+        with contextlib.suppress(SynqInputError):
+            cancel_on_ibm(stale, payload["credentials"])
+    result = run_vqe(
+        spec, progress=estimator.progress, on_iteration=_point(report), hardware=estimator
+    )
+    return {**result.to_dict(), "provider_job_ids": list(estimator.job_ids)}
 
 
 def qaoa_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:

@@ -58,13 +58,23 @@ class VQERequest(JobSettings):
     optimizer: Literal["cobyla", "l-bfgs-b", "spsa", "adam"] | None = Field(
         default=None, description="null: L-BFGS-B on the statevector, SPSA with shots."
     )
-    estimator: Literal["statevector", "shots", "noisy"] = Field(
+    estimator: Literal["statevector", "shots", "noisy", "hardware"] = Field(
         default="statevector",
         description="`statevector`: exact. `shots`: sampled on Aer. `noisy`: sampled on Aer "
-        "with the noise of `target`.",
+        "with the noise of `target`. `hardware`: measured on the IBM device `target` with "
+        "my stored IBM credentials, one IBM job per batch of energies.",
     )
-    shots: int | None = Field(default=None, ge=1, le=1_000_000)
-    target: str | None = Field(default=None, max_length=64, description="For `noisy`.")
+    shots: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Samples per energy; null: 4096, except for `hardware`, which needs it.",
+    )
+    target: str | None = Field(
+        default=None,
+        max_length=64,
+        description="For `noisy` (a catalogue device) and `hardware` (ibm_brisbane, ibm_torino).",
+    )
     num_electrons: int | None = Field(
         default=None, ge=0, description="UCCSD on a Pauli sum: electrons of the reference."
     )

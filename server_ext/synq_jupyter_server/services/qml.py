@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import Job, QmlModel, utcnow
 from synq_jupyter_server.executor import LocalExecutor
@@ -61,8 +62,23 @@ class QmlService:
         if spec.get("target"):
             await self._catalogue.require(spec["target"])
         target: str = await self._requests.run(validate_algorithm_task, kind, spec)
+        if kind == "vqe" and spec.get("estimator") == "hardware":
+            await self._require_credentials(owner, target)
         payload = {"spec": spec, "name": name}
         return await self._jobs.enqueue(owner, kind, target, options, payload, key)
+
+    async def _require_credentials(self, owner: str, target: str) -> None:
+        """Refuses now, not as a failed job later, a run on a device the owner has no key for.
+
+        It asks the scheduler's lookup, the one that hands the key to the job.
+        """
+        lookup = self._jobs.scheduler.credentials
+        if lookup is None or await lookup(owner, target) is None:
+            raise SynqInputError(
+                f"the hardware estimator runs on {target} with your IBM Quantum API key: "
+                "store one with PUT /synq/api/providers/ibm/credentials",
+                field="credentials",
+            )
 
     async def predict(
         self,

@@ -1,4 +1,8 @@
-"""IBM Quantum Platform through qiskit-ibm-runtime: submit a SamplerV2 job, wait, read counts."""
+"""IBM Quantum Platform through qiskit-ibm-runtime: submit a SamplerV2 job, wait, read counts.
+
+Signing in (``ibm_service``), waiting for a job (``wait_for_ibm_job``) and turning the client's
+errors into SynQ's (``ibm_errors``) serve every IBM job, the VQE's estimator jobs too.
+"""
 
 from __future__ import annotations
 
@@ -82,9 +86,9 @@ def sample_on_ibm(
     shots = payload["shots"]
     transpiled, measured_all = transpile_for_sampling(circuit, target, payload, report)
     remote_id = payload.get("provider_job_id")
-    with _ibm_errors():
+    with ibm_errors():
         report("progress", (0.05, "signing in to IBM Quantum"))
-        service = _service(credentials)
+        service = ibm_service(credentials)
         if remote_id:
             report("progress", (0.1, f"reattaching to IBM job {remote_id}"))
             job = service.job(remote_id)
@@ -98,7 +102,7 @@ def sample_on_ibm(
                 job = SamplerV2(mode=backend).run([transpiled.circuit], shots=shots)
             remote_id = job.job_id()
         report("provider_job_id", remote_id)
-        _wait(job, target.name, report)
+        wait_for_ibm_job(job, target.name, report)
         report("progress", (0.9, f"reading the results of IBM job {remote_id}"))
         counts = job.result()[0].join_data().get_counts()
     noise = f"IBM Quantum ({urlsplit(url).netloc})" if url else "IBM Quantum Platform"
@@ -121,8 +125,8 @@ def cancel_on_ibm(provider_job_id: str, credentials: dict[str, Any]) -> None:
     from qiskit_ibm_runtime.exceptions import RuntimeInvalidStateError
 
     _checked_url(credentials)
-    with _ibm_errors(), contextlib.suppress(RuntimeInvalidStateError):
-        _service(credentials).job(provider_job_id).cancel()
+    with ibm_errors(), contextlib.suppress(RuntimeInvalidStateError):
+        ibm_service(credentials).job(provider_job_id).cancel()
 
 
 def _checked_url(credentials: dict[str, Any]) -> str | None:
@@ -138,8 +142,16 @@ def _checked_url(credentials: dict[str, Any]) -> str | None:
     return str(url).rstrip("/")
 
 
-def _service(credentials: dict[str, Any]) -> QiskitRuntimeService:
-    """Signs in: IAM token, instance lookup and the Runtime clients, all made here."""
+def ibm_service(credentials: dict[str, Any]) -> QiskitRuntimeService:
+    """Signs in: IAM token, instance lookup and the Runtime clients, all made here.
+
+    Args:
+        credentials: ``token``, and maybe ``instance`` and ``url``.
+
+    Raises:
+        SynqInputError: No key is stored, or the key cannot use the instance
+            (``field="credentials"``).
+    """
     from qiskit_ibm_runtime import QiskitRuntimeService
     from qiskit_ibm_runtime.exceptions import IBMInputValueError
 
@@ -176,19 +188,37 @@ def _gateway(url: str | None) -> Iterator[None]:
                     os.environ[name] = value
 
 
-def _wait(job: RuntimeJobV2, device: str, report: Report) -> None:
-    """Polls the job until it is final, less often as it waits longer."""
+def wait_for_ibm_job(
+    job: RuntimeJobV2, device: str, report: Report, fraction: float | None = None
+) -> None:
+    """Polls the job until it is final, less often as it waits longer.
+
+    Args:
+        job: The submitted job.
+        device: The device's name, for the progress messages.
+        report: Called with ``("progress", (fraction, message))`` while it waits.
+        fraction: The progress to report at every stage, for a job that is one step of a
+            longer run (a VQE iteration); by default each stage has its own.
+
+    Raises:
+        SynqInputError: The job failed.
+        RuntimeError: The job was cancelled on IBM's side.
+    """
     stages = {
         "INITIALIZING": (0.2, "submitted to IBM"),
         "QUEUED": (0.3, "queued at IBM"),
         "RUNNING": (0.6, f"running on IBM {device}"),
     }
+    waiting = (0.2, "waiting for IBM")
+    if fraction is not None:
+        stages = {status: (fraction, words) for status, (_, words) in stages.items()}
+        waiting = (fraction, waiting[1])
     status = wait_until_final(
         lambda: str(job.status()),
         ("DONE", "CANCELLED", "ERROR"),
         stages,
         report,
-        waiting=(0.2, "waiting for IBM"),
+        waiting=waiting,
         pause=FIRST_POLL_SECONDS,
         backoff=1.5,
         max_pause=MAX_POLL_SECONDS,
@@ -219,7 +249,7 @@ def _transport_error(exc: BaseException) -> tuple[int | None, str]:
 
 
 @contextlib.contextmanager
-def _ibm_errors() -> Iterator[None]:
+def ibm_errors() -> Iterator[None]:
     """Turns qiskit-ibm-runtime's, ibm-cloud-sdk-core's and requests' errors into SynQ's."""
     import requests
     from ibm_cloud_sdk_core import ApiException
