@@ -53,11 +53,10 @@ def parse_circuit(source: str, format: str | None = None) -> ParsedCircuit:
         raise SynqSyntaxError("the circuit source is empty", line=1, column=1)
     fmt = resolve_format(source, format)
     if fmt == "synq":
-        from synq_jupyter.quantum.synq_lang import compile_synq
+        from synq_jupyter.quantum.synq_lang import compile_synq_circuit
 
-        program = compile_synq(source)
-        warnings = tuple(str(w) for w in program.warnings)
-        return ParsedCircuit(_load_qasm3(program.qasm3), fmt, warnings)
+        circuit, warnings = compile_synq_circuit(source)
+        return ParsedCircuit(circuit, fmt, tuple(str(w) for w in warnings))
     if fmt == "qasm2":
         return ParsedCircuit(_load_qasm2(source), fmt)
     return ParsedCircuit(_load_qasm3(source), fmt)

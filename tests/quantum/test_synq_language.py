@@ -16,14 +16,20 @@ from qiskit.quantum_info import Operator
 from qiskit_aer import AerSimulator
 
 from synq_jupyter.errors import SynqSyntaxError
-from synq_jupyter.quantum.synq_lang import SynqProgram, SynqWarning, compile_synq
+from synq_jupyter.quantum import load_circuit
+from synq_jupyter.quantum.synq_lang import (
+    SynqProgram,
+    SynqWarning,
+    compile_synq,
+    compile_synq_circuit,
+)
 
 Builder = Callable[[], QuantumCircuit]
 
 
 def load(source: str) -> QuantumCircuit:
-    """Compile SynQ and load the OpenQASM 3 the way the platform does."""
-    return qasm3.loads(compile_synq(source).qasm3)
+    """Compile SynQ into a circuit the way the platform does."""
+    return load_circuit(source, "synq")
 
 
 def circuit(*sizes: tuple[str, int], bits: tuple[str, ...] = ()) -> QuantumCircuit:
@@ -771,6 +777,23 @@ def test_mutated_programs_compile_to_loadable_qasm_or_raise_synq_syntax_error() 
         qasm3.loads(program.qasm3)
         compiled += 1
     assert 0 < compiled < 400
+
+
+def test_the_direct_circuit_is_the_circuit_the_qasm_text_loads_to() -> None:
+    # ``load_circuit`` builds SynQ straight into a circuit, skipping the OpenQASM 3 parse.
+    rng = random.Random(11)
+    sources = [str(param.values[0]) for param in UNITARY_PROGRAMS + MEASURED_PROGRAMS]
+    compared = 0
+    for source in sources + [_mutate(rng.choice(sources), rng) for _ in range(200)]:
+        try:
+            program = compile_synq(source)
+        except SynqSyntaxError:
+            continue
+        direct, warnings = compile_synq_circuit(source)
+        assert direct == qasm3.loads(program.qasm3), source
+        assert warnings == program.warnings
+        compared += 1
+    assert compared > len(sources)
 
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "synq-language.md"
