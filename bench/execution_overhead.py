@@ -46,14 +46,14 @@ async def main_async(args: argparse.Namespace) -> int:
     }
     times: dict[str, list[float]] = {"aer": [], "job": []}
     async with JobHarness(workers=1) as harness:
-        await harness.wait_all([harness.submit("sample", payload)])  # warm the worker
+        await harness.wait_all([await harness.submit("sample", payload)])  # warm the worker
         direct()
         for _ in range(args.runs):
             start = time.perf_counter()
             direct()
             times["aer"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            await harness.wait_all([harness.submit("sample", payload)])
+            await harness.wait_all([await harness.submit("sample", payload)])
             times["job"].append(time.perf_counter() - start)
     aer, job = statistics.median(times["aer"]), statistics.median(times["job"])
     print(

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import upgrade
@@ -45,24 +45,31 @@ class JobHarness:
         self.database.dispose()
         self.folder.cleanup()
 
-    def submit(self, kind: str, payload: dict[str, Any]) -> str:
-        job, _ = self.queue.submit(
-            OWNER, NewJob(kind=kind, target="aer_simulator", payload=payload)
-        )
-        self.scheduler.wake()
+    async def submit(self, kind: str, payload: dict[str, Any]) -> str:
+        """Submits as the server's job service does, through the scheduler."""
+        new = NewJob(kind=kind, target="aer_simulator", payload=payload)
+        job, _ = await self.scheduler.submit(OWNER, new)
         return job.id
 
     async def wait_all(self, job_ids: list[str], timeout: float = 600) -> None:
         """Waits until every job succeeded, looking once per event-bus notification."""
+        bus = self.scheduler.bus
         deadline = time.monotonic() + timeout
-        while (left := await asyncio.to_thread(self._unfinished, job_ids)) > 0:
+        seen = bus.generation  # jobs just submitted are not done: look after the next event
+        while True:
+            await bus.wait(0.05, since=seen)
+            seen = bus.generation
+            if (left := await asyncio.to_thread(self._unfinished, job_ids)) == 0:
+                return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{left} jobs unfinished")
-            await self.scheduler.bus.wait(0.05)
 
     def _unfinished(self, job_ids: list[str]) -> int:
-        with self.database.session(write=False) as session:
-            done = session.scalar(
-                select(func.count()).where(Job.id.in_(job_ids), Job.status == "succeeded")
-            )
+        with self.database.transaction(write=False) as connection:
+            done = connection.execute(_SUCCEEDED, {"ids": job_ids}).scalar()
         return len(job_ids) - int(done or 0)
+
+
+_SUCCEEDED = select(func.count()).where(
+    Job.id.in_(bindparam("ids", expanding=True)), Job.status == "succeeded"
+)

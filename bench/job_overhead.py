@@ -57,15 +57,15 @@ def baseline(jobs: int, workers: int) -> tuple[float, list[float]]:
 
 async def ours(jobs: int, workers: int) -> tuple[float, list[float]]:
     async with JobHarness(workers, max_running=2 * workers) as harness:
-        await harness.wait_all([harness.submit("noop", {})])  # start the workers
+        await harness.wait_all([await harness.submit("noop", {})])  # start the workers
         start = time.perf_counter()
-        ids = [harness.submit("noop", {}) for _ in range(jobs)]
+        ids = await asyncio.gather(*(harness.submit("noop", {}) for _ in range(jobs)))
         await harness.wait_all(ids)
         total = time.perf_counter() - start
         singles = []
         for _ in range(min(jobs, 200)):
             began = time.perf_counter()
-            await harness.wait_all([harness.submit("noop", {})])
+            await harness.wait_all([await harness.submit("noop", {})])
             singles.append(time.perf_counter() - began)
         assert harness.queue.get(ids[0], OWNER).status == "succeeded"
     return total, singles

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 from typing import Any
 
@@ -17,8 +18,9 @@ from jupyter_server.auth.identity import (
 _SHARED_SECRET = (IdentityProvider, PasswordIdentityProvider, LegacyIdentityProvider)
 
 
+@functools.cache
 def local_owner() -> str:
-    """The account running this server."""
+    """The account running this server (looked up once: it cannot change)."""
     try:
         return getpass.getuser()
     except Exception:  # no user database entry (some containers)

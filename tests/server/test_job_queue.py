@@ -14,7 +14,7 @@ from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import upgrade
 from synq_jupyter_server.db.models import JobEvent, JobResult
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, list_jobs
-from synq_jupyter_server.jobs.queue import JobConflict, JobQueue, NewJob
+from synq_jupyter_server.jobs.queue import JobConflict, JobQueue, Lease, NewJob
 
 
 class Clock:
@@ -73,6 +73,43 @@ def test_per_user_limit_lets_other_users_through(queue):
     assert first.job.owner == "ada"
     assert second.job.id == bob.id
     assert queue.claim("w", 30, per_user_limit=1) is None
+
+
+def test_claim_many_keeps_the_per_user_limit_within_one_batch(queue):
+    for _ in range(3):
+        queue.submit("ada", noop())
+    queue.submit("bob", noop())
+    batch = queue.claim_many("w", 30, 4, per_user_limit=2)
+    assert Counter(c.job.owner for c in batch) == {"ada": 2, "bob": 1}
+    assert queue.claim_many("w", 30, 4, per_user_limit=2) == []  # ada's third waits
+    queue.complete(batch[0].job.id, "w", {})
+    assert [c.job.owner for c in queue.claim_many("w", 30, 4, per_user_limit=2)] == ["ada"]
+    assert queue.claim_many("w", 30, 4) is None  # nothing queued at all
+
+
+def test_a_free_worker_takes_a_new_job_as_it_is_submitted(queue, database):
+    job, created = queue.submit("ada", noop(), take=Lease("w", 30))
+    assert created
+    assert (job.status, job.attempts) == ("running", 1)
+    assert statuses(database, job.id) == ["queued", "running"]
+    assert queue.claim("other", 30) is None
+    assert queue.complete(job.id, "w", {"ok": True})
+    assert queue.get(job.id, "ada").status == "succeeded"
+
+
+def test_a_new_job_does_not_jump_the_queue_or_the_user_limit(queue, clock):
+    waiting, _ = queue.submit("ada", noop())
+    behind, _ = queue.submit("bob", noop(), take=Lease("w", 30))
+    assert behind.status == "queued"  # ada's job is older: it goes first
+    assert queue.claim("w", 30).job.id == waiting.id
+    queue.claim("w", 30)
+    over, _ = queue.submit("ada", noop(), take=Lease("w", 30, per_user_limit=1))
+    assert over.status == "queued"  # ada already runs one job
+    queue.claim("w", 30)
+    within, _ = queue.submit("cy", noop(), take=Lease("w", 30, per_user_limit=1))
+    assert within.status == "running"
+    clock.now += 31  # a lease taken at submit expires like any other
+    assert set(queue.reap()) == {waiting.id, behind.id, over.id, within.id}
 
 
 def test_complete_writes_the_result_once(queue, database):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -39,20 +39,24 @@ class Database:
             parsed = parsed.set(drivername="postgresql+psycopg")
         self.url = parsed
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        # The most recently used connection first: its caches are warm, and the rest of the
+        # pool idles (and times out on PostgreSQL) instead of rotating.
+        kwargs: dict[str, Any] = {"pool_use_lifo": True}
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            # A server connection can drop while idle; a file cannot.
+            kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(parsed, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.Lock()
-        self._readers = sessionmaker(
-            self.engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
-        )
+        self._read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
+        self._readers = sessionmaker(self._read_engine, expire_on_commit=False)
 
     @classmethod
     def from_env(cls, configured: str | None = None) -> Database:
@@ -89,6 +93,15 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Connection]:
+        """A Core connection in one transaction, for hot paths where the ORM's unit of work
+        costs more than the SQL (claiming and finishing jobs). Same locking as ``session``."""
+        lock = self._write_lock if write and self.is_sqlite else contextlib.nullcontext()
+        engine = self.engine if write else self._read_engine
+        with lock, engine.begin() as connection:
+            yield connection
 
     def ping(self) -> None:
         """Raises if the database cannot answer a trivial query."""

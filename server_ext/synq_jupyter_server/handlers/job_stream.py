@@ -64,10 +64,11 @@ class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
         bus = self._jobs.bus
         with contextlib.suppress(websocket.WebSocketClosedError):
             while True:
+                seen = bus.generation
                 for event in await self._jobs.events(owner, last):
                     last = event["id"]
                     await self.write_message(json.dumps(event))
-                await bus.wait(POLL_SECONDS)
+                await bus.wait(POLL_SECONDS, since=seen)
 
     def on_message(self, message: str | bytes) -> None:
         """Clients only listen; messages are ignored."""

@@ -28,7 +28,7 @@ _IDEMPOTENCY = (
 
 
 def job_model(view: JobView) -> Job:
-    return Job.model_validate(view.to_dict())
+    return Job.model_validate(view, from_attributes=True)
 
 
 class JobsHandler(SynqHandler):

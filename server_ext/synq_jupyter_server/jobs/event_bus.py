@@ -22,8 +22,14 @@ class EventBus:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait(self, timeout: float) -> bool:
-        """Waits for the next ``notify`` (``True``) or ``timeout`` seconds (``False``)."""
+    async def wait(self, timeout: float, since: int | None = None) -> bool:
+        """Waits for the next ``notify`` (``True``) or ``timeout`` seconds (``False``).
+
+        With ``since`` (a ``generation`` read before looking at the table), a notify that
+        came while the caller was looking counts too, so it is never missed.
+        """
+        if since is not None and since != self.generation:
+            return True
         changed = self._changed
         try:
             await asyncio.wait_for(changed.wait(), timeout)

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy import Row
+
 from synq_jupyter_server.db.models import Job
 
 
@@ -35,7 +37,8 @@ class JobView:
     num_circuits: int
 
     @classmethod
-    def of(cls, job: Job) -> JobView:
+    def of(cls, job: Job | Row[Any]) -> JobView:
+        """From an ORM row, or a Core row with the same columns."""
         payload = job.payload or {}
         return cls(
             id=job.id,

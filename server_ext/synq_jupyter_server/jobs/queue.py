@@ -9,12 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import Job, JobEvent, JobResult, JobTag, utcnow
+from synq_jupyter_server.jobs import queue_sql as sql
 from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.states import RETRYABLE, TERMINAL, personal_org
 
@@ -56,6 +58,15 @@ class NewJob:
     idempotency_key: str | None = None
 
 
+@dataclass(frozen=True)
+class Lease:
+    """A worker's offer to run a job the moment it is submitted (see ``JobQueue.submit``)."""
+
+    worker: str
+    seconds: float
+    per_user_limit: int | None = None
+
+
 ResultHook = Callable[[Session, Job, dict[str, Any]], None]
 """Writes what a job kind's result adds (a trained model ...) in the completing transaction."""
 
@@ -80,10 +91,16 @@ class JobQueue:
 
     # -- submitting ---------------------------------------------------------------------------
 
-    def submit(self, owner: str, new: NewJob) -> tuple[JobView, bool]:
+    def submit(self, owner: str, new: NewJob, take: Lease | None = None) -> tuple[JobView, bool]:
         """Adds a queued job; returns it and whether it was created.
 
         A repeated ``idempotency_key`` of the same owner returns the first job instead.
+
+        With ``take``, a worker with a free slot takes the job in the same transaction when
+        it would have claimed it next anyway: nothing else is queued and the owner is within
+        the per-user limit. The job is then returned ``running`` under that lease, after
+        the same ``queued`` and ``running`` events a claim writes, and saves a round trip
+        through the queue.
         """
         if new.idempotency_key:
             existing = self._by_key(owner, new.idempotency_key)
@@ -106,13 +123,21 @@ class JobQueue:
             created_at=utcnow(),
         )
         try:
-            with self.database.session() as session:
-                session.add(job)
-                session.flush()
-                for tag in dict.fromkeys(new.tags):
-                    session.add(JobTag(job_id=job.id, tag=tag))
-                _event(session, job, "status", {"status": "queued"})
-                view = JobView.of(job)
+            with self.database.transaction() as connection:
+                taken = take is not None and self._may_take(connection, owner, take)
+                if taken:
+                    assert take is not None
+                    job.status, job.attempts, job.progress = "running", 1, 0.0
+                    job.lease_owner, job.started_at = take.worker, job.created_at
+                    job.lease_expires_at = self.clock() + take.seconds
+                connection.execute(sql.INSERT_JOB, _columns(job))
+                tags = [{"job_id": job.id, "tag": tag} for tag in dict.fromkeys(new.tags)]
+                if tags:
+                    connection.execute(sql.INSERT_TAG, tags)
+                sql.log_event(connection, job.id, owner, "status", {"status": "queued"})
+                if taken:
+                    data = {"status": "running", "attempt": 1}
+                    sql.log_event(connection, job.id, owner, "status", data)
         except IntegrityError:
             # A concurrent request with the same key won the race.
             if new.idempotency_key:
@@ -120,7 +145,16 @@ class JobQueue:
                 if existing is not None:
                     return existing, False
             raise
-        return view, True
+        return JobView.of(job), True
+
+    @staticmethod
+    def _may_take(connection: Connection, owner: str, take: Lease) -> bool:
+        if connection.execute(sql.ANY_QUEUED).first() is not None:
+            return False
+        if take.per_user_limit is None:
+            return True
+        running = connection.execute(sql.RUNNING_OF_OWNER, {"p_owner": owner}).scalar_one()
+        return bool(running < take.per_user_limit)
 
     def _by_key(self, owner: str, key: str) -> JobView | None:
         with self.database.session(write=False) as session:
@@ -139,66 +173,49 @@ class JobQueue:
         Higher ``priority`` first, then oldest. Owners already running ``per_user_limit``
         jobs are skipped.
         """
-        with self.database.session(write=False) as session:
+        claimed = self.claim_many(worker, lease_seconds, 1, per_user_limit)
+        return claimed[0] if claimed else None
+
+    def claim_many(
+        self, worker: str, lease_seconds: float, count: int, per_user_limit: int | None = None
+    ) -> list[Claimed] | None:
+        """Takes up to ``count`` jobs, in the order ``claim`` would, in one transaction.
+
+        Fewer than ``count`` means the queue has nothing more this worker may take now;
+        ``None`` means nothing at all is queued.
+        """
+        with self.database.transaction(write=False) as connection:
             # A read is cheap and takes no lock; most polls find nothing and stop here,
             # without opening a write transaction that would queue behind others.
-            if session.scalar(select(Job.id).where(Job.status == "queued").limit(1)) is None:
+            if connection.execute(sql.ANY_QUEUED).first() is None:
                 return None
-        now = self.clock()
-        candidates = select(Job.id).where(Job.status == "queued", Job.cancel_requested.is_(False))
+        params: dict[str, Any] = {
+            "p_worker": worker,
+            "p_expires": self.clock() + lease_seconds,
+            "p_now": utcnow(),
+        }
+        statement = sql.CLAIM
         if per_user_limit is not None:
-            busy = (
-                select(Job.owner)
-                .where(Job.status == "running")
-                .group_by(Job.owner)
-                .having(func.count() >= per_user_limit)
-            )
-            candidates = candidates.where(Job.owner.not_in(busy))
-        chosen = (
-            candidates.order_by(Job.priority.desc(), Job.created_at, Job.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
-        with self.database.session() as session:
-            job_id = session.execute(
-                update(Job)
-                .where(Job.id == chosen, Job.status == "queued")
-                .values(
-                    status="running",
-                    lease_owner=worker,
-                    lease_expires_at=now + lease_seconds,
-                    attempts=Job.attempts + 1,
-                    started_at=utcnow(),
-                    progress=0.0,
-                    progress_message=None,
-                    error=None,
-                )
-                .returning(Job.id)
-                .execution_options(synchronize_session=False)
-            ).scalar_one_or_none()
-            if job_id is None:
-                return None
-            job = session.get_one(Job, job_id, populate_existing=True)
-            _event(session, job, "status", {"status": "running", "attempt": job.attempts})
-            return Claimed(JobView.of(job), dict(job.payload))
+            statement, params["p_limit"] = sql.CLAIM_WITHIN_LIMIT, per_user_limit
+        claimed: list[Claimed] = []
+        with self.database.transaction() as connection:
+            # One statement per job: each sees the jobs claimed before it, so the per-user
+            # limit holds within the batch too.
+            while len(claimed) < count:
+                job = connection.execute(statement, params).one_or_none()
+                if job is None:
+                    break
+                data = {"status": "running", "attempt": job.attempts}
+                sql.log_event(connection, job.id, job.owner, "status", data)
+                claimed.append(Claimed(JobView.of(job), dict(job.payload)))
+        return claimed
 
     def heartbeat(self, job_id: str, worker: str, lease_seconds: float) -> bool:
         """Extends the lease; ``False`` when the worker no longer holds the job or it is to
         be cancelled (the worker should then stop)."""
-        with self.database.session() as session:
-            renewed: Any = session.execute(
-                update(Job)
-                .where(
-                    Job.id == job_id,
-                    Job.status == "running",
-                    Job.lease_owner == worker,
-                    Job.cancel_requested.is_(False),
-                )
-                .values(lease_expires_at=self.clock() + lease_seconds)
-                .execution_options(synchronize_session=False)
-            )
-            return bool(renewed.rowcount)
+        params = {"p_job": job_id, "p_worker": worker, "p_expires": self.clock() + lease_seconds}
+        with self.database.transaction() as connection:
+            return bool(connection.execute(sql.HEARTBEAT, params).rowcount)
 
     def set_provider_job_id(self, job_id: str, worker: str, provider_job_id: str) -> None:
         """Records the provider's id the moment it exists, so a restart can reconcile."""
@@ -224,16 +241,17 @@ class JobQueue:
         live plots.
         """
         fraction = min(max(float(fraction), 0.0), 1.0)
-        with self.database.session() as session:
-            job = self._held(session, job_id, worker)
-            if job is None:
+        params = {"p_job": job_id, "p_worker": worker, "p_fraction": fraction}
+        with self.database.transaction() as connection:
+            owner = connection.execute(
+                sql.PROGRESS, {**params, "p_message": message[:255]}
+            ).scalar_one_or_none()
+            if owner is None:
                 return False
-            job.progress = fraction
-            job.progress_message = message[:255]
             data: dict[str, Any] = {"progress": fraction, "message": message}
             if points:
                 data["points"] = points
-            _event(session, job, "progress", data)
+            sql.log_event(connection, job_id, owner, "progress", data)
             return True
 
     def complete(self, job_id: str, worker: str, result: dict[str, Any]) -> bool:
@@ -242,21 +260,20 @@ class JobQueue:
         A worker whose lease was taken over (or a job already finished) changes nothing.
         """
         body = json.dumps(result)
-        with self.database.session() as session:
-            job = self._held(session, job_id, worker)
+        params = {"p_job": job_id, "p_worker": worker, "p_now": utcnow()}
+        with self.database.transaction() as connection:
+            job = connection.execute(sql.COMPLETE, params).one_or_none()
             if job is None:
                 return False
-            exists = session.scalar(select(func.count()).where(JobResult.job_id == job_id))
-            if not exists:
-                session.execute(
-                    insert(JobResult).values(
-                        job_id=job_id, result=result, size_bytes=len(body), created_at=utcnow()
-                    )
-                )
+            if connection.execute(sql.RESULT_STORED, params).first() is None:
+                row = {"job_id": job_id, "result": result, "size_bytes": len(body)}
+                connection.execute(sql.INSERT_RESULT, {**row, "created_at": params["p_now"]})
                 hook = self.on_complete.get(job.kind)
                 if hook is not None:
-                    hook(session, job, result)
-            self._finish(session, job, "succeeded", progress=1.0)
+                    with Session(bind=connection) as session:
+                        hook(session, session.get_one(Job, job_id), result)
+                        session.flush()
+            sql.log_event(connection, job_id, job.owner, "status", {"status": "succeeded"})
             return True
 
     def fail(self, job_id: str, worker: str, error: str, *, transient: bool) -> str | None:
@@ -409,3 +426,7 @@ class JobQueue:
 
 def _event(session: Session, job: Job, kind: str, data: dict[str, Any]) -> None:
     session.add(JobEvent(job_id=job.id, owner=job.owner, type=kind, data=data, created_at=utcnow()))
+
+
+def _columns(job: Job) -> dict[str, Any]:
+    return {column.key: getattr(job, column.key) for column in Job.__table__.c}

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.jobs.event_bus import EventBus
-from synq_jupyter_server.jobs.queue import Claimed, JobQueue
+from synq_jupyter_server.jobs.job_view import JobView
+from synq_jupyter_server.jobs.queue import Claimed, JobQueue, Lease, NewJob
 from synq_jupyter_server.jobs.worker_pool import TaskKilled, WorkerLost
 
 log = logging.getLogger("synq.jobs")
@@ -82,6 +83,8 @@ class Scheduler:
         self._task: asyncio.Task[None] | None = None
         self._last_reap = 0.0
         self._last_heartbeat = 0.0
+        self._reserved = 0  # slots promised to jobs being submitted here
+        self._nothing_queued = False  # the last claim found no queued job at all
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._loop(), name="synq-scheduler")
@@ -93,12 +96,15 @@ class Scheduler:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+            self._task = None
         for task in list(self._running.values()):
             task.cancel()
         await asyncio.gather(*self._running.values(), return_exceptions=True)
 
     def wake(self) -> None:
-        """A job was submitted or a cancel requested here: look now, not at the next poll."""
+        """A job was submitted, retried or a cancel requested here: look now, not at the
+        next poll."""
+        self._nothing_queued = False
         self._wake.set()
 
     @property
@@ -127,15 +133,40 @@ class Scheduler:
         if now - self._last_heartbeat > lease / 3:
             self._last_heartbeat = now
             await self._heartbeat()
-        while len(self._running) < self.settings.max_running:
-            claimed = await asyncio.to_thread(
-                self.queue.claim, self.worker_id, lease, self.settings.per_user_limit
+        free = self._free()
+        if free > 0:
+            batch = await asyncio.to_thread(
+                self.queue.claim_many, self.worker_id, lease, free, self.settings.per_user_limit
             )
-            if claimed is None:
-                break
-            self.bus.notify()
-            task = asyncio.get_running_loop().create_task(self._run(claimed))
-            self._running[claimed.job.id] = task
+            self._nothing_queued = batch is None
+            for claimed in batch or []:
+                self._start(claimed)
+            if batch:
+                self.bus.notify()
+
+    async def submit(self, owner: str, new: NewJob) -> tuple[JobView, bool]:
+        """Queues a job. With a slot free here, the job is taken in the same transaction
+        (see ``JobQueue.submit``) and starts without waiting for the next claim."""
+        take = None
+        if self._task is not None and self._free() > 0:
+            self._reserved += 1
+            take = Lease(self.worker_id, self.settings.lease_seconds, self.settings.per_user_limit)
+        try:
+            view, created = await asyncio.to_thread(self.queue.submit, owner, new, take)
+        finally:
+            self._reserved -= take is not None
+        if created and view.status == "running" and view.attempts == 1:
+            self._start(Claimed(view, dict(new.payload)))
+        elif created:
+            self.wake()
+        return view, created
+
+    def _free(self) -> int:
+        return self.settings.max_running - len(self._running) - self._reserved
+
+    def _start(self, claimed: Claimed) -> None:
+        task = asyncio.get_running_loop().create_task(self._run(claimed))
+        self._running[claimed.job.id] = task
 
     async def _prepare(self, claimed: Claimed) -> dict[str, Any]:
         """The payload a worker gets: the stored one, the remote job id to reattach to (after
@@ -213,7 +244,8 @@ class Scheduler:
             self._remote.pop(job_id, None)
             self._cancelling.discard(job_id)
             self.bus.notify()
-            self.wake()
+            if not self._nothing_queued:
+                self._wake.set()  # a slot is free: take the next queued job now
 
 
 def _cancel_remote(provider_job_id: str, credentials: dict[str, Any]) -> None:

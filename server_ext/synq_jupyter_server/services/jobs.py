@@ -11,6 +11,7 @@ from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, latest_event_id, list_jobs
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob
+from synq_jupyter_server.jobs.scheduler import Scheduler
 from synq_jupyter_server.schemas.circuits import MAX_SEED
 from synq_jupyter_server.schemas.jobs import BatchSubmit, JobQuery, JobSettings, JobSubmit
 from synq_jupyter_server.services.catalogue import CatalogueService
@@ -27,17 +28,13 @@ class JobService:
     """
 
     def __init__(
-        self,
-        queue: JobQueue,
-        requests: LocalExecutor,
-        catalogue: CatalogueService,
-        bus: EventBus,
+        self, scheduler: Scheduler, requests: LocalExecutor, catalogue: CatalogueService
     ) -> None:
-        self.queue = queue
+        self.scheduler = scheduler
+        self.queue: JobQueue = scheduler.queue
+        self.bus: EventBus = scheduler.bus
         self._requests = requests
         self._catalogue = catalogue
-        self.bus = bus
-        self.on_change: list[Any] = []
 
     async def submit(
         self, owner: str, body: JobSubmit, idempotency_key: str | None
@@ -105,9 +102,9 @@ class JobService:
             max_retries=options.max_retries,
             idempotency_key=key,
         )
-        view, created = await asyncio.to_thread(self.queue.submit, owner, new)
+        view, created = await self.scheduler.submit(owner, new)
         if created:
-            self._changed()
+            self.bus.notify()
         return view, created
 
     async def page(self, owner: str, query: JobQuery) -> tuple[list[JobView], str | None]:
@@ -158,8 +155,7 @@ class JobService:
 
     def _changed(self) -> None:
         self.bus.notify()
-        for callback in self.on_change:
-            callback()
+        self.scheduler.wake()
 
 
 def draw_seed(seed: int | None) -> int:

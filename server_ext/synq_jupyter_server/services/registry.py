@@ -56,8 +56,7 @@ class Services:
         scheduler = Scheduler(
             queue, executor, bus, settings, credentials_for_target(credentials, catalogue)
         )
-        jobs = JobService(queue, requests, catalogue, bus)
-        jobs.on_change.append(scheduler.wake)
+        jobs = JobService(scheduler, requests, catalogue)
         return cls(
             database=database,
             requests=requests,
