@@ -1,15 +1,13 @@
-"""Where CPU-heavy quantum work runs: a pool of spawned worker processes."""
+"""Where CPU-heavy request work runs: a pool of spawned worker processes."""
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from synq_jupyter_server.jobs.worker_pool import WorkerLost, WorkerPool
 
 T = TypeVar("T")
 
@@ -19,10 +17,12 @@ class ExecutorUnavailable(RuntimeError):
 
 
 class LocalExecutor:
-    """A process pool started with ``spawn``, so workers never inherit the server's state.
+    """Spawned worker processes for the work a request waits on (parsing, transpiling).
 
-    Workers import only ``synq_jupyter.quantum`` (no tornado, no database). A pool whose
-    worker died is replaced on the next call.
+    Spawned, so workers never inherit the server's state; they import only what the tasks
+    need (no tornado, no database). Tasks travel over one pipe per worker that the event
+    loop watches, so a call costs no thread switches in the server. A worker that dies is
+    replaced.
 
     Args:
         max_workers: Number of worker processes.
@@ -32,25 +32,24 @@ class LocalExecutor:
 
     def __init__(self, max_workers: int) -> None:
         self.max_workers = max_workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self._pool: WorkerPool | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _ensure_pool(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.max_workers, mp_context=multiprocessing.get_context("spawn")
-                )
-            return self._pool
+    def _current_pool(self) -> WorkerPool:
+        # A pool belongs to the event loop that started it (it watches pipes on that loop).
+        loop = asyncio.get_running_loop()
+        if self._pool is None or self._loop is not loop:
+            self.shutdown()
+            self._pool, self._loop = WorkerPool(self.max_workers), loop
+        return self._pool
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Runs ``fn(*args)`` in a worker and returns its result (or raises its exception)."""
-        pool = self._ensure_pool()
         try:
-            return await asyncio.wrap_future(pool.submit(fn, *args))
-        except BrokenProcessPool:
-            self._discard(pool)
+            result: T = await self._current_pool().run(fn, *args)
+        except WorkerLost:
             raise ExecutorUnavailable("a worker process died while running the task") from None
+        return result
 
     async def health(self, timeout: float = 20.0) -> dict[str, Any]:
         """Runs a trivial task through the pool and reports what answered."""
@@ -60,14 +59,7 @@ class LocalExecutor:
             return {"status": "error", "kind": self.kind, "detail": str(exc) or "timed out"}
         return {"status": "ok", "kind": self.kind, "workers": self.max_workers, "worker_pid": pid}
 
-    def _discard(self, pool: ProcessPoolExecutor) -> None:
-        with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        pool.shutdown(wait=False, cancel_futures=True)
-
     def shutdown(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
+        pool, self._pool, self._loop = self._pool, None, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 
 import pytest
 from tornado.httpclient import HTTPClientError
@@ -30,13 +31,34 @@ async def test_unexpected_error_is_500_with_a_correlation_id(api, problem, monke
 
 
 def test_a_dead_worker_is_reported_and_the_pool_recovers():
+    async def scenario() -> int:
+        with pytest.raises(ExecutorUnavailable):
+            await executor.run(os._exit, 3)
+        return await executor.run(os.getpid)
+
     executor = LocalExecutor(max_workers=1)
     try:
-        with pytest.raises(ExecutorUnavailable):
-            asyncio.run(executor.run(os._exit, 3))
-        assert asyncio.run(executor.run(os.getpid)) != os.getpid()
+        assert asyncio.run(scenario()) != os.getpid()
     finally:
         executor.shutdown()
+
+
+def test_a_call_given_up_on_never_answers_the_next_caller():
+    async def scenario() -> tuple[object, object]:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(executor.run(time.sleep, 2), 0.5)
+        return await executor.run(os.getpid), await executor.run(str, "fresh")
+
+    executor = LocalExecutor(max_workers=1)
+    try:
+        pid, text = asyncio.run(scenario())
+    finally:
+        executor.shutdown()
+    # Without care the sleeping worker went back to the pool, and its ``None`` answered
+    # the next call.
+    assert isinstance(pid, int)
+    assert pid != os.getpid()
+    assert text == "fresh"
 
 
 def test_worker_errors_keep_their_field_and_position():

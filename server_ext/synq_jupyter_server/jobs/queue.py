@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
@@ -67,6 +67,14 @@ class Lease:
     per_user_limit: int | None = None
 
 
+class Submission(NamedTuple):
+    """One ``submit`` call's arguments, for ``submit_many``."""
+
+    owner: str
+    new: NewJob
+    take: Lease | None = None
+
+
 ResultHook = Callable[[Session, Job, dict[str, Any]], None]
 """Writes what a job kind's result adds (a trained model ...) in the completing transaction."""
 
@@ -106,38 +114,9 @@ class JobQueue:
             existing = self._by_key(owner, new.idempotency_key)
             if existing is not None:
                 return existing, False
-        job = Job(
-            id=uuid.uuid4().hex,
-            kind=new.kind,
-            owner=owner,
-            org_id=personal_org(owner),
-            target=new.target,
-            status="queued",
-            priority=new.priority,
-            attempts=0,
-            max_retries=new.max_retries,
-            idempotency_key=new.idempotency_key,
-            payload=new.payload,
-            tags=list(new.tags),
-            cancel_requested=False,
-            created_at=utcnow(),
-        )
         try:
             with self.database.transaction() as connection:
-                taken = take is not None and self._may_take(connection, owner, take)
-                if taken:
-                    assert take is not None
-                    job.status, job.attempts, job.progress = "running", 1, 0.0
-                    job.lease_owner, job.started_at = take.worker, job.created_at
-                    job.lease_expires_at = self.clock() + take.seconds
-                connection.execute(sql.INSERT_JOB, _columns(job))
-                tags = [{"job_id": job.id, "tag": tag} for tag in dict.fromkeys(new.tags)]
-                if tags:
-                    connection.execute(sql.INSERT_TAG, tags)
-                sql.log_event(connection, job.id, owner, "status", {"status": "queued"})
-                if taken:
-                    data = {"status": "running", "attempt": 1}
-                    sql.log_event(connection, job.id, owner, "status", data)
+                return self._insert(connection, [Submission(owner, new, take)])[0], True
         except IntegrityError:
             # A concurrent request with the same key won the race.
             if new.idempotency_key:
@@ -145,16 +124,57 @@ class JobQueue:
                 if existing is not None:
                     return existing, False
             raise
-        return JobView.of(job), True
 
-    @staticmethod
-    def _may_take(connection: Connection, owner: str, take: Lease) -> bool:
-        if connection.execute(sql.ANY_QUEUED).first() is not None:
-            return False
-        if take.per_user_limit is None:
-            return True
-        running = connection.execute(sql.RUNNING_OF_OWNER, {"p_owner": owner}).scalar_one()
-        return bool(running < take.per_user_limit)
+    def submit_many(self, submissions: Sequence[Submission]) -> list[tuple[JobView, bool]]:
+        """``submit`` for each, in order; those without an idempotency key share one
+        transaction (a key may already exist, so each keyed one is written on its own)."""
+        outcomes: dict[int, tuple[JobView, bool]] = {}
+        plain = [i for i, s in enumerate(submissions) if not s.new.idempotency_key]
+        if plain:
+            with self.database.transaction() as connection:
+                views = self._insert(connection, [submissions[i] for i in plain])
+            outcomes.update((i, (view, True)) for i, view in zip(plain, views, strict=True))
+        for i, (owner, new, take) in enumerate(submissions):
+            if i not in outcomes:
+                outcomes[i] = self.submit(owner, new, take)
+        return [outcomes[i] for i in range(len(submissions))]
+
+    def _insert(self, connection: Connection, submissions: Sequence[Submission]) -> list[JobView]:
+        """Writes the jobs, their tags and events, each table in one statement."""
+        jobs, tags, events = [], [], []
+        taking = _Taking(connection)
+        for owner, new, take in submissions:
+            job = Job(
+                id=uuid.uuid4().hex,
+                kind=new.kind,
+                owner=owner,
+                org_id=personal_org(owner),
+                target=new.target,
+                status="queued",
+                priority=new.priority,
+                attempts=0,
+                max_retries=new.max_retries,
+                idempotency_key=new.idempotency_key,
+                payload=new.payload,
+                tags=list(new.tags),
+                cancel_requested=False,
+                created_at=utcnow(),
+            )
+            events.append(_event_row(job, {"status": "queued"}))
+            if take is not None and taking.may_take(owner, take):
+                job.status, job.attempts, job.progress = "running", 1, 0.0
+                job.lease_owner, job.started_at = take.worker, job.created_at
+                job.lease_expires_at = self.clock() + take.seconds
+                events.append(_event_row(job, {"status": "running", "attempt": 1}))
+            else:
+                taking.queued()
+            jobs.append(job)
+            tags += [{"job_id": job.id, "tag": tag} for tag in dict.fromkeys(new.tags)]
+        connection.execute(sql.INSERT_JOB, [_columns(job) for job in jobs])
+        if tags:
+            connection.execute(sql.INSERT_TAG, tags)
+        connection.execute(sql.INSERT_EVENT, events)
+        return [JobView.of(job) for job in jobs]
 
     def _by_key(self, owner: str, key: str) -> JobView | None:
         with self.database.session(write=False) as session:
@@ -430,3 +450,37 @@ def _event(session: Session, job: Job, kind: str, data: dict[str, Any]) -> None:
 
 def _columns(job: Job) -> dict[str, Any]:
     return {column.key: getattr(job, column.key) for column in Job.__table__.c}
+
+
+def _event_row(job: Job, data: dict[str, Any]) -> dict[str, Any]:
+    """A status event of ``job``, as ``sql.INSERT_EVENT`` parameters."""
+    row = {"job_id": job.id, "owner": job.owner, "type": "status", "data": data}
+    return {**row, "created_at": utcnow()}
+
+
+class _Taking:
+    """Whether a worker may take a job as it is submitted: nothing is queued ahead of it
+    (in the table or earlier in the same batch) and its owner is within the per-user limit
+    (counting the batch's own takes)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.blocked: bool | None = None  # None: not looked up yet
+        self.taken: dict[str, int] = {}
+
+    def queued(self) -> None:
+        self.blocked = True
+
+    def may_take(self, owner: str, take: Lease) -> bool:
+        if self.blocked is None:
+            self.blocked = self.connection.execute(sql.ANY_QUEUED).first() is not None
+        if self.blocked:
+            return False
+        if take.per_user_limit is not None:
+            if owner not in self.taken:
+                running = self.connection.execute(sql.RUNNING_OF_OWNER, {"p_owner": owner})
+                self.taken[owner] = running.scalar_one()
+            if self.taken[owner] >= take.per_user_limit:
+                return False
+        self.taken[owner] = self.taken.get(owner, 0) + 1
+        return True

@@ -19,7 +19,7 @@ from synq_jupyter_server.db.models import Job, JobEvent, JobResult, JobTag, utcn
 INSERT_JOB = insert(Job)
 INSERT_TAG = insert(JobTag)
 INSERT_RESULT = insert(JobResult)
-_INSERT_EVENT = insert(JobEvent)
+INSERT_EVENT = insert(JobEvent)
 
 ANY_QUEUED = select(Job.id).where(Job.status == "queued").limit(1)
 RUNNING_OF_OWNER = select(func.count()).where(
@@ -102,6 +102,6 @@ def log_event(
 ) -> None:
     """Appends a job event in the caller's transaction."""
     connection.execute(
-        _INSERT_EVENT,
+        INSERT_EVENT,
         {"job_id": job_id, "owner": owner, "type": kind, "data": data, "created_at": utcnow()},
     )

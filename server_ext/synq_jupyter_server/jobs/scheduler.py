@@ -13,8 +13,9 @@ from typing import Any, Protocol
 
 from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.jobs.event_bus import EventBus
+from synq_jupyter_server.jobs.group_commit import GroupCommit
 from synq_jupyter_server.jobs.job_view import JobView
-from synq_jupyter_server.jobs.queue import Claimed, JobQueue, Lease, NewJob
+from synq_jupyter_server.jobs.queue import Claimed, JobQueue, Lease, NewJob, Submission
 from synq_jupyter_server.jobs.worker_pool import TaskKilled, WorkerLost
 
 log = logging.getLogger("synq.jobs")
@@ -84,6 +85,7 @@ class Scheduler:
         self._last_reap = 0.0
         self._last_heartbeat = 0.0
         self._reserved = 0  # slots promised to jobs being submitted here
+        self._submissions = GroupCommit(queue.submit_many)
         self._nothing_queued = False  # the last claim found no queued job at all
 
     def start(self) -> None:
@@ -152,7 +154,7 @@ class Scheduler:
             self._reserved += 1
             take = Lease(self.worker_id, self.settings.lease_seconds, self.settings.per_user_limit)
         try:
-            view, created = await asyncio.to_thread(self.queue.submit, owner, new, take)
+            view, created = await self._submissions.submit(Submission(owner, new, take))
         finally:
             self._reserved -= take is not None
         if created and view.status == "running" and view.attempts == 1:

@@ -103,9 +103,15 @@ class WorkerPool:
         try:
             worker.conn.send((fn, args, report is not None))
             return await worker.future
+        except asyncio.CancelledError:
+            # The task still runs, and its answer would reach the worker's next caller:
+            # stop the process instead (it is replaced).
+            worker.killed = True
+            worker.process.kill()
+            raise
         finally:
             worker.key, worker.report, worker.future = None, None, None
-            if worker.process.is_alive() and worker in self._workers:
+            if worker.process.is_alive() and worker in self._workers and not worker.killed:
                 self._idle.put_nowait(worker)
 
     def kill(self, key: str) -> bool:
