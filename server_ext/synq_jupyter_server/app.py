@@ -97,6 +97,11 @@ class SynqApp(ExtensionApp):
             database, LocalExecutor(self.executor_workers), self._job_executor(), settings, keyring
         )
         self.settings["synq_services"] = self.services
+        if self.serverapp is not None:
+            from synq_jupyter_server.security.key_identity import accept_api_keys
+
+            api_path = url_path_join(self.serverapp.base_url, "synq", "api") + "/"
+            accept_api_keys(self.serverapp.identity_provider, self.services.api_keys, api_path)
         self.log.info(
             "SynQ API at %ssynq/api/ (database %s, %s job executor)",
             self.serverapp.base_url if self.serverapp else "/",

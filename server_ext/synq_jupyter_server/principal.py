@@ -12,6 +12,8 @@ from jupyter_server.auth.identity import (
     PasswordIdentityProvider,
 )
 
+from synq_jupyter_server.security.key_identity import key_principal
+
 # Jupyter's own providers guard a single-user server with one shared token or password and
 # name each token-authenticated request a fresh random "Anonymous ..." user. Everyone who
 # holds that secret is the server's owner, so their work belongs to one stable name.
@@ -30,7 +32,11 @@ def local_owner() -> str:
 def principal_name(handler: Any) -> str:
     """The owner name of a request: the server's account on a single-user server, the
     authenticated user's name under JupyterHub or another identity provider."""
-    if type(handler.identity_provider) in _SHARED_SECRET:
+    key = key_principal(handler)
+    if key is not None:
+        return key.owner
+    provider = handler.identity_provider
+    if getattr(provider, "synq_base", type(provider)) in _SHARED_SECRET:
         return str(handler.settings.get("synq_owner") or local_owner())
     user = handler.current_user
     return str(getattr(user, "username", user))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from synq_jupyter_server.handlers.auth import ApiKeyHandler, ApiKeysHandler, MeHandler
 from synq_jupyter_server.handlers.circuits import AnalyzeHandler, ParseHandler, TranspileHandler
 from synq_jupyter_server.handlers.docs import DocsHandler, DocsStaticHandler, OpenAPIHandler
 from synq_jupyter_server.handlers.health import HealthHandler
@@ -62,6 +63,9 @@ def api_routes() -> list[Route]:
 
     return [
         Route("/health", HealthHandler),
+        Route("/auth/me", MeHandler),
+        Route("/auth/api-keys", ApiKeysHandler),
+        Route("/auth/api-keys/{key_id}", ApiKeyHandler),
         Route("/targets", TargetListHandler),
         Route("/targets/{name}", TargetHandler),
         Route("/circuits/parse", ParseHandler),

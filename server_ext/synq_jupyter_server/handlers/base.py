@@ -16,6 +16,8 @@ from synq_jupyter_server.executor import ExecutorUnavailable
 from synq_jupyter_server.jobs.queue import JobConflict, NotFound
 from synq_jupyter_server.principal import principal_name
 from synq_jupyter_server.schemas.base import FieldError, Problem
+from synq_jupyter_server.security.key_identity import key_principal
+from synq_jupyter_server.security.scopes import required_scope
 
 if TYPE_CHECKING:
     from synq_jupyter_server.services import Services
@@ -58,6 +60,20 @@ class SynqHandler(APIHandler):
 
     auth_resource = "synq"
     operations: ClassVar[dict[str, Operation]] = {}
+
+    async def prepare(self) -> None:  # type: ignore[override]  # as APIHandler's
+        """Authenticates (Jupyter's way, or with a SynQ API key), then holds a key to its
+        scopes: a missing scope is a 403 naming it."""
+        await super().prepare()
+        key = key_principal(self)
+        if key is None:
+            return
+        needed = required_scope(self.auth_resource, self.request.method or "GET")
+        if needed is None:
+            raise RequestError(403, "an API key cannot do this; sign in to the server")
+        if needed and needed not in key.scopes:
+            error = FieldError(field="scope", message=f"the key lacks {needed}")
+            raise RequestError(403, f"this API key lacks the {needed} scope", [error])
 
     @property
     def services(self) -> Services:

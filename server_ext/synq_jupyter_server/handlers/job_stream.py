@@ -13,6 +13,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from tornado import web, websocket
 
 from synq_jupyter_server.principal import principal_name
+from synq_jupyter_server.security.key_identity import key_principal
 
 POLL_SECONDS = 1.0
 
@@ -38,6 +39,9 @@ class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
         )
         if not allowed:
             raise web.HTTPError(403)
+        key = key_principal(self)
+        if key is not None and "jobs:read" not in key.scopes:
+            raise web.HTTPError(403, "this API key lacks the jobs:read scope")
 
     @ws_authenticated
     async def get(self, *args: Any, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from synq_jupyter_server.executor import LocalExecutor
 from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.queue import JobQueue
 from synq_jupyter_server.jobs.scheduler import JobExecutor, Scheduler, SchedulerSettings
+from synq_jupyter_server.security.api_keys import ApiKeyService
 from synq_jupyter_server.security.keyring import Keyring
 from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.services.circuits import CircuitService
@@ -39,6 +40,7 @@ class Services:
     scheduler: Scheduler
     credentials: CredentialService
     qml: QmlService
+    api_keys: ApiKeyService
 
     @classmethod
     def create(
@@ -68,6 +70,7 @@ class Services:
             scheduler=scheduler,
             credentials=credentials,
             qml=QmlService(jobs, requests, catalogue, database),
+            api_keys=ApiKeyService(database),
         )
 
     def start(self) -> None:

@@ -1,5 +1,6 @@
 """SQLAlchemy ORM models; importing this package registers every table on ``Base``."""
 
+from synq_jupyter_server.db.models.api_keys import ApiKey
 from synq_jupyter_server.db.models.base import Base, utcnow
 from synq_jupyter_server.db.models.credentials import ProviderCredential
 from synq_jupyter_server.db.models.jobs import Job, JobEvent, JobResult, JobTag
@@ -7,6 +8,7 @@ from synq_jupyter_server.db.models.qml import QmlModel
 from synq_jupyter_server.db.models.transpile import TranspileRecord
 
 __all__ = [
+    "ApiKey",
     "Base",
     "Job",
     "JobEvent",

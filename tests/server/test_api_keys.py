@@ -1,0 +1,157 @@
+"""API keys: shown once, stored hashed, scoped, revocable, and only for the SynQ API."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from tornado.httpclient import HTTPClientError
+
+from synq_jupyter_server.db import Database
+from synq_jupyter_server.db.models import ApiKey, utcnow
+
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
+
+
+@pytest.fixture
+def make_key(api):
+    async def make(*scopes: str, **fields: Any) -> dict[str, Any]:
+        body = {"name": "ci", "scopes": list(scopes), **fields}
+        response = await api("auth", "api-keys", method="POST", body=body)
+        assert response.code == 201
+        return json.loads(response.body)
+
+    return make
+
+
+@pytest.fixture
+def with_key(jp_fetch, started):
+    """Calls ``/synq/api/...`` with ``key`` as a Bearer token instead of the server token."""
+
+    async def call(key: str, *parts: str, method: str = "GET", body: Any = None):
+        encoded = json.dumps(body) if body is not None else None
+        headers = {"Authorization": f"Bearer {key}"}
+        return await jp_fetch("synq", "api", *parts, method=method, body=encoded, headers=headers)
+
+    return call
+
+
+async def refused(call) -> HTTPClientError:
+    with pytest.raises(HTTPClientError) as info:
+        await call
+    return info.value
+
+
+@sqlite_only
+async def test_a_key_is_shown_once_and_stored_as_a_hash(make_key, api, db_url):
+    created = await make_key("jobs:read")
+    key = created["key"]
+    assert key.startswith(created["prefix"] + "_")
+    assert created["prefix"].startswith("synq_")
+    listed = json.loads((await api("auth", "api-keys")).body)["keys"]
+    assert [k["id"] for k in listed] == [created["id"]]
+    assert "key" not in listed[0]
+    assert key not in json.dumps(listed)
+    database = Database(db_url)
+    with database.session(write=False) as session:
+        row = session.scalars(select(ApiKey)).one()
+    database.dispose()
+    assert key not in (row.secret_hash, row.prefix, row.name)
+    assert len(row.secret_hash) == 64
+
+
+@sqlite_only
+async def test_a_key_acts_for_its_owner_within_its_scopes(make_key, with_key, problem):
+    reader = (await make_key("jobs:read"))["key"]
+    me = json.loads((await with_key(reader, "auth", "me")).body)
+    assert me["authenticated_by"] == "api_key"
+    assert me["scopes"] == ["jobs:read"]
+    assert (await with_key(reader, "jobs")).code == 200
+
+    error = await refused(
+        with_key(reader, "jobs", method="POST", body={"kind": "sample", "source": BELL})
+    )
+    assert error.code == 403
+    assert problem(error)["errors"] == [{"field": "scope", "message": "the key lacks jobs:write"}]
+
+    runner = (await make_key("circuits:run"))["key"]
+    parsed = await with_key(runner, "circuits", "parse", method="POST", body={"source": BELL})
+    assert json.loads(parsed.body)["num_qubits"] == 2
+
+
+@sqlite_only
+async def test_a_submitting_key_needs_no_xsrf_cookie_and_owns_the_job(make_key, with_key, api):
+    writer = (await make_key("jobs:write", "jobs:read"))["key"]
+    body = {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 10}
+    job = json.loads((await with_key(writer, "jobs", method="POST", body=body)).body)
+    # The server's own login sees the same job: the key acts for the same owner.
+    assert json.loads((await api("jobs", job["id"])).body)["id"] == job["id"]
+
+
+@sqlite_only
+async def test_revoking_a_key_refuses_its_next_request(make_key, with_key, api):
+    created = await make_key("jobs:read")
+    assert (await with_key(created["key"], "jobs")).code == 200
+    revoked = await api("auth", "api-keys", created["id"], method="DELETE")
+    assert json.loads(revoked.body)["revoked_at"] is not None
+    assert (await refused(with_key(created["key"], "jobs"))).code == 403
+
+
+@sqlite_only
+async def test_an_expired_or_forged_key_is_refused(make_key, with_key, db_url):
+    created = await make_key("jobs:read")
+    forged = created["key"][:-4] + "AAAA"
+    assert (await refused(with_key(forged, "jobs"))).code == 403
+    database = Database(db_url)
+    with database.session() as session:
+        session.execute(update(ApiKey).values(expires_at=utcnow() - timedelta(seconds=1)))
+    database.dispose()
+    assert (await refused(with_key(created["key"], "jobs"))).code == 403
+
+
+@sqlite_only
+async def test_a_key_cannot_make_keys_or_open_the_rest_of_jupyter(make_key, with_key, jp_fetch):
+    admin = (await make_key(*sorted({"org:admin", "jobs:read", "jobs:write"})))["key"]
+    body = {"name": "escalate", "scopes": ["org:admin"]}
+    assert (
+        await refused(with_key(admin, "auth", "api-keys", method="POST", body=body))
+    ).code == 403
+    headers = {"Authorization": f"Bearer {admin}"}
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch("api", "contents", headers=headers)
+    assert info.value.code == 403
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "x", "scopes": ["root"]}, "scopes"),
+        ({"name": "x", "scopes": []}, "scopes"),
+        ({"name": "x", "scopes": ["jobs:read"], "expires_in_days": 0}, "expires_in_days"),
+        ({"scopes": ["jobs:read"]}, "name"),
+    ],
+)
+async def test_a_bad_key_request_names_the_field(api, problem, body, field):
+    error = await refused(api("auth", "api-keys", method="POST", body=body))
+    assert error.code == 422
+    assert field in [e["field"] for e in problem(error)["errors"]]
+
+
+@sqlite_only
+async def test_the_job_stream_needs_the_jobs_read_scope(make_key, jp_ws_fetch):
+    runner = (await make_key("circuits:run"))["key"]
+    with pytest.raises(HTTPClientError) as info:
+        await jp_ws_fetch(
+            "synq", "api", "jobs", "stream", headers={"Authorization": f"Bearer {runner}"}
+        )
+    assert info.value.code == 403
+    reader = (await make_key("jobs:read"))["key"]
+    stream = await jp_ws_fetch(
+        "synq", "api", "jobs", "stream", headers={"Authorization": f"Bearer {reader}"}
+    )
+    stream.close()
