@@ -11,6 +11,8 @@ def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
     """A module ``__getattr__`` that imports ``name`` from ``package.exports[name]``.
 
     The value is then stored in the package's namespace, so later lookups are plain.
+    No exported name may also name a submodule: importing that submodule directly would
+    put the module where the exported value belongs (``tests/quantum/test_lazy_exports.py``).
 
     Args:
         package: The package's ``__name__``.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
 
-    from synq_jupyter.quantum.run_local import SampleResult
+    from synq_jupyter.quantum.local_sampling import SampleResult
     from synq_jupyter.quantum.transpile_report import TranspileReport
 
 

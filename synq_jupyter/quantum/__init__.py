@@ -15,11 +15,11 @@ _EXPORTS = {
     "detect_format": "circuit_format",
     "CircuitAnalysis": "analyze",
     "analyze_circuit": "analyze",
-    "ParsedCircuit": "load_circuit",
-    "load_circuit": "load_circuit",
-    "parse_circuit": "load_circuit",
-    "SampleResult": "run_local",
-    "run_local": "run_local",
+    "ParsedCircuit": "circuit_loading",
+    "load_circuit": "circuit_loading",
+    "parse_circuit": "circuit_loading",
+    "SampleResult": "local_sampling",
+    "run_local": "local_sampling",
     "SynqTarget": "targets",
     "get_target": "targets",
     "list_targets": "targets",
@@ -55,8 +55,8 @@ __getattr__ = lazy_exports(__name__, _EXPORTS)
 if TYPE_CHECKING:
     from synq_jupyter.quantum.analyze import CircuitAnalysis, analyze_circuit
     from synq_jupyter.quantum.circuit_format import FORMATS, detect_format
-    from synq_jupyter.quantum.load_circuit import ParsedCircuit, load_circuit, parse_circuit
-    from synq_jupyter.quantum.run_local import SampleResult, run_local
+    from synq_jupyter.quantum.circuit_loading import ParsedCircuit, load_circuit, parse_circuit
+    from synq_jupyter.quantum.local_sampling import SampleResult, run_local
     from synq_jupyter.quantum.targets import SynqTarget, get_target, list_targets, target_names
     from synq_jupyter.quantum.transpile import TranspileResult, transpile_circuit
     from synq_jupyter.quantum.transpile_report import TranspileReport

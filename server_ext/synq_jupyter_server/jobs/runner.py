@@ -93,7 +93,7 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     from qiskit_aer import AerSimulator
 
     from synq_jupyter.quantum import load_circuit
-    from synq_jupyter.quantum.run_local import with_measurements
+    from synq_jupyter.quantum.local_sampling import with_measurements
 
     sources: list[str] = payload["sources"]
     shots, seed = payload["shots"], payload["seed"]

@@ -26,7 +26,7 @@ def transpile_for_sampling(
     Returns the transpile result and whether the measurements were added.
     """
     from synq_jupyter.quantum import transpile_circuit
-    from synq_jupyter.quantum.run_local import with_measurements
+    from synq_jupyter.quantum.local_sampling import with_measurements
 
     circuit, measured_all = with_measurements(circuit)
     report("progress", (0.0, f"transpiling for {target.name}"))
