@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from traitlets import Bool, Float, Int, Unicode, default
+
+if TYPE_CHECKING:
+    from synq_jupyter_server.security.rate_limit import RateLimiter, RateLimitStore
 
 
 class SynqApp(ExtensionApp):
@@ -60,6 +63,35 @@ class SynqApp(ExtensionApp):
         "$SYNQ_KEYRING_FILE, else {jupyter_data_dir}/synq/keyring.json (created, mode 0600). "
         "Keep it out of the database and its backups.",
     )
+    rate_limit = Int(
+        1000,
+        config=True,
+        help="Requests an authenticated principal may make per rate-limit window, counted "
+        "over all its API keys and sessions; then 429 with Retry-After. 0 turns it off.",
+    )
+    anonymous_rate_limit = Int(
+        100,
+        config=True,
+        help="Requests per rate-limit window from one client address without valid "
+        "credentials (refused ones included); then 429 with Retry-After. 0 turns it off.",
+    )
+    rate_limit_window = Float(60.0, config=True, help="Length in seconds of a rate-limit window.")
+    redis_url = Unicode(
+        config=True,
+        help="Redis that holds the rate-limit counters, so that several server processes "
+        "share the limits (redis://host:6379/0). Empty: $SYNQ_REDIS_URL, else the counters "
+        "live in this process.",
+    )
+    rate_limit_prefix = Unicode(
+        "",
+        config=True,
+        help="Prefix of this deployment's rate-limit keys in Redis (after 'synq:rl:'): "
+        "servers with the same prefix share their counters.",
+    )
+
+    @default("redis_url")
+    def _default_redis_url(self) -> str:
+        return os.environ.get("SYNQ_REDIS_URL", "")
 
     @default("executor_workers")
     def _default_workers(self) -> int:
@@ -97,17 +129,32 @@ class SynqApp(ExtensionApp):
             database, LocalExecutor(self.executor_workers), self._job_executor(), settings, keyring
         )
         self.settings["synq_services"] = self.services
+        self.rate_limiter = self._rate_limiter()
+        self.settings["synq_rate_limiter"] = self.rate_limiter
         if self.serverapp is not None:
             from synq_jupyter_server.security.key_identity import accept_api_keys
 
             api_path = url_path_join(self.serverapp.base_url, "synq", "api") + "/"
-            accept_api_keys(self.serverapp.identity_provider, self.services.api_keys, api_path)
+            services = self.services
+            provider = self.serverapp.identity_provider
+            accept_api_keys(provider, services.api_keys, services.tokens, api_path)
         self.log.info(
             "SynQ API at %ssynq/api/ (database %s, %s job executor)",
             self.serverapp.base_url if self.serverapp else "/",
             database.safe_url,
             self.executor,
         )
+
+    def _rate_limiter(self) -> RateLimiter:
+        from synq_jupyter_server.security.rate_limit import MemoryStore, RateLimiter, RateLimits
+
+        limits = RateLimits(self.rate_limit, self.anonymous_rate_limit, self.rate_limit_window)
+        store: RateLimitStore = MemoryStore()
+        if self.redis_url:
+            from synq_jupyter_server.security.rate_limit_redis import RedisStore
+
+            store = RedisStore.from_url(self.redis_url)
+        return RateLimiter(store, limits, self.rate_limit_prefix)
 
     def _job_executor(self) -> Any:
         if self.executor == "dask":
@@ -138,6 +185,9 @@ class SynqApp(ExtensionApp):
         services = getattr(self, "services", None)
         if services is not None:
             await services.close()
+        limiter = getattr(self, "rate_limiter", None)
+        if limiter is not None:
+            await limiter.close()
 
 
 main = launch_new_instance = SynqApp.launch_instance

@@ -22,6 +22,16 @@ class _SynqSubcommand(JupyterApp):
         self.exit(code)
 
 
+class _CommandGroup(_SynqSubcommand):
+    """A command made of subcommands: without one, it lists them."""
+
+    def start(self) -> None:
+        if self.subapp is None:
+            self.print_subcommands()
+            self.exit(1)
+        super().start()
+
+
 class DbUpgradeApp(_SynqSubcommand):
     name = "jupyter-synq-db-upgrade"
     description = "Apply every database migration (run this on PostgreSQL after upgrading)."
@@ -47,16 +57,10 @@ class DbUpgradeApp(_SynqSubcommand):
         print(f"{database.safe_url}: {before or 'empty'} -> {after}")
 
 
-class DbApp(_SynqSubcommand):
+class DbApp(_CommandGroup):
     name = "jupyter-synq-db"
     description = "Manage the SynQ database."
     subcommands = {"upgrade": (DbUpgradeApp, DbUpgradeApp.description)}
-
-    def start(self) -> None:
-        if self.subapp is None:
-            self.print_subcommands()
-            self.exit(1)
-        super().start()
 
 
 class TargetsApp(_SynqSubcommand):
@@ -133,20 +137,55 @@ class TranspileApp(_SynqSubcommand):
 _SUMMARY = ("depth", "two_qubit_count", "estimated_success_probability", "seed", "fingerprint")
 
 
-class SynqCommand(_SynqSubcommand):
+class KeysRotateApp(_SynqSubcommand):
+    name = "jupyter-synq-keys-rotate"
+    description = (
+        "Add a new encryption key, re-seal every stored secret with it, and retire the old "
+        "key; every secret stays readable throughout, also by a running server."
+    )
+    db_url = Unicode(
+        "", config=True, help="Database URL; default $SYNQ_DATABASE_URL, else the SQLite file."
+    )
+    keyring = Unicode(
+        "", config=True, help="Keyring file; default $SYNQ_KEYRING_FILE, else the data dir."
+    )
+    aliases = {"db-url": "KeysRotateApp.db_url", "keyring": "KeysRotateApp.keyring"}
+
+    def start(self) -> None:
+        from synq_jupyter_server.db import Database
+        from synq_jupyter_server.security.keyring import default_keyring_path
+        from synq_jupyter_server.security.rotation import rotate
+
+        database = Database.from_env(self.db_url or None)
+        path = Path(self.keyring) if self.keyring else default_keyring_path()
+        try:
+            done = rotate(database, path)
+        except Exception as exc:  # an unreachable database, a key missing from the file ...
+            self.fail(f"cannot rotate {path}: {getattr(exc, 'orig', exc)}")
+            return
+        finally:
+            database.dispose()
+        print(f"new key {done.new_key}: {done.resealed} secrets re-sealed")
+        print(f"retired: {', '.join(done.retired) or 'none'}")
+        if done.kept:
+            print(f"still in use, kept: {', '.join(done.kept)} (run again to finish)")
+
+
+class KeysApp(_CommandGroup):
+    name = "jupyter-synq-keys"
+    description = "Manage the encryption keys of stored secrets."
+    subcommands = {"rotate": (KeysRotateApp, KeysRotateApp.description)}
+
+
+class SynqCommand(_CommandGroup):
     name = "jupyter-synq"
     description = "SynQ for Jupyter: database, targets and transpiling from the command line."
     subcommands = {
         "db": (DbApp, DbApp.description),
+        "keys": (KeysApp, KeysApp.description),
         "targets": (TargetsApp, TargetsApp.description),
         "transpile": (TranspileApp, TranspileApp.description),
     }
-
-    def start(self) -> None:
-        if self.subapp is None:
-            self.print_subcommands()
-            self.exit(1)
-        super().start()
 
 
 def _print_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from synq_jupyter_server.handlers.audit import AuditHandler, AuditVerifyHandler
 from synq_jupyter_server.handlers.auth import ApiKeyHandler, ApiKeysHandler, MeHandler
 from synq_jupyter_server.handlers.circuits import AnalyzeHandler, ParseHandler, TranspileHandler
 from synq_jupyter_server.handlers.docs import DocsHandler, DocsStaticHandler, OpenAPIHandler
@@ -20,6 +21,7 @@ from synq_jupyter_server.handlers.jobs import (
     JobRetryHandler,
     JobsHandler,
 )
+from synq_jupyter_server.handlers.mfa import MfaDisableHandler, MfaSetupHandler, MfaVerifyHandler
 from synq_jupyter_server.handlers.providers import CredentialsHandler, ProvidersHandler
 from synq_jupyter_server.handlers.qml import (
     ModelHandler,
@@ -35,6 +37,7 @@ from synq_jupyter_server.handlers.synthesis import (
     SynthesizeHandler,
 )
 from synq_jupyter_server.handlers.targets import TargetHandler, TargetListHandler
+from synq_jupyter_server.handlers.tokens import LogoutHandler, RefreshHandler, TokensHandler
 
 API_PREFIX = "/synq/api"
 
@@ -66,6 +69,12 @@ def api_routes() -> list[Route]:
         Route("/auth/me", MeHandler),
         Route("/auth/api-keys", ApiKeysHandler),
         Route("/auth/api-keys/{key_id}", ApiKeyHandler),
+        Route("/auth/tokens", TokensHandler),
+        Route("/auth/refresh", RefreshHandler),
+        Route("/auth/logout", LogoutHandler),
+        Route("/auth/mfa/setup", MfaSetupHandler),
+        Route("/auth/mfa/verify", MfaVerifyHandler),
+        Route("/auth/mfa/disable", MfaDisableHandler),
         Route("/targets", TargetListHandler),
         Route("/targets/{name}", TargetHandler),
         Route("/circuits/parse", ParseHandler),
@@ -90,6 +99,8 @@ def api_routes() -> list[Route]:
         Route("/qml/models/{model_id}", ModelHandler),
         Route("/providers", ProvidersHandler),
         Route("/providers/{name}/credentials", CredentialsHandler),
+        Route("/security/audit", AuditHandler),
+        Route("/security/audit/verify", AuditVerifyHandler),
         Route("/openapi.json", OpenAPIHandler),
         Route("/docs", DocsHandler, in_spec=False),
         Route(

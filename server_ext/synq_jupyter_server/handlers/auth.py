@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Literal
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from synq_jupyter_server.handlers.base import Operation, SynqHandler
+from synq_jupyter_server.handlers.mfa_gate import require_mfa
 from synq_jupyter_server.schemas.auth import ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyList, Me
+from synq_jupyter_server.security.api_keys import KeyPrincipal
 from synq_jupyter_server.security.key_identity import key_principal
+from synq_jupyter_server.security.tokens import AccessPrincipal
 
 _KEYS = "Managing keys needs the server's own login (token, password or Hub): a key cannot."
 
@@ -37,6 +41,7 @@ class ApiKeysHandler(SynqHandler):
     @authorized
     async def post(self) -> None:
         body = self.parse_body(ApiKeyCreate)
+        await require_mfa(self.services.mfa, self.username, body.totp)
         view, secret = await asyncio.to_thread(
             self.services.api_keys.create,
             self.username,
@@ -90,8 +95,14 @@ class MeHandler(SynqHandler):
         self.write_model(
             Me(
                 username=self.username,
-                authenticated_by="api_key" if key else "server",
+                authenticated_by=_how(key),
                 scopes=sorted(key.scopes) if key else None,
                 key_id=key.key_id if key else None,
             )
         )
+
+
+def _how(key: KeyPrincipal | None) -> Literal["server", "api_key", "access_token"]:
+    if key is None:
+        return "server"
+    return "access_token" if isinstance(key, AccessPrincipal) else "api_key"

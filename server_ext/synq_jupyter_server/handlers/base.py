@@ -16,10 +16,12 @@ from synq_jupyter_server.executor import ExecutorUnavailable
 from synq_jupyter_server.jobs.queue import JobConflict, NotFound
 from synq_jupyter_server.principal import principal_name
 from synq_jupyter_server.schemas.base import FieldError, Problem
+from synq_jupyter_server.security.audit import audit_request
 from synq_jupyter_server.security.key_identity import key_principal
 from synq_jupyter_server.security.scopes import required_scope
 
 if TYPE_CHECKING:
+    from synq_jupyter_server.security.rate_limit import RateLimiter
     from synq_jupyter_server.services import Services
 
 M = TypeVar("M", bound=BaseModel)
@@ -43,11 +45,18 @@ class Operation:
 class RequestError(Exception):
     """A request that cannot be served as sent: becomes a problem+json response."""
 
-    def __init__(self, status: int, detail: str, errors: list[FieldError] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors or []
+        self.headers = headers or {}
 
 
 class SynqHandler(APIHandler):
@@ -62,9 +71,18 @@ class SynqHandler(APIHandler):
     operations: ClassVar[dict[str, Operation]] = {}
 
     async def prepare(self) -> None:  # type: ignore[override]  # as APIHandler's
-        """Authenticates (Jupyter's way, or with a SynQ API key), then holds a key to its
-        scopes: a missing scope is a 403 naming it."""
-        await super().prepare()
+        """Authenticates (Jupyter's way, or with a SynQ API key), counts the request against
+        the rate limits, then holds a key to its scopes: a missing scope is a 403 naming it.
+
+        A refused authentication is counted too (against the client's address), so
+        guessing tokens or keys runs into the anonymous limit and its 429.
+        """
+        try:
+            await super().prepare()
+        except web.HTTPError:
+            await self._limit_rate()
+            raise
+        await self._limit_rate()
         key = key_principal(self)
         if key is None:
             return
@@ -74,6 +92,34 @@ class SynqHandler(APIHandler):
         if needed and needed not in key.scopes:
             error = FieldError(field="scope", message=f"the key lacks {needed}")
             raise RequestError(403, f"this API key lacks the {needed} scope", [error])
+
+    async def _limit_rate(self) -> None:
+        """Counts this request per principal (an API key counts for its owner, so minting
+        keys does not multiply the limit), or per client address when nobody signed in;
+        past the limit, a 429 with ``Retry-After``."""
+        limiter: RateLimiter | None = self.settings.get("synq_rate_limiter")
+        if limiter is None:
+            return
+        if self._signed_in():
+            decision = await limiter.hit_principal(principal_name(self))
+        else:
+            decision = await limiter.hit_anonymous(self.request.remote_ip or "unknown")
+        if decision.allowed:
+            return
+        limit = limiter.limits.describe(decision.limit)
+        retry = decision.retry_after_header
+        raise RequestError(
+            429,
+            f"rate limit exceeded ({limit}); retry in {retry} s",
+            [FieldError(field="rate_limit", message=limit)],
+            headers={"Retry-After": retry},
+        )
+
+    def _signed_in(self) -> bool:
+        try:
+            return self.current_user is not None
+        except RuntimeError:  # authentication itself failed, before a user was set
+            return False
 
     @property
     def services(self) -> Services:
@@ -117,10 +163,17 @@ class SynqHandler(APIHandler):
             return
         super().log_exception(typ, value, tb)
 
+    def on_finish(self) -> None:
+        """Every POST, PUT, PATCH and DELETE lands in the audit log, refused ones too."""
+        audit_request(self)
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Writes every error as RFC 9457 problem+json, never with a traceback."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
         problem = self._problem(status_code, exc)
+        if isinstance(exc, RequestError):
+            for name, value in exc.headers.items():
+                self.set_header(name, value)
         self.set_status(problem.status)
         self.finish(problem.model_dump_json(exclude_none=True), set_content_type=PROBLEM_JSON)
 

@@ -1,31 +1,36 @@
-"""SynQ API keys, accepted by whichever identity provider the server runs with.
+"""SynQ API keys and access tokens, accepted by whichever identity provider the server runs.
 
 The server's provider (Jupyter's token or password, JupyterHub's OAuth ...) keeps deciding
 who a browser or a token holder is. ``accept_api_keys`` gives that same provider object a
-subclass that first looks for ``Authorization: Bearer synq_...`` on SynQ API routes:
+subclass that first looks for ``Authorization: Bearer synq_...`` (an API key) or
+``Authorization: Bearer <JWT>`` (an access token from ``POST /synq/api/auth/tokens``) on
+SynQ API routes:
 
-- a valid key authenticates as its owner, and the request counts as token-authenticated
-  (no XSRF cookie needed: a header is not something another site can make a browser send);
-- an invalid, expired or revoked key is refused, without falling back;
-- a key on any route outside ``/synq/api/`` is refused: keys open SynQ, not the kernels.
+- a valid one authenticates as its owner, with the key's scopes, and the request counts as
+  token-authenticated (no XSRF cookie needed: a header is not something another site can
+  make a browser send);
+- an invalid, expired or revoked one is a 401, without falling back;
+- on any route outside ``/synq/api/`` it is refused: keys open SynQ, not the kernels.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from typing import Any
 
 from jupyter_server.auth.identity import IdentityProvider, User
 from tornado import web
 
 from synq_jupyter_server.security.api_keys import KEY_PREFIX, ApiKeyService, KeyPrincipal
+from synq_jupyter_server.security.tokens import TokenService
 
-_BEARER = re.compile(rf"^\s*bearer\s+({KEY_PREFIX}\S+)\s*$", re.IGNORECASE)
+_BEARER = re.compile(rf"^\s*bearer\s+({KEY_PREFIX}\S+|[\w-]+\.[\w-]+\.[\w-]+)\s*$", re.IGNORECASE)
 
 
 def presented_key(handler: web.RequestHandler) -> str | None:
-    """The SynQ API key in the request's ``Authorization`` header, if any."""
+    """The SynQ API key or access token in the ``Authorization`` header, if any."""
     match = _BEARER.match(handler.request.headers.get("Authorization", ""))
     return match.group(1) if match else None
 
@@ -40,6 +45,7 @@ class ApiKeyIdentity(IdentityProvider):
     """Mixed in ahead of the server's own provider class; see the module docstring."""
 
     synq_keys: ApiKeyService
+    synq_tokens: TokenService
     synq_api_path: str
     synq_base: type[IdentityProvider]
 
@@ -52,9 +58,12 @@ class ApiKeyIdentity(IdentityProvider):
     async def _key_user(self, handler: web.RequestHandler, presented: str) -> User | None:
         if not handler.request.path.startswith(self.synq_api_path):
             return None
-        principal = await asyncio.to_thread(self.synq_keys.authenticate, presented)
+        check: Callable[[str], KeyPrincipal | None] = self.synq_keys.authenticate
+        if not presented.startswith(KEY_PREFIX):
+            check = self.synq_tokens.verify
+        principal = await asyncio.to_thread(check, presented)
         if principal is None:
-            return None
+            raise web.HTTPError(401, "the API key or access token is not valid")
         handler._synq_key = principal  # type: ignore[attr-defined]
         return User(username=principal.owner, name=principal.owner)
 
@@ -64,9 +73,11 @@ class ApiKeyIdentity(IdentityProvider):
         return super().is_token_authenticated(handler)
 
 
-def accept_api_keys(provider: IdentityProvider, keys: ApiKeyService, api_path: str) -> None:
+def accept_api_keys(
+    provider: IdentityProvider, keys: ApiKeyService, tokens: TokenService, api_path: str
+) -> None:
     """Makes ``provider`` (the live object, with its configuration and token) also accept
-    SynQ API keys on ``api_path`` (``{base_url}synq/api/``)."""
+    SynQ API keys and access tokens on ``api_path`` (``{base_url}synq/api/``)."""
     base = type(provider)
     if issubclass(base, ApiKeyIdentity):
         base = base.synq_base
@@ -75,4 +86,5 @@ def accept_api_keys(provider: IdentityProvider, keys: ApiKeyService, api_path: s
             f"Synq{base.__name__}", (ApiKeyIdentity, base), {"synq_base": base}
         )
     provider.synq_keys = keys  # type: ignore[attr-defined]
+    provider.synq_tokens = tokens  # type: ignore[attr-defined]
     provider.synq_api_path = api_path  # type: ignore[attr-defined]

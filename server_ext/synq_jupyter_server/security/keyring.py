@@ -9,7 +9,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEYRING_ENV = "SYNQ_KEYRING_FILE"
 
@@ -46,18 +48,33 @@ class Keyring:
                 raise KeyringError(f"key {key_id!r} is not 256 bits")
         self.keys = dict(keys)
         self.active = active
+        self.path: Path | None = None  # the file it follows, when loaded from one
+        self._stamp: int | None = None
 
     @classmethod
     def generate(cls) -> Keyring:
         key_id = f"k{secrets.token_hex(4)}"
         return cls({key_id: AESGCM.generate_key(bit_length=256)}, key_id)
 
+    def with_new_key(self) -> Keyring:
+        """This keyring plus a fresh key, which becomes the active one (rotation, step 1)."""
+        fresh = Keyring.generate()
+        return Keyring({**self.keys, **fresh.keys}, fresh.active)
+
+    def without(self, key_ids: set[str]) -> Keyring:
+        """This keyring with ``key_ids`` retired (rotation, last step); never the active."""
+        if self.active in key_ids:
+            raise KeyringError("the active key cannot be retired")
+        return Keyring({k: v for k, v in self.keys.items() if k not in key_ids}, self.active)
+
     def seal(self, plaintext: bytes, associated: str) -> Sealed:
+        self._follow()
         nonce = os.urandom(12)
         ciphertext = AESGCM(self.keys[self.active]).encrypt(nonce, plaintext, associated.encode())
         return Sealed(self.active, nonce, ciphertext)
 
     def open(self, sealed: Sealed, associated: str) -> bytes:
+        self._follow()
         key = self.keys.get(sealed.key_id)
         if key is None:
             raise KeyringError(f"key {sealed.key_id!r} is not in the keyring")
@@ -65,6 +82,12 @@ class Keyring:
             return AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, associated.encode())
         except Exception as exc:  # cryptography raises InvalidTag without a message
             raise KeyringError("a sealed value does not open: wrong key or moved data") from exc
+
+    def derive(self, purpose: str) -> bytes:
+        """A 256-bit key for ``purpose`` (signing access tokens ...), derived with HKDF from
+        the active key: nothing more to store, and rotating the keyring rotates it too."""
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+        return hkdf.derive(self.keys[self.active])
 
     # -- storage ----------------------------------------------------------------------------
 
@@ -79,15 +102,41 @@ class Keyring:
 
     @classmethod
     def load_or_create(cls, path: Path) -> Keyring:
-        """Reads the keyring file, creating it (readable by its owner only) the first time."""
-        if path.exists():
-            return cls.from_json(path.read_text())
-        keyring = cls.generate()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(keyring.to_json())
+        """Reads the keyring file, creating it (readable by its owner only) the first time.
+
+        The keyring follows its file: when ``jupyter synq keys rotate`` rewrites it, the next
+        seal or open here reads it again, so a running server seals with the new key and
+        opens what was re-sealed without a restart.
+        """
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(cls.generate().to_json())
+        keyring = cls.from_json(path.read_text())
+        keyring.path, keyring._stamp = path, path.stat().st_mtime_ns
         return keyring
+
+    def save(self, path: Path) -> None:
+        """Replaces the file in one step (write aside, then rename), readable by its owner."""
+        aside = path.with_name(path.name + ".new")
+        descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(self.to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(aside, path)
+
+    def _follow(self) -> None:
+        if self.path is None:
+            return
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except OSError:
+            return
+        if stamp != self._stamp:
+            fresh = Keyring.from_json(self.path.read_text())
+            self.keys, self.active, self._stamp = fresh.keys, fresh.active, stamp
 
 
 def default_keyring_path() -> Path:

@@ -13,6 +13,8 @@ RESOURCE_SCOPES: dict[str, tuple[str | None, str | None]] = {
     "synq:providers": ("jobs:read", "org:admin"),
     "synq:auth": (None, None),
     "synq:me": ("", None),
+    "synq:security": ("org:admin", None),
+    "synq:tokens": ("", ""),
 }
 """Managing keys (``synq:auth``) needs the server's own login: a key cannot make keys.
 ``""`` means any valid key (a key may always ask whose it is)."""

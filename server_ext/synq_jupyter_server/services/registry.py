@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from synq_jupyter_server.db import Database
@@ -10,7 +11,10 @@ from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.queue import JobQueue
 from synq_jupyter_server.jobs.scheduler import JobExecutor, Scheduler, SchedulerSettings
 from synq_jupyter_server.security.api_keys import ApiKeyService
+from synq_jupyter_server.security.audit import AuditService
 from synq_jupyter_server.security.keyring import Keyring
+from synq_jupyter_server.security.mfa import MfaService
+from synq_jupyter_server.security.tokens import TokenService
 from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.services.circuits import CircuitService
 from synq_jupyter_server.services.credentials import (
@@ -41,6 +45,9 @@ class Services:
     credentials: CredentialService
     qml: QmlService
     api_keys: ApiKeyService
+    audit: AuditService
+    tokens: TokenService
+    mfa: MfaService
 
     @classmethod
     def create(
@@ -71,6 +78,9 @@ class Services:
             credentials=credentials,
             qml=QmlService(jobs, requests, catalogue, database),
             api_keys=ApiKeyService(database),
+            audit=AuditService(database),
+            tokens=TokenService(database, keyring),
+            mfa=MfaService(database, keyring),
         )
 
     def start(self) -> None:
@@ -80,4 +90,6 @@ class Services:
         await self.scheduler.stop()
         await self.executor.close()
         self.requests.shutdown()
+        # Queued audit entries are written before the database goes.
+        await asyncio.to_thread(self.audit.close)
         self.database.dispose()

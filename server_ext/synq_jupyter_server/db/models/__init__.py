@@ -1,6 +1,8 @@
 """SQLAlchemy ORM models; importing this package registers every table on ``Base``."""
 
 from synq_jupyter_server.db.models.api_keys import ApiKey
+from synq_jupyter_server.db.models.audit import AuditEntry, AuditHead
+from synq_jupyter_server.db.models.auth_tokens import MfaSecret, RecoveryCode, RefreshToken
 from synq_jupyter_server.db.models.base import Base, utcnow
 from synq_jupyter_server.db.models.credentials import ProviderCredential
 from synq_jupyter_server.db.models.jobs import Job, JobEvent, JobResult, JobTag
@@ -9,13 +11,18 @@ from synq_jupyter_server.db.models.transpile import TranspileRecord
 
 __all__ = [
     "ApiKey",
+    "AuditEntry",
+    "AuditHead",
     "Base",
     "Job",
     "JobEvent",
     "JobResult",
     "JobTag",
+    "MfaSecret",
     "ProviderCredential",
     "QmlModel",
+    "RecoveryCode",
+    "RefreshToken",
     "TranspileRecord",
     "utcnow",
 ]

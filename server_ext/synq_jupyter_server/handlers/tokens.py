@@ -1,0 +1,97 @@
+"""``/synq/api/auth/tokens``, ``/refresh`` and ``/logout``: short-lived access tokens."""
+
+from __future__ import annotations
+
+import asyncio
+
+from jupyter_server.auth.decorator import allow_unauthenticated, authorized
+from tornado import web
+
+from synq_jupyter_server.handlers.base import Operation, RequestError, SynqHandler
+from synq_jupyter_server.handlers.mfa_gate import require_mfa
+from synq_jupyter_server.schemas.auth import RefreshRequest, TokenPair, TokenRequest
+from synq_jupyter_server.schemas.base import FieldError
+from synq_jupyter_server.security.key_identity import key_principal
+from synq_jupyter_server.security.tokens import AccessPrincipal, TokenRefused
+from synq_jupyter_server.security.tokens import TokenPair as Pair
+
+
+def _pair(pair: Pair) -> TokenPair:
+    return TokenPair(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+    )
+
+
+class TokensHandler(SynqHandler):
+    auth_resource = "synq:tokens"
+    operations = {
+        "post": Operation(
+            summary="Exchange my API key (sent as Bearer) for an access and a refresh token",
+            description="When MFA is on for the account, `totp` must hold a current code or "
+            "a recovery code. The access token carries the key's scopes.",
+            request=TokenRequest,
+            response=TokenPair,
+            status=201,
+            errors=(400, 401, 403, 422),
+            tags=("auth",),
+        ),
+    }
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        key = key_principal(self)
+        if key is None or isinstance(key, AccessPrincipal):
+            raise RequestError(403, "send an API key as `Authorization: Bearer synq_...`")
+        body = self.parse_body(TokenRequest) if self.request.body.strip() else TokenRequest()
+        await require_mfa(self.services.mfa, key.owner, body.totp, status=401)
+        pair = await asyncio.to_thread(self.services.tokens.issue, key)
+        self.write_model(_pair(pair), status=201)
+
+
+class RefreshHandler(SynqHandler):
+    auth_resource = "synq:tokens"
+    operations = {
+        "post": Operation(
+            summary="Trade a refresh token for a new pair (each refresh token works once)",
+            description="Presenting a used refresh token again revokes its whole family.",
+            request=RefreshRequest,
+            response=TokenPair,
+            errors=(400, 401, 422),
+            tags=("auth",),
+        ),
+    }
+
+    @allow_unauthenticated
+    async def post(self) -> None:
+        body = self.parse_body(RefreshRequest)
+        try:
+            pair = await asyncio.to_thread(self.services.tokens.refresh, body.refresh_token)
+        except TokenRefused as exc:
+            error = FieldError(field="refresh_token", message=str(exc))
+            raise RequestError(401, str(exc), [error]) from None
+        self.write_model(_pair(pair))
+
+
+class LogoutHandler(SynqHandler):
+    auth_resource = "synq:tokens"
+    operations = {
+        "post": Operation(
+            summary="Revoke this access token's session (its refresh family)",
+            status=204,
+            errors=(401, 403),
+            tags=("auth",),
+        ),
+    }
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        key = key_principal(self)
+        if not isinstance(key, AccessPrincipal):
+            raise RequestError(403, "log out with the access token you want to end")
+        await asyncio.to_thread(self.services.tokens.logout, key.family_id)
+        self.set_status(204)
+        self.finish()
