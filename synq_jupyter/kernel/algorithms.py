@@ -30,8 +30,8 @@ def vqe(
         client: REST client; one from the environment by default.
         **options: ``ansatz`` (uccsd, efficient_su2, real_amplitudes), ``reps``,
             ``optimizer`` (cobyla, l-bfgs-b, spsa, adam), ``estimator`` (statevector, shots,
-            noisy), ``shots``, ``target``, ``num_electrons``, ``max_iterations``, ``seed``,
-            ``tags``.
+            noisy, or hardware: an IBM device in ``target`` with your stored IBM key),
+            ``shots``, ``target``, ``num_electrons``, ``max_iterations``, ``seed``, ``tags``.
 
     Returns:
         The job; ``.result()`` waits for the energies.
