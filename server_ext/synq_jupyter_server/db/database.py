@@ -82,8 +82,7 @@ class Database:
         taking turns in memory is far faster than colliding on the file lock. Other
         processes still wait on the file lock (``timeout=30``).
         """
-        lock = self._write_lock if write and self.is_sqlite else contextlib.nullcontext()
-        with lock:
+        with self._writers(write):
             session = (self._sessions if write else self._readers)()
             try:
                 yield session
@@ -98,10 +97,13 @@ class Database:
     def transaction(self, *, write: bool = True) -> Iterator[Connection]:
         """A Core connection in one transaction, for hot paths where the ORM's unit of work
         costs more than the SQL (claiming and finishing jobs). Same locking as ``session``."""
-        lock = self._write_lock if write and self.is_sqlite else contextlib.nullcontext()
         engine = self.engine if write else self._read_engine
-        with lock, engine.begin() as connection:
+        with self._writers(write), engine.begin() as connection:
             yield connection
+
+    def _writers(self, write: bool) -> contextlib.AbstractContextManager[Any]:
+        """The in-process queue writers of SQLite take turns on (see ``session``)."""
+        return self._write_lock if write and self.is_sqlite else contextlib.nullcontext()
 
     def ping(self) -> None:
         """Raises if the database cannot answer a trivial query."""

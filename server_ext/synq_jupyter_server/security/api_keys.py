@@ -108,7 +108,7 @@ class ApiKeyService:
             org_id=personal_org(owner),
             name=name,
             prefix=prefix,
-            secret_hash=_digest(secret),
+            secret_hash=digest(secret),
             scopes=sorted(set(scopes)),
             created_at=now,
             expires_at=now + timedelta(days=expires_in_days),
@@ -144,10 +144,10 @@ class ApiKeyService:
             return None
         with self.database.session(write=False) as session:
             key = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
-            if key is None or not hmac.compare_digest(key.secret_hash, _digest(presented)):
+            if key is None or not hmac.compare_digest(key.secret_hash, digest(presented)):
                 return None
             now = utcnow()
-            if key.revoked_at is not None or as_utc(key.expires_at) <= now:
+            if not usable(key, now):
                 return None
             principal = KeyPrincipal(key.owner, key.id, frozenset(key.scopes))
             stale = key.last_used_at is None or now - as_utc(key.last_used_at) > LAST_USED_EVERY
@@ -157,5 +157,11 @@ class ApiKeyService:
         return principal
 
 
-def _digest(secret: str) -> str:
+def usable(key: ApiKey, now: datetime) -> bool:
+    """The key is not revoked and has not expired."""
+    return key.revoked_at is None and as_utc(key.expires_at) > now
+
+
+def digest(secret: str) -> str:
+    """The SHA-256 (hex) kept in place of a random secret: a key, a token, a code."""
     return hashlib.sha256(secret.encode()).hexdigest()

@@ -18,6 +18,7 @@ from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import MfaSecret, RecoveryCode, utcnow
 from synq_jupyter_server.jobs.states import personal_org
+from synq_jupyter_server.security.api_keys import digest as secret_digest
 from synq_jupyter_server.security.keyring import Keyring, Sealed
 
 log = logging.getLogger("synq.security")
@@ -114,7 +115,7 @@ class MfaService:
         with self.database.session() as session:
             session.execute(update(MfaSecret).where(MfaSecret.owner == owner).values(enabled=True))
             session.execute(delete(RecoveryCode).where(RecoveryCode.owner == owner))
-            session.add_all(RecoveryCode(owner=owner, code_hash=_digest(c)) for c in codes)
+            session.add_all(RecoveryCode(owner=owner, code_hash=secret_digest(c)) for c in codes)
         return codes
 
     def check(self, owner: str, code: str) -> bool:
@@ -127,7 +128,7 @@ class MfaService:
                 update(RecoveryCode)
                 .where(
                     RecoveryCode.owner == owner,
-                    RecoveryCode.code_hash == _digest(code.lower()),
+                    RecoveryCode.code_hash == secret_digest(code.lower()),
                     RecoveryCode.used_at.is_(None),
                 )
                 .values(used_at=utcnow())
@@ -179,7 +180,3 @@ class MfaService:
 
 def _associated(org: str, owner: str) -> str:
     return f"{org}|mfa_secrets|{owner}"
-
-
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()

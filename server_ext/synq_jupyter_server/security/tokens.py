@@ -7,7 +7,6 @@ tokens of that family stop working with it. Logging out revokes the family too.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 import uuid
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import ApiKey, RefreshToken
 from synq_jupyter_server.jobs.job_view import as_utc
-from synq_jupyter_server.security.api_keys import KeyPrincipal
+from synq_jupyter_server.security.api_keys import KeyPrincipal, digest, usable
 from synq_jupyter_server.security.keyring import Keyring
 
 ACCESS_SECONDS = 15 * 60
@@ -83,7 +82,7 @@ class TokenService:
         now = self._now()
         with self.database.session() as session:
             row = session.scalars(
-                select(RefreshToken).where(RefreshToken.token_hash == _digest(presented))
+                select(RefreshToken).where(RefreshToken.token_hash == digest(presented))
             ).one_or_none()
             if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= now:
                 raise TokenRefused("the refresh token is not valid")
@@ -97,7 +96,7 @@ class TokenService:
                 reused = True
             else:
                 key = session.get(ApiKey, row.key_id)
-                if key is None or key.revoked_at is not None or as_utc(key.expires_at) <= now:
+                if key is None or not usable(key, now):
                     raise TokenRefused("the API key behind this token is no longer valid")
                 principal = KeyPrincipal(row.owner, row.key_id, frozenset(key.scopes))
                 refresh = self._add_refresh(session, row.owner, row.key_id, row.family_id)
@@ -137,7 +136,7 @@ class TokenService:
                     RefreshToken.revoked_at.is_not(None),
                 )
             )
-        if key is None or key.revoked_at is not None or as_utc(key.expires_at) <= now:
+        if key is None or not usable(key, now):
             return None
         if family_revoked is not None:
             return None
@@ -177,7 +176,7 @@ class TokenService:
                 family_id=family,
                 owner=owner,
                 key_id=key_id,
-                token_hash=_digest(token),
+                token_hash=digest(token),
                 created_at=now,
                 expires_at=now + timedelta(days=REFRESH_DAYS),
             )
@@ -191,7 +190,3 @@ class TokenService:
             .where(RefreshToken.family_id == family, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=now)
         )
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
