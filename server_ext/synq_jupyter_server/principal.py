@@ -40,3 +40,11 @@ def principal_name(handler: Any) -> str:
         return str(handler.settings.get("synq_owner") or local_owner())
     user = handler.current_user
     return str(getattr(user, "username", user))
+
+
+def signed_in(handler: Any) -> bool:
+    """Whether the request authenticated (``False`` too when authenticating failed)."""
+    try:
+        return handler.current_user is not None
+    except RuntimeError:  # jupyter_server raises when authentication itself failed
+        return False

@@ -14,7 +14,7 @@ from tornado import web
 from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter_server.executor import ExecutorUnavailable
 from synq_jupyter_server.jobs.queue import JobConflict, NotFound
-from synq_jupyter_server.principal import principal_name
+from synq_jupyter_server.principal import principal_name, signed_in
 from synq_jupyter_server.schemas.base import FieldError, Problem
 from synq_jupyter_server.security.audit import audit_request
 from synq_jupyter_server.security.key_identity import key_principal
@@ -100,7 +100,7 @@ class SynqHandler(APIHandler):
         limiter: RateLimiter | None = self.settings.get("synq_rate_limiter")
         if limiter is None:
             return
-        if self._signed_in():
+        if signed_in(self):
             decision = await limiter.hit_principal(principal_name(self))
         else:
             decision = await limiter.hit_anonymous(self.request.remote_ip or "unknown")
@@ -114,12 +114,6 @@ class SynqHandler(APIHandler):
             [FieldError(field="rate_limit", message=limit)],
             headers={"Retry-After": retry},
         )
-
-    def _signed_in(self) -> bool:
-        try:
-            return self.current_user is not None
-        except RuntimeError:  # authentication itself failed, before a user was set
-            return False
 
     @property
     def services(self) -> Services:

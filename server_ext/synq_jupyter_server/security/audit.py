@@ -35,7 +35,7 @@ from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import AuditEntry, AuditHead, utcnow
 from synq_jupyter_server.jobs.states import personal_org
-from synq_jupyter_server.principal import principal_name
+from synq_jupyter_server.principal import principal_name, signed_in
 from synq_jupyter_server.security.key_identity import key_principal
 
 log = logging.getLogger("synq.security")
@@ -288,7 +288,7 @@ def request_event(handler: RequestHandler) -> AuditEvent:
     The query string and body are never recorded (either may hold a secret).
     """
     key = key_principal(handler)
-    authenticated = _authenticated(handler)
+    authenticated = signed_in(handler)
     actor = principal_name(handler) if authenticated else ANONYMOUS
     kwargs = handler.path_kwargs or {}
     return AuditEvent(
@@ -301,13 +301,6 @@ def request_event(handler: RequestHandler) -> AuditEvent:
         user_agent=handler.request.headers.get("User-Agent"),
         details={"api_key": key.key_id} if key else {},
     )
-
-
-def _authenticated(handler: RequestHandler) -> bool:
-    try:
-        return bool(handler.current_user)
-    except RuntimeError:  # jupyter_server raises when the request ended before authenticating
-        return False
 
 
 def _route(handler: RequestHandler) -> str:
