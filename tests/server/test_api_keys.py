@@ -13,6 +13,7 @@ from tornado.httpclient import HTTPClientError
 
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import ApiKey, utcnow
+from tests.fixtures.refusals import refused
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
@@ -39,12 +40,6 @@ def with_key(jp_fetch, started):
         return await jp_fetch("synq", "api", *parts, method=method, body=encoded, headers=headers)
 
     return call
-
-
-async def refused(call) -> HTTPClientError:
-    with pytest.raises(HTTPClientError) as info:
-        await call
-    return info.value
 
 
 @sqlite_only

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, insert, update
-from tornado.httpclient import HTTPClientError
 
 from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
@@ -28,6 +27,7 @@ from synq_jupyter_server.security.audit import (
     AuditService,
     entry_hash,
 )
+from tests.fixtures.refusals import refused
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 ORG = "personal:alice"
@@ -349,12 +349,6 @@ def me(api):
         return str(json.loads((await api("auth", "me")).body)["username"])
 
     return name
-
-
-async def refused(call) -> HTTPClientError:
-    with pytest.raises(HTTPClientError) as info:
-        await call
-    return info.value
 
 
 @sqlite_only
