@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Float, Int, Unicode, default
+from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, Union, default
 
 if TYPE_CHECKING:
     from synq_jupyter_server.security.rate_limit import RateLimiter, RateLimitStore
+    from synq_jupyter_server.security.roles import PlatformRole
+    from synq_jupyter_server.security.threats import ThreatSettings
 
 
 class SynqApp(ExtensionApp):
@@ -88,6 +90,82 @@ class SynqApp(ExtensionApp):
         help="Prefix of this deployment's rate-limit keys in Redis (after 'synq:rl:'): "
         "servers with the same prefix share their counters.",
     )
+    brute_force_failures = Int(
+        5,
+        config=True,
+        help="Failed authentications one address or principal may make within "
+        "brute_force_window; the next one opens a brute-force incident and locks it out.",
+    )
+    brute_force_window = Float(
+        900.0, config=True, help="Seconds over which failed authentications are counted."
+    )
+    lockout_seconds = Float(
+        60.0,
+        config=True,
+        help="Length of a first lockout after brute force; each further lockout of the same "
+        "address or principal doubles it, up to lockout_max_seconds.",
+    )
+    lockout_max_seconds = Float(3600.0, config=True, help="The longest lockout, in seconds.")
+    exfiltration_bytes = Int(
+        1 << 30,
+        config=True,
+        help="Response bytes (successful GETs: results, exports, lists) one principal may "
+        "receive within exfiltration_window before a data-exfiltration incident opens.",
+    )
+    exfiltration_window = Float(
+        3600.0, config=True, help="Seconds over which response bytes are summed."
+    )
+    travel_speed_kmh = Float(
+        900.0,
+        config=True,
+        help="Speed (km/h) above which two requests of one principal from located addresses "
+        "are impossible travel and open an incident.",
+    )
+    ip_locations = Union(
+        [Dict(), Unicode()],
+        default_value={},
+        config=True,
+        help="Where client addresses are, for impossible travel: {CIDR: [name, lat, lon]}, "
+        "or the path of a JSON file holding that. Addresses in no range are not located.",
+    )
+    unusual_access_learning = Float(
+        3600.0,
+        config=True,
+        help="Seconds after a principal is first seen during which new addresses and user "
+        "agents join its baseline silently (a first session often spans a browser, a "
+        "kernel and a script); later ones are unusual-access events.",
+    )
+
+    platform_admins = List(
+        Unicode(),
+        config=True,
+        help="Users who are platform admins: they act as admin in every organisation, list "
+        "every organisation and set plans.",
+    )
+    superadmins = List(
+        Unicode(),
+        config=True,
+        help="Users who are platform superadmins: as admins, and owner in every organisation.",
+    )
+    owner_is_superadmin = Bool(
+        True,
+        config=True,
+        help="On a single-user server (Jupyter's token or password), its owner is a "
+        "superadmin: they run the server.",
+    )
+    default_plan = Enum(
+        ["free", "pro", "enterprise"],
+        "free",
+        config=True,
+        help="The plan new organisations start on.",
+    )
+    personal_plan = Enum(
+        ["free", "pro", "enterprise"],
+        "enterprise",
+        config=True,
+        help="The plan of each user's personal organisation. Enterprise (unmetered) suits a "
+        "server of one's own; shared deployments usually set 'free'.",
+    )
 
     @default("redis_url")
     def _default_redis_url(self) -> str:
@@ -125,25 +203,65 @@ class SynqApp(ExtensionApp):
         keyring = Keyring.load_or_create(
             Path(self.keyring_file) if self.keyring_file else default_keyring_path()
         )
+        from synq_jupyter_server.services.orgs import OrgService
+
+        orgs = OrgService(database, self.default_plan, self.personal_plan)
         self.services = Services.create(
-            database, LocalExecutor(self.executor_workers), self._job_executor(), settings, keyring
+            database,
+            LocalExecutor(self.executor_workers),
+            self._job_executor(),
+            settings,
+            keyring,
+            orgs,
+            threats=self._threat_settings(),
         )
         self.settings["synq_services"] = self.services
         self.rate_limiter = self._rate_limiter()
         self.settings["synq_rate_limiter"] = self.rate_limiter
         if self.serverapp is not None:
+            from synq_jupyter_server.security.authorizer import accept_synq_authorizer
             from synq_jupyter_server.security.key_identity import accept_api_keys
 
             api_path = url_path_join(self.serverapp.base_url, "synq", "api") + "/"
             services = self.services
             provider = self.serverapp.identity_provider
             accept_api_keys(provider, services.api_keys, services.tokens, api_path)
+            accept_synq_authorizer(
+                self.serverapp.authorizer, services.orgs, services.mfa, self._platform_roles()
+            )
         self.log.info(
             "SynQ API at %ssynq/api/ (database %s, %s job executor)",
             self.serverapp.base_url if self.serverapp else "/",
             database.safe_url,
             self.executor,
         )
+
+    def _threat_settings(self) -> ThreatSettings:
+        from synq_jupyter_server.security.threat_locations import LocationTable
+        from synq_jupyter_server.security.threats import ThreatSettings
+
+        return ThreatSettings(
+            brute_force_failures=self.brute_force_failures,
+            brute_force_window=self.brute_force_window,
+            lockout=self.lockout_seconds,
+            lockout_max=self.lockout_max_seconds,
+            exfiltration_bytes=self.exfiltration_bytes,
+            exfiltration_window=self.exfiltration_window,
+            travel_kmh=self.travel_speed_kmh,
+            locations=LocationTable.from_setting(self.ip_locations),
+            learning=self.unusual_access_learning,
+        )
+
+    def _platform_roles(self) -> dict[str, PlatformRole]:
+        from synq_jupyter_server.principal import local_owner, serves_one_owner
+
+        roles: dict[str, PlatformRole] = dict.fromkeys(self.platform_admins, "admin")
+        roles.update(dict.fromkeys(self.superadmins, "superadmin"))
+        provider = self.serverapp.identity_provider if self.serverapp else None
+        if self.owner_is_superadmin and provider is not None and serves_one_owner(provider):
+            owner = str(self.settings.get("synq_owner") or local_owner())
+            roles[owner] = "superadmin"
+        return roles
 
     def _rate_limiter(self) -> RateLimiter:
         from synq_jupyter_server.security.rate_limit import MemoryStore, RateLimiter, RateLimits

@@ -35,11 +35,15 @@ def principal_name(handler: Any) -> str:
     key = key_principal(handler)
     if key is not None:
         return key.owner
-    provider = handler.identity_provider
-    if getattr(provider, "synq_base", type(provider)) in _SHARED_SECRET:
+    if serves_one_owner(handler.identity_provider):
         return str(handler.settings.get("synq_owner") or local_owner())
     user = handler.current_user
     return str(getattr(user, "username", user))
+
+
+def serves_one_owner(provider: IdentityProvider) -> bool:
+    """Whether the server is guarded by one shared token or password (a single-user server)."""
+    return getattr(provider, "synq_base", type(provider)) in _SHARED_SECRET
 
 
 def signed_in(handler: Any) -> bool:

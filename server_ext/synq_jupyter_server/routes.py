@@ -22,6 +22,13 @@ from synq_jupyter_server.handlers.jobs import (
     JobsHandler,
 )
 from synq_jupyter_server.handlers.mfa import MfaDisableHandler, MfaSetupHandler, MfaVerifyHandler
+from synq_jupyter_server.handlers.orgs import (
+    MemberHandler,
+    MembersHandler,
+    OrgHandler,
+    OrgsHandler,
+    PlanHandler,
+)
 from synq_jupyter_server.handlers.providers import CredentialsHandler, ProvidersHandler
 from synq_jupyter_server.handlers.qml import (
     ModelHandler,
@@ -30,6 +37,11 @@ from synq_jupyter_server.handlers.qml import (
     QNNPredictHandler,
     QNNTrainHandler,
     VQEHandler,
+)
+from synq_jupyter_server.handlers.security_events import (
+    IncidentHandler,
+    IncidentsHandler,
+    SecurityEventsHandler,
 )
 from synq_jupyter_server.handlers.synthesis import (
     EstimateHandler,
@@ -75,6 +87,11 @@ def api_routes() -> list[Route]:
         Route("/auth/mfa/setup", MfaSetupHandler),
         Route("/auth/mfa/verify", MfaVerifyHandler),
         Route("/auth/mfa/disable", MfaDisableHandler),
+        Route("/orgs", OrgsHandler),
+        Route("/orgs/{org_id}", OrgHandler),
+        Route("/orgs/{org_id}/members", MembersHandler),
+        Route("/orgs/{org_id}/members/{username}", MemberHandler),
+        Route("/orgs/{org_id}/plan", PlanHandler),
         Route("/targets", TargetListHandler),
         Route("/targets/{name}", TargetHandler),
         Route("/circuits/parse", ParseHandler),
@@ -101,6 +118,9 @@ def api_routes() -> list[Route]:
         Route("/providers/{name}/credentials", CredentialsHandler),
         Route("/security/audit", AuditHandler),
         Route("/security/audit/verify", AuditVerifyHandler),
+        Route("/security/events", SecurityEventsHandler),
+        Route("/security/incidents", IncidentsHandler),
+        Route("/security/incidents/{incident_id}", IncidentHandler),
         Route("/openapi.json", OpenAPIHandler),
         Route("/docs", DocsHandler, in_spec=False),
         Route(

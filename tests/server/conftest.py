@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures.tenants import as_key, tenants  # noqa: F401  (fixtures for every test)
+
 
 @pytest.fixture(scope="session")
 def dask_cluster():
@@ -46,6 +48,7 @@ def jp_server_config(db_url: str, job_executor: dict[str, Any]) -> dict[str, Any
             "executor_workers": 1,
             "job_workers": 2,
             "auto_migrate": True,
+            "platform_admins": ["pat"],
             **job_executor,
         },
     }

@@ -83,9 +83,14 @@ async def test_malformed_json_is_400(api, problem):
 
 
 async def test_unknown_fields_are_refused(api, problem):
-    code, body = await refused(api, "parse", {"source": BELL_SYNQ, "owner": "x"}, problem)
+    code, body = await refused(api, "parse", {"source": BELL_SYNQ, "shots_total": 3}, problem)
     assert code == 422
-    assert body["errors"][0]["field"] == "owner"
+    assert body["errors"][0]["field"] == "shots_total"
+
+
+async def test_owner_org_and_role_in_a_body_are_ignored(api):
+    body = await post(api, "parse", {"source": BELL_SYNQ, "owner": "x", "role": "admin"})
+    assert body["num_qubits"] == 2
 
 
 async def test_transpile_returns_native_qasm_and_report(api):

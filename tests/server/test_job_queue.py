@@ -15,6 +15,7 @@ from synq_jupyter_server.db.migrate import upgrade
 from synq_jupyter_server.db.models import JobEvent, JobResult
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, list_jobs
 from synq_jupyter_server.jobs.queue import JobConflict, JobQueue, Lease, NewJob
+from synq_jupyter_server.jobs.states import JobScope
 
 
 class Clock:
@@ -94,7 +95,7 @@ def test_a_free_worker_takes_a_new_job_as_it_is_submitted(queue, database):
     assert statuses(database, job.id) == ["queued", "running"]
     assert queue.claim("other", 30) is None
     assert queue.complete(job.id, "w", {"ok": True})
-    assert queue.get(job.id, "ada").status == "succeeded"
+    assert queue.get(job.id, JobScope.personal("ada")).status == "succeeded"
 
 
 def test_a_new_job_does_not_jump_the_queue_or_the_user_limit(queue, clock):
@@ -117,7 +118,7 @@ def test_complete_writes_the_result_once(queue, database):
     claimed = queue.claim("w1", 30)
     assert queue.complete(job.id, "w1", {"value": 1})
     assert not queue.complete(job.id, "w1", {"value": 2})
-    view, result = queue.result(job.id, "ada")
+    view, result = queue.result(job.id, JobScope.personal("ada"))
     assert view.status == "succeeded"
     assert result == {"value": 1}
     assert claimed.job.attempts == 1
@@ -135,7 +136,7 @@ def test_expired_lease_is_reaped_and_rerun_once(queue, clock):
     # The dead worker's late answer is ignored; the live one's counts.
     assert not queue.complete(job.id, "dead-worker", {"by": "dead"})
     assert queue.complete(job.id, "w2", {"by": "w2"})
-    assert queue.result(job.id, "ada")[1] == {"by": "w2"}
+    assert queue.result(job.id, JobScope.personal("ada"))[1] == {"by": "w2"}
 
 
 def test_lease_expiry_without_retries_fails_the_job(queue, clock):
@@ -143,7 +144,7 @@ def test_lease_expiry_without_retries_fails_the_job(queue, clock):
     queue.claim("w", 5)
     clock.now += 6
     queue.reap()
-    view = queue.get(job.id, "ada")
+    view = queue.get(job.id, JobScope.personal("ada"))
     assert view.status == "failed"
     assert "lease" in view.error
 
@@ -163,33 +164,33 @@ def test_transient_failure_is_retried_until_retries_run_out(queue):
     assert queue.fail(job.id, "w", "provider busy", transient=True) == "queued"
     queue.claim("w", 10)
     assert queue.fail(job.id, "w", "provider busy", transient=True) == "failed"
-    assert queue.get(job.id, "ada").attempts == 2
+    assert queue.get(job.id, JobScope.personal("ada")).attempts == 2
 
 
 def test_cancel_queued_job_never_runs(queue):
     job, _ = queue.submit("ada", noop())
-    assert queue.cancel(job.id, "ada").status == "cancelled"
+    assert queue.cancel(job.id, JobScope.personal("ada")).status == "cancelled"
     assert queue.claim("w", 10) is None
 
 
 def test_cancel_running_job_stops_its_heartbeat(queue):
     job, _ = queue.submit("ada", noop())
     queue.claim("w", 10)
-    assert queue.cancel(job.id, "ada").cancel_requested
+    assert queue.cancel(job.id, JobScope.personal("ada")).cancel_requested
     assert not queue.heartbeat(job.id, "w", 10)
     assert queue.cancel_requested([job.id]) == [job.id]
     assert queue.mark_cancelled(job.id, "w")
-    assert queue.get(job.id, "ada").status == "cancelled"
+    assert queue.get(job.id, JobScope.personal("ada")).status == "cancelled"
 
 
 def test_retry_requeues_a_failed_job(queue):
     job, _ = queue.submit("ada", noop(max_retries=0))
     queue.claim("w", 10)
     queue.fail(job.id, "w", "bad", transient=False)
-    assert queue.retry(job.id, "ada").status == "queued"
+    assert queue.retry(job.id, JobScope.personal("ada")).status == "queued"
     assert queue.claim("w", 10).job.attempts == 2
     with pytest.raises(JobConflict):
-        queue.retry(job.id, "ada")
+        queue.retry(job.id, JobScope.personal("ada"))
 
 
 def test_same_idempotency_key_gives_the_same_job(queue):
@@ -207,7 +208,7 @@ def test_other_users_cannot_see_a_job(queue):
 
     job, _ = queue.submit("ada", noop())
     with pytest.raises(JobNotFound):
-        queue.get(job.id, "mallory")
+        queue.get(job.id, JobScope.personal("mallory"))
 
 
 def test_listing_filters_and_pages(queue, database):
@@ -219,15 +220,17 @@ def test_listing_filters_and_pages(queue, database):
     queue.submit("bob", noop())
     seen, cursor = [], None
     while True:
-        page, cursor = list_jobs(database, "ada", JobFilter(), 3, cursor)
+        page, cursor = list_jobs(database, JobScope.personal("ada"), JobFilter(), 3, cursor)
         seen += [j.id for j in page]
         if cursor is None:
             break
     assert seen == list(reversed(ids))
-    evens, _ = list_jobs(database, "ada", JobFilter(tag="even"), 10, None)
+    evens, _ = list_jobs(database, JobScope.personal("ada"), JobFilter(tag="even"), 10, None)
     assert len(evens) == 4
-    queue.cancel(ids[0], "ada")
-    cancelled, _ = list_jobs(database, "ada", JobFilter(status="cancelled"), 10, None)
+    queue.cancel(ids[0], JobScope.personal("ada"))
+    cancelled, _ = list_jobs(
+        database, JobScope.personal("ada"), JobFilter(status="cancelled"), 10, None
+    )
     assert [j.id for j in cancelled] == [ids[0]]
 
 
@@ -304,5 +307,5 @@ def test_worker_killed_mid_job_is_rerun_once_after_its_lease(db_url, database):
     claimed = queue.claim("survivor", 30)
     assert claimed.job.id == job.id
     assert queue.complete(job.id, "survivor", {"ok": True})
-    assert queue.get(job.id, "ada").attempts == 2
+    assert queue.get(job.id, JobScope.personal("ada")).attempts == 2
     assert statuses(database, job.id) == ["queued", "running", "queued", "running", "succeeded"]

@@ -221,3 +221,13 @@ async def test_job_routes_need_authentication(api, method, parts):
             headers={"Authorization": ""},
         )
     assert info.value.code == 403
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_cache_busting_number_is_not_an_unknown_parameter(api, problem):
+    """JupyterLab appends ``?<milliseconds>`` to every GET it makes."""
+    assert (await api("jobs", params={"1795713824757": ""})).code == 200
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", params={"colour": "blue"})
+    assert info.value.code == 422
+    assert problem(info.value)["errors"][0]["field"] == "colour"

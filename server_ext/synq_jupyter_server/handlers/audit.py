@@ -8,7 +8,6 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from synq_jupyter_server.handlers.base import Operation, SynqHandler
-from synq_jupyter_server.jobs.states import personal_org
 from synq_jupyter_server.schemas.audit import AuditEntry, AuditPage, AuditQuery, AuditVerification
 from synq_jupyter_server.security.audit import AuditFilter, ExportFormat
 
@@ -37,7 +36,7 @@ class AuditHandler(SynqHandler):
     @authorized
     async def get(self) -> None:
         query = self.parse_query(AuditQuery)
-        org_id = personal_org(self.username)
+        org_id = self.actor.org_id
         if query.format != "json":
             await self._export(org_id, query.filters(), query.format)
             return
@@ -76,6 +75,6 @@ class AuditVerifyHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        org_id = personal_org(self.username)
+        org_id = self.actor.org_id
         report = await asyncio.to_thread(self.services.audit.verify, org_id)
         self.write_model(AuditVerification.of(report))

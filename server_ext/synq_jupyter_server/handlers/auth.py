@@ -23,7 +23,9 @@ class ApiKeysHandler(SynqHandler):
     operations = {
         "post": Operation(
             summary="Create an API key (the secret is shown once)",
-            description="Send it as `Authorization: Bearer <key>`. " + _KEYS,
+            description="Send it as `Authorization: Bearer <key>`. The key acts in the "
+            "organisation the request acts in (`X-Synq-Org`, else your personal one), with no "
+            "more than your role there allows. " + _KEYS,
             request=ApiKeyCreate,
             response=ApiKeyCreated,
             status=201,
@@ -31,7 +33,7 @@ class ApiKeysHandler(SynqHandler):
             tags=("auth",),
         ),
         "get": Operation(
-            summary="My API keys, newest first (never their secrets)",
+            summary="My API keys in this organisation, newest first (never their secrets)",
             response=ApiKeyList,
             tags=("auth",),
         ),
@@ -48,6 +50,7 @@ class ApiKeysHandler(SynqHandler):
             body.name,
             body.scopes,
             body.expires_in_days,
+            self.actor.org_id,
         )
         created = ApiKeyCreated.model_validate({**vars(view), "key": secret})
         self.write_model(created, status=201)
@@ -55,7 +58,9 @@ class ApiKeysHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        views = await asyncio.to_thread(self.services.api_keys.list, self.username)
+        views = await asyncio.to_thread(
+            self.services.api_keys.list, self.username, self.actor.org_id
+        )
         keys = [ApiKey.model_validate(view, from_attributes=True) for view in views]
         self.write_model(ApiKeyList(keys=keys))
 
@@ -98,6 +103,9 @@ class MeHandler(SynqHandler):
                 authenticated_by=_how(key),
                 scopes=sorted(key.scopes) if key else None,
                 key_id=key.key_id if key else None,
+                org_id=self.actor.org_id,
+                org_role=self.actor.role,
+                platform_role=self.actor.platform_role,
             )
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from asyncio import Future
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -14,13 +15,15 @@ from tornado import web
 from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter_server.executor import ExecutorUnavailable
 from synq_jupyter_server.jobs.queue import JobConflict, NotFound
+from synq_jupyter_server.jobs.states import JobScope
 from synq_jupyter_server.principal import principal_name, signed_in
 from synq_jupyter_server.schemas.base import FieldError, Problem
 from synq_jupyter_server.security.audit import audit_request
-from synq_jupyter_server.security.key_identity import key_principal
-from synq_jupyter_server.security.scopes import required_scope
+from synq_jupyter_server.security.refusals import Forbidden
+from synq_jupyter_server.security.threat_rules import IP, Lockout
 
 if TYPE_CHECKING:
+    from synq_jupyter_server.security.authorizer import Actor
     from synq_jupyter_server.security.rate_limit import RateLimiter
     from synq_jupyter_server.services import Services
 
@@ -69,29 +72,45 @@ class SynqHandler(APIHandler):
 
     auth_resource = "synq"
     operations: ClassVar[dict[str, Operation]] = {}
+    synq_refusal: str | None = None
+    """Why the request was refused (``scope``, ``role``, ``own_role``, ``admin`` ...), for
+    threat detection: attempts beyond the caller's rights count as privilege escalation."""
+    synq_sent = 0
 
     async def prepare(self) -> None:  # type: ignore[override]  # as APIHandler's
-        """Authenticates (Jupyter's way, or with a SynQ API key), counts the request against
-        the rate limits, then holds a key to its scopes: a missing scope is a 403 naming it.
+        """Authenticates (Jupyter's way, or with a SynQ API key) and counts the request
+        against the rate limits. Roles and key scopes are the SynQ authorizer's (in
+        ``@authorized``): a refusal there is a 403 naming what is missing.
 
         A refused authentication is counted too (against the client's address), so
-        guessing tokens or keys runs into the anonymous limit and its 429.
+        guessing tokens or keys runs into the anonymous limit and its 429. An address or
+        principal locked out by threat detection is refused first, before its credentials
+        are even looked at, so during a lockout the right key is refused too.
         """
+        threats = self.services.threats
+        self._refuse_locked_out(threats.lockout(self))
         try:
             await super().prepare()
         except web.HTTPError:
             await self._limit_rate()
             raise
+        if threats.detector.brute_force.any_locked and signed_in(self):
+            self._refuse_locked_out(threats.lockout(self, principal_name(self)))
         await self._limit_rate()
-        key = key_principal(self)
-        if key is None:
+
+    def _refuse_locked_out(self, lockout: Lockout | None) -> None:
+        """A 429 naming the lockout, with ``Retry-After``, while one is running."""
+        if lockout is None:
             return
-        needed = required_scope(self.auth_resource, self.request.method or "GET")
-        if needed is None:
-            raise RequestError(403, "an API key cannot do this; sign in to the server")
-        if needed and needed not in key.scopes:
-            error = FieldError(field="scope", message=f"the key lacks {needed}")
-            raise RequestError(403, f"this API key lacks the {needed} scope", [error])
+        retry = str(lockout.retry_after(self.services.threats.clock()))
+        who = "this address" if lockout.subject.startswith(IP) else "this account"
+        message = f"{who} is locked out after repeated failed authentications"
+        raise RequestError(
+            429,
+            f"{message}; retry in {retry} s",
+            [FieldError(field="lockout", message=message)],
+            headers={"Retry-After": retry},
+        )
 
     async def _limit_rate(self) -> None:
         """Counts this request per principal (an API key counts for its owner, so minting
@@ -125,6 +144,20 @@ class SynqHandler(APIHandler):
         """The owner this request acts for (see ``principal_name``)."""
         return principal_name(self)
 
+    @property
+    def actor(self) -> Actor:
+        """Who acts, in which organisation and role: set by the SynQ authorizer, so only
+        inside ``@authorized`` methods."""
+        actor: Actor = self.synq_actor  # type: ignore[attr-defined]
+        return actor
+
+    @property
+    def job_scope(self) -> JobScope:
+        """The jobs this request may see (its organisation's) and change (its own, or all
+        of them for an organisation admin)."""
+        actor = self.actor
+        return JobScope(actor.user, actor.org_id, admin=actor.is_org_admin)
+
     def parse_body(self, model: type[M]) -> M:
         """Validates the JSON body against ``model``; bad input becomes a 400 or 422."""
         body = self.request.body or b""
@@ -139,8 +172,16 @@ class SynqHandler(APIHandler):
             raise RequestError(422, "the request has invalid fields", errors) from None
 
     def parse_query(self, model: type[M]) -> M:
-        """Validates the query string against ``model``; bad values become a 422."""
-        args = {k: self.get_query_argument(k) for k in self.request.query_arguments}
+        """Validates the query string against ``model``; bad values become a 422.
+
+        A bare number (``?1795713824757``, JupyterLab's cache-buster on every GET) is not
+        a parameter and is left out; any other unknown name is refused.
+        """
+        args = {
+            k: self.get_query_argument(k)
+            for k in self.request.query_arguments
+            if not (k.isdigit() and not self.get_query_argument(k))
+        }
         try:
             return model.model_validate(args)
         except ValidationError as exc:
@@ -152,14 +193,21 @@ class SynqHandler(APIHandler):
         self.finish(model.model_dump_json())
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        if isinstance(value, RequestError | SynqInputError | NotFound | JobConflict):
+        if isinstance(value, RequestError | SynqInputError | NotFound | JobConflict | Forbidden):
             self.log.info("SynQ request refused: %s", value)
             return
         super().log_exception(typ, value, tb)
 
+    def flush(self, include_footers: bool = False) -> Future[None]:
+        # Counts the body bytes sent, streamed ones too, for the exfiltration rule.
+        self.synq_sent += sum(len(chunk) for chunk in self._write_buffer)
+        return super().flush(include_footers)
+
     def on_finish(self) -> None:
-        """Every POST, PUT, PATCH and DELETE lands in the audit log, refused ones too."""
+        """Every POST, PUT, PATCH and DELETE lands in the audit log, refused ones too; every
+        request is shown to threat detection. Neither waits for the database."""
         audit_request(self)
+        self.services.threats.observe(self)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Writes every error as RFC 9457 problem+json, never with a traceback."""
@@ -175,6 +223,10 @@ class SynqHandler(APIHandler):
         instance = self.request.path
         if isinstance(exc, RequestError):
             return _make(exc.status, exc.detail, instance, exc.errors)
+        if isinstance(exc, Forbidden):
+            self.synq_refusal = exc.kind
+            errors = [FieldError(field=exc.field, message=exc.reason)]
+            return _make(exc.status, exc.detail, instance, errors)
         if isinstance(exc, SynqInputError):
             code = 404 if isinstance(exc, TargetError) and exc.field == "name" else 422
             errors = [FieldError(field=exc.field or "body", message=str(exc))]

@@ -13,7 +13,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from tornado import web, websocket
 
 from synq_jupyter_server.principal import principal_name
-from synq_jupyter_server.security.key_identity import key_principal
+from synq_jupyter_server.security.refusals import Forbidden
 
 POLL_SECONDS = 1.0
 
@@ -34,14 +34,14 @@ class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
         await super().prepare(_redirect_to_login=False)
 
     async def pre_get(self) -> None:
-        allowed = await ensure_async(
-            self.authorizer.is_authorized(self, self.current_user, "read", self.auth_resource)
-        )
+        try:
+            allowed = await ensure_async(
+                self.authorizer.is_authorized(self, self.current_user, "read", self.auth_resource)
+            )
+        except Forbidden as refusal:  # a missing role or scope, said in words
+            raise web.HTTPError(refusal.status, refusal.detail) from None
         if not allowed:
             raise web.HTTPError(403)
-        key = key_principal(self)
-        if key is not None and "jobs:read" not in key.scopes:
-            raise web.HTTPError(403, "this API key lacks the jobs:read scope")
 
     @ws_authenticated
     async def get(self, *args: Any, **kwargs: Any) -> None:

@@ -58,14 +58,14 @@ class JobsHandler(SynqHandler):
     async def post(self) -> None:
         body = self.parse_body(JobSubmit)
         key = self.request.headers.get("Idempotency-Key")
-        view, created = await self.services.jobs.submit(self.username, body, key)
+        view, created = await self.services.jobs.submit(self.job_scope, body, key)
         self.write_model(job_model(view), status=201 if created else 200)
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
         query = self.parse_query(JobQuery)
-        jobs, cursor = await self.services.jobs.page(self.username, query)
+        jobs, cursor = await self.services.jobs.page(self.job_scope, query)
         self.write_model(JobList(jobs=[job_model(j) for j in jobs], next_cursor=cursor))
 
 
@@ -91,7 +91,7 @@ class BatchHandler(SynqHandler):
     async def post(self) -> None:
         body = self.parse_body(BatchSubmit)
         key = self.request.headers.get("Idempotency-Key")
-        view, created = await self.services.jobs.submit_batch(self.username, body, key)
+        view, created = await self.services.jobs.submit_batch(self.job_scope, body, key)
         self.write_model(job_model(view), status=201 if created else 200)
 
 
@@ -112,12 +112,12 @@ class JobHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def get(self, job_id: str) -> None:
-        self.write_model(job_model(await self.services.jobs.get(self.username, job_id)))
+        self.write_model(job_model(await self.services.jobs.get(self.job_scope, job_id)))
 
     @web.authenticated
     @authorized
     async def delete(self, job_id: str) -> None:
-        await self.services.jobs.delete(self.username, job_id)
+        await self.services.jobs.delete(self.job_scope, job_id)
         self.set_status(204)
         self.finish()
 
@@ -137,7 +137,7 @@ class JobResultHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def get(self, job_id: str) -> None:
-        view, result = await self.services.jobs.result(self.username, job_id)
+        view, result = await self.services.jobs.result(self.job_scope, job_id)
         if result is None:
             detail = f"job {job_id} is {view.status}"
             if view.error:
@@ -162,7 +162,7 @@ class JobCancelHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def post(self, job_id: str) -> None:
-        self.write_model(job_model(await self.services.jobs.cancel(self.username, job_id)))
+        self.write_model(job_model(await self.services.jobs.cancel(self.job_scope, job_id)))
 
 
 class JobRetryHandler(SynqHandler):
@@ -179,7 +179,7 @@ class JobRetryHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def post(self, job_id: str) -> None:
-        self.write_model(job_model(await self.services.jobs.retry(self.username, job_id)))
+        self.write_model(job_model(await self.services.jobs.retry(self.job_scope, job_id)))
 
 
 class JobEventsHandler(SynqHandler):
@@ -199,5 +199,5 @@ class JobEventsHandler(SynqHandler):
     @authorized
     async def get(self, job_id: str) -> None:
         query = self.parse_query(EventQuery)
-        events = await self.services.jobs.timeline(self.username, job_id, query.after, query.limit)
+        events = await self.services.jobs.timeline(self.job_scope, job_id, query.after, query.limit)
         self.write_model(JobEventList.model_validate({"events": events}))

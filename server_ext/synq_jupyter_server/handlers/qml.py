@@ -45,7 +45,7 @@ class AlgorithmHandler(SynqHandler):
         body = self.parse_body(self.request_model)
         spec = body.model_dump(exclude=_SETTINGS | {"name"}, exclude_none=True)
         view, created = await self.services.qml.submit(
-            self.username,
+            self.job_scope,
             self.kind,
             spec,
             body,
@@ -132,7 +132,7 @@ class QNNPredictHandler(SynqHandler):
     async def post(self, model_id: str) -> None:
         body = self.parse_body(QNNPredictRequest)
         view, created = await self.services.qml.predict(
-            self.username, model_id, body.X, body, self.request.headers.get("Idempotency-Key")
+            self.job_scope, model_id, body.X, body, self.request.headers.get("Idempotency-Key")
         )
         self.write_model(job_model(view), status=201 if created else 200)
 
@@ -150,7 +150,7 @@ class ModelsHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        models = await self.services.qml.models(self.username)
+        models = await self.services.qml.models(self.job_scope)
         self.write_model(ModelList(models=[Model.model_validate(m) for m in models]))
 
 
@@ -165,5 +165,5 @@ class ModelHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def get(self, model_id: str) -> None:
-        model = await self.services.qml.model(self.username, model_id)
+        model = await self.services.qml.model(self.job_scope, model_id)
         self.write_model(Model.model_validate(model))

@@ -14,6 +14,7 @@ from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import Job, JobEvent, JobTag
 from synq_jupyter_server.jobs.job_view import JobView, as_utc
+from synq_jupyter_server.jobs.states import JobScope
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,14 @@ class JobFilter:
 
 
 def list_jobs(
-    database: Database, owner: str, filters: JobFilter, limit: int, cursor: str | None
+    database: Database, scope: JobScope, filters: JobFilter, limit: int, cursor: str | None
 ) -> tuple[list[JobView], str | None]:
-    """The owner's jobs, newest first, ``limit`` at a time.
+    """The jobs of the scope's organisation, newest first, ``limit`` at a time.
 
     Returns the page and the cursor of the next page (``None`` on the last page). The cursor
     encodes the last row's (created_at, id), so pages stay stable while jobs are added.
     """
-    query = select(Job).where(Job.owner == owner)
+    query = select(Job).where(Job.org_id == scope.org_id)
     if filters.status:
         query = query.where(Job.status == filters.status)
     if filters.kind:
@@ -63,10 +64,13 @@ def list_jobs(
 def events_after(
     database: Database, owner: str, after: int, job_id: str | None = None, limit: int = 500
 ) -> list[dict[str, Any]]:
-    """The owner's events with an id above ``after``, oldest first."""
-    query = select(JobEvent).where(JobEvent.owner == owner, JobEvent.id > after)
+    """The owner's events with an id above ``after``, oldest first; with ``job_id``, that
+    job's events (whoever owns it: the caller checked it may see the job)."""
+    query = select(JobEvent).where(JobEvent.id > after)
     if job_id is not None:
         query = query.where(JobEvent.job_id == job_id)
+    else:
+        query = query.where(JobEvent.owner == owner)
     query = query.order_by(JobEvent.id).limit(limit)
     with database.session(write=False) as session:
         return [

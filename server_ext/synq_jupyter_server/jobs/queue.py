@@ -18,7 +18,8 @@ from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import Job, JobEvent, JobResult, JobTag, utcnow
 from synq_jupyter_server.jobs import queue_sql as sql
 from synq_jupyter_server.jobs.job_view import JobView
-from synq_jupyter_server.jobs.states import RETRYABLE, TERMINAL, personal_org
+from synq_jupyter_server.jobs.states import RETRYABLE, TERMINAL, JobScope, personal_org
+from synq_jupyter_server.security.refusals import Forbidden
 
 
 class NotFound(LookupError):
@@ -56,6 +57,8 @@ class NewJob:
     priority: int = 0
     max_retries: int = 2
     idempotency_key: str | None = None
+    org_id: str | None = None
+    """The organisation the job runs for; the owner's personal one when ``None``."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ class JobQueue:
                 id=uuid.uuid4().hex,
                 kind=new.kind,
                 owner=owner,
-                org_id=personal_org(owner),
+                org_id=new.org_id or personal_org(owner),
                 target=new.target,
                 status="queued",
                 priority=new.priority,
@@ -358,20 +361,20 @@ class JobQueue:
 
     # -- callers ------------------------------------------------------------------------------
 
-    def get(self, job_id: str, owner: str) -> JobView:
+    def get(self, job_id: str, scope: JobScope) -> JobView:
         with self.database.session(write=False) as session:
-            return JobView.of(self._owned(session, job_id, owner))
+            return JobView.of(self._owned(session, job_id, scope))
 
-    def result(self, job_id: str, owner: str) -> tuple[JobView, dict[str, Any] | None]:
+    def result(self, job_id: str, scope: JobScope) -> tuple[JobView, dict[str, Any] | None]:
         with self.database.session(write=False) as session:
-            job = self._owned(session, job_id, owner)
+            job = self._owned(session, job_id, scope)
             row = session.get(JobResult, job_id)
             return JobView.of(job), (dict(row.result) if row else None)
 
-    def cancel(self, job_id: str, owner: str) -> JobView:
+    def cancel(self, job_id: str, scope: JobScope) -> JobView:
         """A queued job is cancelled at once; a running one is flagged for its worker."""
         with self.database.session() as session:
-            job = self._owned(session, job_id, owner, lock=True)
+            job = self._owned(session, job_id, scope, change=True)
             if job.status == "queued":
                 self._finish(session, job, "cancelled")
             elif job.status == "running" and not job.cancel_requested:
@@ -379,10 +382,10 @@ class JobQueue:
                 _event(session, job, "cancelling", {"status": "running"})
             return JobView.of(job)
 
-    def retry(self, job_id: str, owner: str) -> JobView:
+    def retry(self, job_id: str, scope: JobScope) -> JobView:
         """Puts a failed or cancelled job back in the queue."""
         with self.database.session() as session:
-            job = self._owned(session, job_id, owner, lock=True)
+            job = self._owned(session, job_id, scope, change=True)
             if job.status not in RETRYABLE:
                 raise JobConflict(f"a {job.status} job cannot be retried")
             session.execute(delete(JobResult).where(JobResult.job_id == job_id))
@@ -393,10 +396,10 @@ class JobQueue:
             self._requeue(session, job, None)
             return JobView.of(job)
 
-    def delete(self, job_id: str, owner: str) -> None:
+    def delete(self, job_id: str, scope: JobScope) -> None:
         """Deletes a finished job with its result, events and tags."""
         with self.database.session() as session:
-            job = self._owned(session, job_id, owner, lock=True)
+            job = self._owned(session, job_id, scope, change=True)
             if job.status not in TERMINAL:
                 raise JobConflict(f"a {job.status} job cannot be deleted; cancel it first")
             for table in (JobEvent, JobTag, JobResult):
@@ -405,13 +408,20 @@ class JobQueue:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _owned(self, session: Session, job_id: str, owner: str, lock: bool = False) -> Job:
-        query = select(Job).where(Job.id == job_id, Job.owner == owner)
-        if lock:
+    def _owned(self, session: Session, job_id: str, scope: JobScope, change: bool = False) -> Job:
+        """A job of the scope's organisation (locked for ``change``, which the caller must
+        be allowed: their own job, or they are an admin of the organisation)."""
+        query = select(Job).where(Job.id == job_id, Job.org_id == scope.org_id)
+        if change:
             query = query.with_for_update()
         job = session.scalars(query).one_or_none()
         if job is None:
             raise JobNotFound(job_id)
+        if change and not scope.may_change(job.owner):
+            raise Forbidden(
+                f"job {job_id} is {job.owner}'s: only they or an organisation admin may change it",
+                field="job_id",
+            )
         return job
 
     def _held(self, session: Session, job_id: str, worker: str) -> Job | None:

@@ -46,6 +46,9 @@ class Me(Response):
     authenticated_by: Literal["server", "api_key", "access_token"]
     scopes: list[str] | None = Field(description="The key's scopes; null without a key.")
     key_id: str | None
+    org_id: str = Field(description="The organisation this request acts in.")
+    org_role: str | None = Field(description="Your role there (null: not a member).")
+    platform_role: Literal["user", "admin", "superadmin"]
 
 
 class TokenRequest(Request):

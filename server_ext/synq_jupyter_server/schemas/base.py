@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+PROTECTED_FIELDS = frozenset({"role", "org_id", "owner"})
+"""Who owns a thing, where and in which role comes from the request's identity, never from
+its body: a request model that does not declare one of these drops it unread."""
 
 
 class Request(BaseModel):
-    """A request body: unknown fields are refused and types are not coerced."""
+    """A request body: unknown fields are refused and types are not coerced, except the
+    ``PROTECTED_FIELDS``, which are ignored (no mass assignment, no error to probe with)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_protected(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            dropped = (PROTECTED_FIELDS - cls.model_fields.keys()) & data.keys()
+            if dropped:
+                return {k: v for k, v in data.items() if k not in dropped}
+        return data
 
 
 class Response(BaseModel):

@@ -73,6 +73,8 @@ class BatchSubmit(JobOptions):
 
 class Job(Response):
     id: str
+    owner: str = Field(description="Who submitted it.")
+    org_id: str = Field(description="The organisation it runs for.")
     kind: str
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
     target: str

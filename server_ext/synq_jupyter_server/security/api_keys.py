@@ -76,6 +76,8 @@ class KeyPrincipal:
     owner: str
     key_id: str
     scopes: frozenset[str]
+    org_id: str = ""
+    """The organisation the key acts in (chosen when it was made)."""
 
 
 class ApiKeyService:
@@ -90,8 +92,14 @@ class ApiKeyService:
         self.database = database
 
     def create(
-        self, owner: str, name: str, scopes: list[str], expires_in_days: int
+        self,
+        owner: str,
+        name: str,
+        scopes: list[str],
+        expires_in_days: int,
+        org_id: str | None = None,
     ) -> tuple[KeyView, str]:
+        """A new key acting in ``org_id`` (the owner's personal organisation by default)."""
         unknown = sorted(set(scopes) - set(SCOPES))
         if unknown:
             raise SynqInputError(
@@ -105,7 +113,7 @@ class ApiKeyService:
         key = ApiKey(
             id=uuid.uuid4().hex,
             owner=owner,
-            org_id=personal_org(owner),
+            org_id=org_id or personal_org(owner),
             name=name,
             prefix=prefix,
             secret_hash=digest(secret),
@@ -118,11 +126,13 @@ class ApiKeyService:
             session.flush()
             return KeyView.of(key), secret
 
-    def list(self, owner: str) -> list[KeyView]:
+    def list(self, owner: str, org_id: str | None = None) -> list[KeyView]:
+        """The owner's keys, newest first; only those acting in ``org_id`` when given."""
+        query = select(ApiKey).where(ApiKey.owner == owner)
+        if org_id is not None:
+            query = query.where(ApiKey.org_id == org_id)
         with self.database.session(write=False) as session:
-            keys = session.scalars(
-                select(ApiKey).where(ApiKey.owner == owner).order_by(ApiKey.created_at.desc())
-            )
+            keys = session.scalars(query.order_by(ApiKey.created_at.desc()))
             return [KeyView.of(key) for key in keys]
 
     def revoke(self, owner: str, key_id: str) -> KeyView:
@@ -149,7 +159,7 @@ class ApiKeyService:
             now = utcnow()
             if not usable(key, now):
                 return None
-            principal = KeyPrincipal(key.owner, key.id, frozenset(key.scopes))
+            principal = KeyPrincipal(key.owner, key.id, frozenset(key.scopes), key.org_id)
             stale = key.last_used_at is None or now - as_utc(key.last_used_at) > LAST_USED_EVERY
         if stale:
             with self.database.session() as session:

@@ -283,7 +283,9 @@ def audit_request(handler: RequestHandler) -> Future[AuditRecord] | None:
 
 
 def request_event(handler: RequestHandler) -> AuditEvent:
-    """The audit event of a finished request: who, which route, on what, and its status.
+    """The audit event of a finished request: who, which route, on what, and its status,
+    in the chain of the organisation it acted in (the caller's personal one when refused
+    before that was known).
 
     The query string and body are never recorded (either may hold a secret).
     """
@@ -291,8 +293,10 @@ def request_event(handler: RequestHandler) -> AuditEvent:
     authenticated = signed_in(handler)
     actor = principal_name(handler) if authenticated else ANONYMOUS
     kwargs = handler.path_kwargs or {}
+    acting = getattr(handler, "synq_actor", None)  # set once the authorizer let it through
+    org_id = acting.org_id if acting else personal_org(actor) if authenticated else SYSTEM_ORG
     return AuditEvent(
-        org_id=personal_org(actor) if authenticated else SYSTEM_ORG,
+        org_id=org_id,
         actor=actor,
         action=f"{handler.request.method} {_route(handler)}",
         target="/".join(kwargs.values()) or None,

@@ -13,11 +13,17 @@ RESOURCE_SCOPES: dict[str, tuple[str | None, str | None]] = {
     "synq:providers": ("jobs:read", "org:admin"),
     "synq:auth": (None, None),
     "synq:me": ("", None),
-    "synq:security": ("org:admin", None),
+    "synq:security": ("org:admin", "org:admin"),
+    "synq:orgs": ("", None),
+    "synq:org": ("", "org:admin"),
+    "synq:org-members": ("", "org:admin"),
+    "synq:org-member": ("", "org:admin"),
+    "synq:org-plan": ("", "org:admin"),
     "synq:tokens": ("", ""),
 }
 """Managing keys (``synq:auth``) needs the server's own login: a key cannot make keys.
-``""`` means any valid key (a key may always ask whose it is)."""
+``""`` means any valid key (a key may always ask whose it is, and read its organisation);
+creating an organisation needs the server's login too."""
 
 READS = ("GET", "HEAD", "OPTIONS")
 

@@ -98,7 +98,7 @@ class TokenService:
                 key = session.get(ApiKey, row.key_id)
                 if key is None or not usable(key, now):
                     raise TokenRefused("the API key behind this token is no longer valid")
-                principal = KeyPrincipal(row.owner, row.key_id, frozenset(key.scopes))
+                principal = KeyPrincipal(row.owner, row.key_id, frozenset(key.scopes), key.org_id)
                 refresh = self._add_refresh(session, row.owner, row.key_id, row.family_id)
                 reused = False
         if reused:
@@ -144,6 +144,7 @@ class TokenService:
             owner=str(claims["sub"]),
             key_id=key.id,
             scopes=frozenset(claims.get("scopes", [])) & frozenset(key.scopes),
+            org_id=key.org_id,
             family_id=str(claims.get("fam", "")),
         )
 

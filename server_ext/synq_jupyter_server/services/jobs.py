@@ -12,24 +12,33 @@ from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, latest_event_id, list_jobs
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob
 from synq_jupyter_server.jobs.scheduler import Scheduler
+from synq_jupyter_server.jobs.states import JobScope
 from synq_jupyter_server.schemas.circuits import MAX_SEED
 from synq_jupyter_server.schemas.jobs import BatchSubmit, JobQuery, JobSettings, JobSubmit
 from synq_jupyter_server.services.catalogue import CatalogueService
+from synq_jupyter_server.services.quotas import QuotaService
 from synq_jupyter_server.tasks import validate_job_task
 
 DEFAULT_SHOTS = 1024
 
 
 class JobService:
-    """Jobs as the API sees them. Every method is scoped to one owner.
+    """Jobs as the API sees them. Every method is scoped to one caller in one organisation
+    (a ``JobScope``).
 
     Circuits are validated (parsed and fitted to the target) on the request pool before
-    anything is written, so bad input never leaves a job row behind.
+    anything is written, so bad input never leaves a job row behind; the organisation's
+    quota is checked before that, and its shots counted only for a job that is written.
     """
 
     def __init__(
-        self, scheduler: Scheduler, requests: LocalExecutor, catalogue: CatalogueService
+        self,
+        scheduler: Scheduler,
+        requests: LocalExecutor,
+        catalogue: CatalogueService,
+        quotas: QuotaService,
     ) -> None:
+        self.quotas = quotas
         self.scheduler = scheduler
         self.queue: JobQueue = scheduler.queue
         self.bus: EventBus = scheduler.bus
@@ -37,9 +46,10 @@ class JobService:
         self._catalogue = catalogue
 
     async def submit(
-        self, owner: str, body: JobSubmit, idempotency_key: str | None
+        self, scope: JobScope, body: JobSubmit, idempotency_key: str | None
     ) -> tuple[JobView, bool]:
         await self._catalogue.require(body.target)
+        await asyncio.to_thread(self.quotas.check, scope.org_id, body.target, None)
         if body.kind == "estimate" and not body.observables:
             from synq_jupyter.errors import SynqInputError
 
@@ -51,7 +61,7 @@ class JobService:
         )
         # On the request pool, not a thread: Qiskit stays out of the server process, and
         # a crash while parsing costs a worker, not the server.
-        await self._requests.run(
+        widths = await self._requests.run(
             validate_job_task, [body.source], body.format, body.target, observables
         )
         shots = body.shots if body.shots is not None or body.kind == "estimate" else DEFAULT_SHOTS
@@ -64,13 +74,18 @@ class JobService:
             "optimization_level": body.optimization_level,
             "observables": observables,
         }
-        return await self.enqueue(owner, body.kind, body.target, body, payload, idempotency_key)
+        return await self.enqueue(
+            scope, body.kind, body.target, body, payload, idempotency_key, max(widths)
+        )
 
     async def submit_batch(
-        self, owner: str, body: BatchSubmit, idempotency_key: str | None
+        self, scope: JobScope, body: BatchSubmit, idempotency_key: str | None
     ) -> tuple[JobView, bool]:
         await self._catalogue.require(body.target)
-        await self._requests.run(validate_job_task, body.sources, body.format, body.target, None)
+        await asyncio.to_thread(self.quotas.check, scope.org_id, body.target, None)
+        widths = await self._requests.run(
+            validate_job_task, body.sources, body.format, body.target, None
+        )
         payload = {
             "sources": body.sources,
             "format": body.format,
@@ -80,19 +95,45 @@ class JobService:
             "optimization_level": body.optimization_level,
         }
         return await self.enqueue(
-            owner, "sample_batch", body.target, body, payload, idempotency_key
+            scope, "sample_batch", body.target, body, payload, idempotency_key, max(widths)
         )
 
     async def enqueue(
         self,
-        owner: str,
+        scope: JobScope,
+        kind: str,
+        target: str,
+        options: JobSettings,
+        payload: dict[str, Any],
+        key: str | None,
+        qubits: int | None = None,
+    ) -> tuple[JobView, bool]:
+        """Writes a validated job; ``options`` gives its tags, priority and retries.
+
+        The organisation's quota is checked here for every kind of job: its targets, the
+        widest circuit's ``qubits`` (when known), its running jobs, and the shots it asks for
+        (``shots`` per circuit), counted only when a new job is written.
+        """
+        quota = await asyncio.to_thread(self.quotas.check, scope.org_id, target, qubits)
+        shots = int(payload.get("shots") or 0) * len(payload.get("sources") or [None])
+        counted = await asyncio.to_thread(self.quotas.reserve_shots, scope.org_id, shots, quota)
+        created = False
+        try:
+            view, created = await self._write(scope, kind, target, options, payload, key)
+        finally:
+            if counted and not created:
+                await asyncio.to_thread(self.quotas.refund_shots, scope.org_id, shots)
+        return view, created
+
+    async def _write(
+        self,
+        scope: JobScope,
         kind: str,
         target: str,
         options: JobSettings,
         payload: dict[str, Any],
         key: str | None,
     ) -> tuple[JobView, bool]:
-        """Writes a validated job; ``options`` gives its tags, priority and retries."""
         new = NewJob(
             kind=kind,
             target=target,
@@ -101,13 +142,14 @@ class JobService:
             priority=options.priority,
             max_retries=options.max_retries,
             idempotency_key=key,
+            org_id=scope.org_id,
         )
-        view, created = await self.scheduler.submit(owner, new)
+        view, created = await self.scheduler.submit(scope.owner, new)
         if created:
             self.bus.notify()
         return view, created
 
-    async def page(self, owner: str, query: JobQuery) -> tuple[list[JobView], str | None]:
+    async def page(self, scope: JobScope, query: JobQuery) -> tuple[list[JobView], str | None]:
         filters = JobFilter(
             status=query.status,
             kind=query.kind,
@@ -116,27 +158,27 @@ class JobService:
             since=query.since,
         )
         return await asyncio.to_thread(
-            list_jobs, self.queue.database, owner, filters, query.limit, query.cursor
+            list_jobs, self.queue.database, scope, filters, query.limit, query.cursor
         )
 
-    async def get(self, owner: str, job_id: str) -> JobView:
-        return await asyncio.to_thread(self.queue.get, job_id, owner)
+    async def get(self, scope: JobScope, job_id: str) -> JobView:
+        return await asyncio.to_thread(self.queue.get, job_id, scope)
 
-    async def result(self, owner: str, job_id: str) -> tuple[JobView, dict[str, Any] | None]:
-        return await asyncio.to_thread(self.queue.result, job_id, owner)
+    async def result(self, scope: JobScope, job_id: str) -> tuple[JobView, dict[str, Any] | None]:
+        return await asyncio.to_thread(self.queue.result, job_id, scope)
 
-    async def cancel(self, owner: str, job_id: str) -> JobView:
-        view = await asyncio.to_thread(self.queue.cancel, job_id, owner)
+    async def cancel(self, scope: JobScope, job_id: str) -> JobView:
+        view = await asyncio.to_thread(self.queue.cancel, job_id, scope)
         self._changed()
         return view
 
-    async def retry(self, owner: str, job_id: str) -> JobView:
-        view = await asyncio.to_thread(self.queue.retry, job_id, owner)
+    async def retry(self, scope: JobScope, job_id: str) -> JobView:
+        view = await asyncio.to_thread(self.queue.retry, job_id, scope)
         self._changed()
         return view
 
-    async def delete(self, owner: str, job_id: str) -> None:
-        await asyncio.to_thread(self.queue.delete, job_id, owner)
+    async def delete(self, scope: JobScope, job_id: str) -> None:
+        await asyncio.to_thread(self.queue.delete, job_id, scope)
 
     async def events(
         self, owner: str, after: int, job_id: str | None = None, limit: int = 500
@@ -145,10 +187,10 @@ class JobService:
             events_after, self.queue.database, owner, after, job_id, limit
         )
 
-    async def timeline(self, owner: str, job_id: str, after: int, limit: int) -> list[Any]:
-        """One job's events, oldest first (404 when the job is not the owner's)."""
-        await self.get(owner, job_id)
-        return await self.events(owner, after, job_id, limit)
+    async def timeline(self, scope: JobScope, job_id: str, after: int, limit: int) -> list[Any]:
+        """One job's events, oldest first (404 when the job is not the organisation's)."""
+        await self.get(scope, job_id)
+        return await self.events(scope.owner, after, job_id, limit)
 
     async def latest_event(self, owner: str) -> int:
         return await asyncio.to_thread(latest_event_id, self.queue.database, owner)

@@ -14,6 +14,7 @@ from synq_jupyter_server.db.models import Job, QmlModel, utcnow
 from synq_jupyter_server.executor import LocalExecutor
 from synq_jupyter_server.jobs.job_view import JobView, as_utc
 from synq_jupyter_server.jobs.queue import NotFound
+from synq_jupyter_server.jobs.states import JobScope
 from synq_jupyter_server.schemas.jobs import JobSettings
 from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.services.jobs import JobService, draw_seed
@@ -50,7 +51,7 @@ class QmlService:
 
     async def submit(
         self,
-        owner: str,
+        scope: JobScope,
         kind: str,
         spec: dict[str, Any],
         options: JobSettings,
@@ -63,9 +64,9 @@ class QmlService:
             await self._catalogue.require(spec["target"])
         target: str = await self._requests.run(validate_algorithm_task, kind, spec)
         if kind == "vqe" and spec.get("estimator") == "hardware":
-            await self._require_credentials(owner, target)
+            await self._require_credentials(scope.owner, target)
         payload = {"spec": spec, "name": name}
-        return await self._jobs.enqueue(owner, kind, target, options, payload, key)
+        return await self._jobs.enqueue(scope, kind, target, options, payload, key)
 
     async def _require_credentials(self, owner: str, target: str) -> None:
         """Refuses now, not as a failed job later, a run on a device the owner has no key for.
@@ -82,29 +83,30 @@ class QmlService:
 
     async def predict(
         self,
-        owner: str,
+        scope: JobScope,
         model_id: str,
         features: list[list[float]],
         options: JobSettings,
         key: str | None,
     ) -> tuple[JobView, bool]:
         """Queues a prediction with a stored model."""
-        stored = await self.model(owner, model_id)
+        stored = await self.model(scope, model_id)
         await self._requests.run(validate_prediction_task, stored["model"], features)
         payload = {"model_id": model_id, "model": stored["model"], "X": features}
-        return await self._jobs.enqueue(owner, "qnn_predict", QNN_DEVICE, options, payload, key)
+        return await self._jobs.enqueue(scope, "qnn_predict", QNN_DEVICE, options, payload, key)
 
-    async def models(self, owner: str) -> list[dict[str, Any]]:
-        return await asyncio.to_thread(self._models, owner, None)
+    async def models(self, scope: JobScope) -> list[dict[str, Any]]:
+        """The trained models of the scope's organisation, newest first."""
+        return await asyncio.to_thread(self._models, scope.org_id, None)
 
-    async def model(self, owner: str, model_id: str) -> dict[str, Any]:
-        found = await asyncio.to_thread(self._models, owner, model_id)
+    async def model(self, scope: JobScope, model_id: str) -> dict[str, Any]:
+        found = await asyncio.to_thread(self._models, scope.org_id, model_id)
         if not found:
             raise ModelNotFound(model_id)
         return found[0]
 
-    def _models(self, owner: str, model_id: str | None) -> list[dict[str, Any]]:
-        query = select(QmlModel).where(QmlModel.owner == owner)
+    def _models(self, org_id: str, model_id: str | None) -> list[dict[str, Any]]:
+        query = select(QmlModel).where(QmlModel.org_id == org_id)
         if model_id is not None:
             query = query.where(QmlModel.id == model_id)
         with self._database.session(write=False) as session:

@@ -14,6 +14,8 @@ from synq_jupyter_server.security.api_keys import ApiKeyService
 from synq_jupyter_server.security.audit import AuditService
 from synq_jupyter_server.security.keyring import Keyring
 from synq_jupyter_server.security.mfa import MfaService
+from synq_jupyter_server.security.threat_store import ThreatStore
+from synq_jupyter_server.security.threats import ThreatService, ThreatSettings
 from synq_jupyter_server.security.tokens import TokenService
 from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.services.circuits import CircuitService
@@ -23,7 +25,9 @@ from synq_jupyter_server.services.credentials import (
 )
 from synq_jupyter_server.services.health import HealthService
 from synq_jupyter_server.services.jobs import JobService
+from synq_jupyter_server.services.orgs import OrgService
 from synq_jupyter_server.services.qml import QmlService
+from synq_jupyter_server.services.quotas import QuotaService
 
 
 @dataclass
@@ -48,6 +52,9 @@ class Services:
     audit: AuditService
     tokens: TokenService
     mfa: MfaService
+    orgs: OrgService
+    quotas: QuotaService
+    threats: ThreatService
 
     @classmethod
     def create(
@@ -57,15 +64,22 @@ class Services:
         executor: JobExecutor,
         settings: SchedulerSettings,
         keyring: Keyring,
+        orgs: OrgService | None = None,
+        threats: ThreatSettings | None = None,
     ) -> Services:
+        """``orgs`` carries the plans new organisations start on (free, and enterprise for
+        personal ones, by default)."""
         bus = EventBus()
+        orgs = orgs or OrgService(database)
+        quotas = QuotaService(database, orgs)
         credentials = CredentialService(database, keyring)
         queue = JobQueue(database)
         catalogue = CatalogueService(requests)
         scheduler = Scheduler(
             queue, executor, bus, settings, credentials_for_target(credentials, catalogue)
         )
-        jobs = JobService(scheduler, requests, catalogue)
+        jobs = JobService(scheduler, requests, catalogue, quotas)
+        audit = AuditService(database)
         return cls(
             database=database,
             requests=requests,
@@ -78,9 +92,12 @@ class Services:
             credentials=credentials,
             qml=QmlService(jobs, requests, catalogue, database),
             api_keys=ApiKeyService(database),
-            audit=AuditService(database),
+            audit=audit,
             tokens=TokenService(database, keyring),
             mfa=MfaService(database, keyring),
+            orgs=orgs,
+            quotas=quotas,
+            threats=ThreatService(ThreatStore(database), audit, threats),
         )
 
     def start(self) -> None:
@@ -90,6 +107,8 @@ class Services:
         await self.scheduler.stop()
         await self.executor.close()
         self.requests.shutdown()
-        # Queued audit entries are written before the database goes.
+        # Queued security events and audit entries (which they add to) are written before
+        # the database goes.
+        await asyncio.to_thread(self.threats.close)
         await asyncio.to_thread(self.audit.close)
         self.database.dispose()

@@ -6,7 +6,9 @@ from synq_jupyter_server.db.models.auth_tokens import MfaSecret, RecoveryCode, R
 from synq_jupyter_server.db.models.base import Base, utcnow
 from synq_jupyter_server.db.models.credentials import ProviderCredential
 from synq_jupyter_server.db.models.jobs import Job, JobEvent, JobResult, JobTag
+from synq_jupyter_server.db.models.orgs import Organization, OrgMember, OrgUsage
 from synq_jupyter_server.db.models.qml import QmlModel
+from synq_jupyter_server.db.models.threats import SecurityBaseline, SecurityEvent, SecurityIncident
 from synq_jupyter_server.db.models.transpile import TranspileRecord
 
 __all__ = [
@@ -19,10 +21,16 @@ __all__ = [
     "JobResult",
     "JobTag",
     "MfaSecret",
+    "OrgMember",
+    "OrgUsage",
+    "Organization",
     "ProviderCredential",
     "QmlModel",
     "RecoveryCode",
     "RefreshToken",
+    "SecurityBaseline",
+    "SecurityEvent",
+    "SecurityIncident",
     "TranspileRecord",
     "utcnow",
 ]

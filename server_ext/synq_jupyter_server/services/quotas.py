@@ -1,0 +1,139 @@
+"""Quotas, enforced when a job is submitted: the plan's targets, qubits, running jobs and
+shots a month. A refusal names the limit: 403 for what the plan does not include, 429 for
+what is used up for now."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from synq_jupyter_server.db import Database
+from synq_jupyter_server.db.models import Job, OrgUsage
+from synq_jupyter_server.security.refusals import Forbidden
+from synq_jupyter_server.services.orgs import OrgPolicy, OrgService
+from synq_jupyter_server.services.plans import Quota
+
+POLICY_SECONDS = 5.0
+"""How long this process reuses an organisation's plan before reading it again (a plan set
+through this process applies at once; one set through another within this time)."""
+
+
+class QuotaService:
+    def __init__(self, database: Database, orgs: OrgService) -> None:
+        self.database = database
+        self.orgs = orgs
+        self._policies: dict[str, tuple[float, OrgPolicy]] = {}
+
+    def policy(self, org_id: str) -> OrgPolicy:
+        cached = self._policies.get(org_id)
+        if cached is not None and time.monotonic() - cached[0] < POLICY_SECONDS:
+            return cached[1]
+        policy = self.orgs.policy(org_id)
+        self._policies[org_id] = (time.monotonic(), policy)
+        return policy
+
+    def forget(self, org_id: str) -> None:
+        """Drops the cached plan (after it changed)."""
+        self._policies.pop(org_id, None)
+
+    def check(self, org_id: str, target: str, qubits: int | None) -> Quota:
+        """What the plan must include: the target and the circuit's width."""
+        quota = self.policy(org_id).quota
+        if not quota.allows_target(target):
+            allowed = ", ".join(quota.allowed_targets)
+            raise Forbidden(
+                f"your plan does not include {target}; it runs on {allowed}",
+                field="allowed_targets",
+                kind="quota",
+            )
+        if quota.max_qubits is not None and qubits is not None and qubits > quota.max_qubits:
+            raise Forbidden(
+                f"the circuit has {qubits} qubits; your plan allows {quota.max_qubits}",
+                field="max_qubits",
+                kind="quota",
+            )
+        if quota.concurrent_jobs is not None:
+            active = self._active_jobs(org_id)
+            if active >= quota.concurrent_jobs:
+                raise Forbidden(
+                    f"{active} jobs are queued or running; your plan allows "
+                    f"{quota.concurrent_jobs} at once",
+                    field="concurrent_jobs",
+                    kind="quota",
+                    status=429,
+                )
+        return quota
+
+    def reserve_shots(self, org_id: str, shots: int, quota: Quota) -> bool:
+        """Counts ``shots`` against this month's quota, atomically: two submissions racing
+        for the last shots cannot both get them. Returns whether anything was counted
+        (unmetered plans count nothing)."""
+        if quota.shots_per_month is None or shots <= 0:
+            return False
+        period = _period()
+        limit = quota.shots_per_month
+        self._open_period(org_id, period)
+        with self.database.session() as session:
+            taken = session.execute(
+                update(OrgUsage)
+                .where(
+                    OrgUsage.org_id == org_id,
+                    OrgUsage.period == period,
+                    OrgUsage.shots + shots <= limit,
+                )
+                .values(shots=OrgUsage.shots + shots)
+            )
+            if getattr(taken, "rowcount", 0):
+                return True
+            used = session.scalar(
+                select(OrgUsage.shots).where(OrgUsage.org_id == org_id, OrgUsage.period == period)
+            )
+        raise Forbidden(
+            f"{shots} shots would pass this month's {limit}; {used} are used",
+            field="shots_per_month",
+            kind="quota",
+            status=429,
+        )
+
+    def _open_period(self, org_id: str, period: str) -> None:
+        try:
+            with self.database.session() as session:
+                if session.get(OrgUsage, (org_id, period)) is None:
+                    session.add(OrgUsage(org_id=org_id, period=period, shots=0))
+        except IntegrityError:
+            pass  # another submission opened it first
+
+    def refund_shots(self, org_id: str, shots: int) -> None:
+        """Gives back shots reserved for a submission that did not make a job."""
+        with self.database.session() as session:
+            session.execute(
+                update(OrgUsage)
+                .where(OrgUsage.org_id == org_id, OrgUsage.period == _period())
+                .values(shots=OrgUsage.shots - shots)
+            )
+
+    def usage(self, org_id: str) -> tuple[int, int]:
+        """(shots counted this month, jobs queued or running now)."""
+        with self.database.session(write=False) as session:
+            shots = session.scalar(
+                select(OrgUsage.shots).where(
+                    OrgUsage.org_id == org_id, OrgUsage.period == _period()
+                )
+            )
+        return int(shots or 0), self._active_jobs(org_id)
+
+    def _active_jobs(self, org_id: str) -> int:
+        with self.database.session(write=False) as session:
+            count = session.scalar(
+                select(func.count())
+                .select_from(Job)
+                .where(Job.org_id == org_id, Job.status.in_(("queued", "running")))
+            )
+        return int(count or 0)
+
+
+def _period(now: datetime | None = None) -> str:
+    return (now or datetime.now(timezone.utc)).strftime("%Y-%m")

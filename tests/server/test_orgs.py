@@ -1,0 +1,220 @@
+"""Organisations: members and roles, the tightest of role and scope, plans and quotas."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.fixtures.tenants import Tenants
+
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
+JOB = {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 64}
+
+
+def body(response) -> dict:
+    return json.loads(response.body)
+
+
+def field_of(response) -> str:
+    return body(response)["errors"][0]["field"]
+
+
+@sqlite_only
+async def test_creating_an_organisation_makes_me_its_owner(api, db_url):
+    created = body(await api("orgs", method="POST", body={"name": "Lab", "role": "viewer"}))
+    assert created["role"] == "owner"  # a role in the body is ignored
+    assert created["plan"] == "free"
+    listed = body(await api("orgs"))["orgs"]
+    assert listed[0]["personal"] is True
+    assert [o["id"] for o in listed[1:]] == [created["id"]]
+    members = body(await api("orgs", created["id"], "members"))["members"]
+    assert [(m["username"], m["role"]) for m in members] == [(created["created_by"], "owner")]
+
+
+@sqlite_only
+async def test_members_see_their_organisation_and_outsiders_do_not(tenants: Tenants, as_key):
+    org_a = tenants.orgs["A"]
+    for persona in ("owner", "admin", "member", "viewer"):
+        response = await as_key(tenants.keys[persona], "orgs", org_a)
+        assert response.code == 200, persona
+        assert body(response)["role"] == persona if persona != "owner" else "owner"
+    for persona in ("other_admin", "other_member"):
+        response = await as_key(tenants.keys[persona], "orgs", org_a)
+        assert response.code == 404, persona
+        listed = body(await as_key(tenants.keys[persona], "orgs"))["orgs"]
+        assert org_a not in [o["id"] for o in listed]
+
+
+@sqlite_only
+async def test_roles_decide_who_manages_members(tenants: Tenants, as_key):
+    org_a, keys = tenants.orgs["A"], tenants.keys
+    add = {"username": "nia", "role": "viewer"}
+    denied = await as_key(keys["member"], "orgs", org_a, "members", method="POST", body=add)
+    assert denied.code == 403
+    assert field_of(denied) == "role"
+    added = await as_key(keys["admin"], "orgs", org_a, "members", method="POST", body=add)
+    assert added.code == 201
+    assert body(added)["added_by"] == "amy"
+
+    owner = {"username": "ola", "role": "owner"}
+    denied = await as_key(keys["admin"], "orgs", org_a, "members", method="POST", body=owner)
+    assert denied.code == 403  # only owners make owners
+    assert (
+        await as_key(keys["owner"], "orgs", org_a, "members", method="POST", body=owner)
+    ).code == 201
+
+    promote = await as_key(
+        keys["admin"], "orgs", org_a, "members", "nia", method="PATCH", body={"role": "member"}
+    )
+    assert body(promote)["role"] == "member"
+    removed = await as_key(keys["admin"], "orgs", org_a, "members", "nia", method="DELETE")
+    assert removed.code == 204
+    names = [
+        m["username"]
+        for m in body(await as_key(keys["viewer"], "orgs", org_a, "members"))["members"]
+    ]
+    assert "nia" not in names
+    assert "ola" in names
+
+
+@sqlite_only
+async def test_nobody_changes_their_own_role_and_an_organisation_keeps_an_owner(
+    tenants: Tenants, as_key
+):
+    org_a, keys = tenants.orgs["A"], tenants.keys
+    own = await as_key(
+        keys["admin"], "orgs", org_a, "members", "amy", method="PATCH", body={"role": "owner"}
+    )
+    assert own.code == 403
+    assert body(own)["errors"] == [{"field": "role", "message": "nobody may change their own role"}]
+    leaving = await as_key(keys["owner"], "orgs", org_a, "members", "alice", method="DELETE")
+    assert leaving.code == 409
+    # A member may leave.
+    assert (
+        await as_key(keys["viewer"], "orgs", org_a, "members", "vic", method="DELETE")
+    ).code == 204
+    assert (await as_key(keys["viewer"], "jobs")).code == 403
+
+
+@sqlite_only
+async def test_the_body_cannot_choose_owner_organisation_or_role(tenants: Tenants, as_key):
+    keys = tenants.keys
+    smuggled = {**JOB, "owner": "bob", "org_id": tenants.orgs["B"], "role": "owner"}
+    job = body(await as_key(keys["member"], "jobs", method="POST", body=smuggled))
+    assert job["owner"] == "max"
+    assert job["org_id"] == tenants.orgs["A"]
+    assert (await as_key(keys["other_admin"], "jobs", job["id"])).code == 404
+    renamed = await as_key(
+        keys["admin"], "orgs", tenants.orgs["A"], method="PATCH", body={"name": "A2", "role": "x"}
+    )
+    assert body(renamed)["name"] == "A2"
+    assert body(renamed)["role"] == "admin"
+
+
+@sqlite_only
+async def test_jobs_belong_to_the_organisation_and_roles_limit_changes(tenants: Tenants, as_key):
+    keys = tenants.keys
+    job = body(await as_key(keys["member"], "jobs", method="POST", body=JOB))
+    viewer_sees = await as_key(keys["viewer"], "jobs", job["id"])
+    assert viewer_sees.code == 200
+    listed = body(await as_key(keys["viewer"], "jobs"))["jobs"]
+    assert [j["id"] for j in listed] == [job["id"]]
+    assert (await as_key(keys["viewer"], "jobs", method="POST", body=JOB)).code == 403
+    refused = await as_key(keys["viewer"], "jobs", job["id"], "cancel", method="POST")
+    assert refused.code == 403
+
+    other = body(await as_key(keys["admin"], "jobs", method="POST", body=JOB))
+    not_theirs = await as_key(keys["member"], "jobs", other["id"], "cancel", method="POST")
+    assert not_theirs.code == 403
+    assert field_of(not_theirs) == "job_id"
+    assert (await as_key(keys["admin"], "jobs", job["id"], "cancel", method="POST")).code == 200
+
+    assert body(await as_key(keys["other_member"], "jobs"))["jobs"] == []
+    assert (await as_key(keys["other_admin"], "jobs", job["id"], "result")).code == 404
+
+
+@sqlite_only
+async def test_a_key_acts_only_in_its_organisation(tenants: Tenants, as_key):
+    elsewhere = await as_key(tenants.keys["member"], "jobs", **{"X-Synq-Org": tenants.orgs["B"]})
+    assert elsewhere.code == 403
+    assert field_of(elsewhere) == "X-Synq-Org"
+    me = body(await as_key(tenants.keys["member"], "auth", "me"))
+    assert (me["org_id"], me["org_role"]) == (tenants.orgs["A"], "member")
+
+
+@sqlite_only
+async def test_the_server_login_picks_an_organisation_with_a_header(tenants: Tenants, api, problem):
+    from tests.fixtures.refusals import refused
+
+    job = body(
+        await api("jobs", method="POST", body=JOB, headers={"X-Synq-Org": tenants.orgs["A"]})
+    )
+    assert job["org_id"] == tenants.orgs["A"]  # the server's owner is a superadmin
+    mine = body(await api("jobs"))["jobs"]
+    assert job["id"] not in [j["id"] for j in mine]  # the personal organisation by default
+    error = await refused(api("jobs", headers={"X-Synq-Org": "org_nope"}))
+    assert error.code in (403, 404)
+
+
+@sqlite_only
+async def test_plans_are_set_by_platform_admins_only(tenants: Tenants, as_key):
+    org_a, keys = tenants.orgs["A"], tenants.keys
+    plan = body(await as_key(keys["viewer"], "orgs", org_a, "plan"))
+    assert plan["plan"] == "free"
+    assert plan["quota"]["allowed_targets"] == ["aer_*"]
+    upgrade = {"plan": "pro"}
+    denied = await as_key(keys["owner"], "orgs", org_a, "plan", method="PUT", body=upgrade)
+    assert denied.code == 403
+    done = await as_key(keys["platform_admin"], "orgs", org_a, "plan", method="PUT", body=upgrade)
+    assert body(done)["plan"] == "pro"
+    assert body(done)["quota"]["max_qubits"] == 133
+
+
+@sqlite_only
+async def test_quotas_are_enforced_at_submit_and_name_the_limit(tenants: Tenants, as_key):
+    org_a, keys = tenants.orgs["A"], tenants.keys
+
+    async def plan(**overrides):
+        put = {"plan": "free", "overrides": overrides}
+        response = await as_key(
+            keys["platform_admin"], "orgs", org_a, "plan", method="PUT", body=put
+        )
+        assert response.code == 200, body(response)
+
+    hardware = await as_key(
+        keys["member"], "jobs", method="POST", body={**JOB, "target": "ibm_brisbane"}
+    )
+    assert (hardware.code, field_of(hardware)) == (403, "allowed_targets")
+
+    await plan(max_qubits=1)
+    wide = await as_key(keys["member"], "jobs", method="POST", body=JOB)
+    assert (wide.code, field_of(wide)) == (403, "max_qubits")
+
+    await plan(shots_per_month=100)
+    first = await as_key(keys["member"], "jobs", method="POST", body=JOB)
+    assert first.code == 201
+    again = await as_key(keys["member"], "jobs", method="POST", body=JOB)
+    assert (again.code, field_of(again)) == (429, "shots_per_month")
+    usage = body(await as_key(keys["viewer"], "orgs", org_a, "plan"))["usage"]
+    assert usage["shots_this_month"] == 64
+
+    await plan(concurrent_jobs=0)
+    busy = await as_key(keys["member"], "jobs", method="POST", body=JOB)
+    assert (busy.code, field_of(busy)) == (429, "concurrent_jobs")
+    # Another organisation's quota is its own.
+    assert (await as_key(keys["other_member"], "jobs", method="POST", body=JOB)).code == 201
+
+
+@sqlite_only
+async def test_an_organisation_can_require_mfa_of_its_members(tenants: Tenants, as_key):
+    org_a, keys = tenants.orgs["A"], tenants.keys
+    required = await as_key(
+        keys["owner"], "orgs", org_a, method="PATCH", body={"require_mfa": True}
+    )
+    assert body(required)["require_mfa"] is True
+    blocked = await as_key(keys["member"], "jobs")
+    assert (blocked.code, field_of(blocked)) == (403, "mfa")
+    assert (await as_key(keys["member"], "auth", "me")).code == 200  # to go and set it up
+    assert (await as_key(keys["other_member"], "jobs")).code == 200
