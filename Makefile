@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # npm scripts call jupyter-builder, which lives in the venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: dev test setup lint typecheck pytest bench clean
+.PHONY: dev test setup lint typecheck jstest pytest bench clean
 
 # The venv is rebuilt when the dependency manifests change.
 $(STAMP): pyproject.toml package.json package-lock.json
@@ -36,11 +36,14 @@ typecheck: setup
 	$(BIN)/mypy
 	npm run --silent typecheck
 
+jstest: setup
+	npm run --silent test:unit
+
 pytest: setup
 	bash .ci/ensure-system
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck jstest pytest
 
 bench: setup
 	$(BIN)/python bench/transpile_overhead.py

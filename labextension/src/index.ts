@@ -1,10 +1,14 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { SynqSidebar } from './components/SynqSidebar';
 import { synqIcon } from './icons';
+import { jobsPlugin } from './jobsPlugin';
+import { languagePlugin } from './languagePlugin';
 import { SynqModel } from './model';
+import { ITranspileDefaults, transpileFor } from './transpile';
 
 const PLUGIN_ID = 'synq-jupyter:plugin';
 const SIDEBAR_ID = 'synq-sidebar';
@@ -13,6 +17,7 @@ const DEFAULT_REFRESH_INTERVAL = 30;
 namespace CommandIDs {
   export const openSidebar = 'synq:open-sidebar';
   export const refresh = 'synq:refresh';
+  export const transpileFor = 'synq:transpile-for';
 }
 
 /**
@@ -22,13 +27,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description: 'A SynQ sidebar with the server health and the quantum target catalogue.',
   autoStart: true,
-  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry],
+  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry, INotebookTracker],
   activate: (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    notebooks: INotebookTracker | null
   ): void => {
+    const defaults: ITranspileDefaults = { target: 'aer_simulator', optimizationLevel: 2 };
     // The poll stands by while the panel is collapsed or the browser tab is hidden.
     const model: SynqModel = new SynqModel({
       refreshInterval: DEFAULT_REFRESH_INTERVAL,
@@ -55,14 +62,23 @@ const plugin: JupyterFrontEndPlugin<void> = {
       label: 'Refresh SynQ Status',
       execute: () => model.refresh()
     });
+    app.commands.addCommand(CommandIDs.transpileFor, {
+      label: 'Transpile for…',
+      caption: "Transpile the active cell's or file's circuit for a target and show the report",
+      icon: synqIcon,
+      execute: () => transpileFor(app, notebooks, defaults)
+    });
     if (palette) {
       palette.addItem({ command: CommandIDs.openSidebar, category: 'SynQ' });
       palette.addItem({ command: CommandIDs.refresh, category: 'SynQ' });
+      palette.addItem({ command: CommandIDs.transpileFor, category: 'SynQ' });
     }
 
     if (settingRegistry) {
       const apply = (settings: ISettingRegistry.ISettings): void => {
         model.refreshInterval = settings.get('refreshInterval').composite as number;
+        defaults.target = settings.get('defaultTarget').composite as string;
+        defaults.optimizationLevel = settings.get('optimizationLevel').composite as number;
       };
       settingRegistry
         .load(PLUGIN_ID)
@@ -77,4 +93,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, jobsPlugin, languagePlugin];

@@ -20,10 +20,23 @@ class SynqMagics(Magics):
     """Magics registered by ``%load_ext synq_jupyter``."""
 
     @magic_arguments()
-    @argument("--target", "-t", default="aer_simulator", help="Catalogue target to run on.")
-    @argument("--shots", "-s", type=int, default=1024, help="Number of samples.")
+    @argument(
+        "--target",
+        "-t",
+        default=None,
+        help="Catalogue target to run on (default: Settings → SynQ, else aer_simulator).",
+    )
+    @argument(
+        "--shots", "-s", type=int, default=None, help="Number of samples (default: settings, 1024)."
+    )
     @argument("--seed", type=int, default=None, help="Seed for transpiler and simulator.")
-    @argument("-O", "--optimization-level", type=int, default=2, help="Transpiler level 0-3.")
+    @argument(
+        "-O",
+        "--optimization-level",
+        type=int,
+        default=None,
+        help="Transpiler level 0-3 (default: settings, else 2).",
+    )
     @argument("--format", "-f", choices=["synq", "qasm2", "qasm3"], help="Source format.")
     @argument("--draw", action="store_true", help="Show the circuit diagram.")
     @argument("--name", "-n", help="Store circuit, report and result in this variable.")
@@ -40,7 +53,7 @@ class SynqMagics(Magics):
         transpiled for that device, the transpile report is shown, and the transpiled circuit
         is sampled with the device's noise.
         """
-        args = parse_argstring(self.synq, line)
+        args = _with_defaults(parse_argstring(self.synq, line))
         if args.name is not None and not args.name.isidentifier():
             raise UsageError(f"SynQ: --name needs a Python identifier, not {args.name!r}")
         try:
@@ -135,6 +148,20 @@ class SynqMagics(Magics):
                 )
         except (SynqError, ValueError) as exc:
             raise UsageError(f"SynQ: {exc}") from None
+
+
+def _with_defaults(args: Any) -> Any:
+    """Fills the options the line left out from the user's JupyterLab settings."""
+    from synq_jupyter.kernel.lab_settings import magic_defaults
+
+    defaults = magic_defaults()
+    if args.target is None:
+        args.target = defaults.target
+    if args.shots is None:
+        args.shots = defaults.shots
+    if args.optimization_level is None:
+        args.optimization_level = defaults.optimization_level
+    return args
 
 
 def _short_message(exc: SynqInputError, cell: str) -> str:

@@ -42,6 +42,10 @@ async def test_target_detail_has_basis_connectivity_errors_region_and_price(api)
     assert detail["pricing"]["model"] == "per_second"
     assert detail["pricing"]["source"]
     assert detail["pricing"]["as_of"]
+    drawing = detail["connectivity"]
+    assert drawing["layout"] == "lattice"
+    assert len(drawing["positions"]) == len(drawing["qubit_errors"]) == 133
+    assert len(drawing["links"]) == len(drawing["link_errors"]) == len(detail["coupling_map"]) // 2
 
 
 async def test_all_to_all_device_has_null_coupling_map(api):

@@ -61,6 +61,29 @@ class LabServer(ServerProcess):
         """JupyterLab in a workspace of its own, so no test inherits another's layout."""
         return f"{self.url}lab/workspaces/{workspace}?token={self.token}"
 
+    def save_notebook(self, name: str, cells: list[str]) -> None:
+        """Writes a notebook of unexecuted code cells with a Python 3 kernelspec."""
+        notebook = {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "source": source,
+                    "metadata": {},
+                    "outputs": [],
+                    "execution_count": None,
+                }
+                for source in cells
+            ],
+            "metadata": {
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        body = {"type": "notebook", "format": "json", "content": notebook}
+        status, answer = self.request("PUT", f"api/contents/{name}", body)
+        assert status in (200, 201), answer
+
 
 def _check_synq_is_installed(server: LabServer) -> None:
     """Fails at once, rather than after a minute of waiting for a sidebar tab.
@@ -101,6 +124,8 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
+            # window.jupyterapp, so a test can run a command (switch the theme).
+            "--LabApp.expose_app_in_browser=True",
             "--SynqApp.executor_workers=1",
         ],
         module="jupyterlab",

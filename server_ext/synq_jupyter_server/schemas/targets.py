@@ -46,6 +46,21 @@ class Pricing(Response):
     as_of: str
 
 
+class Connectivity(Response):
+    layout: Literal["lattice", "spring", "circle"] = Field(
+        description="How the positions were found: device rows stacked, a spring layout, "
+        "or a circle (all-to-all)."
+    )
+    positions: list[list[float]] = Field(
+        description="Where to draw each qubit: [x, y] in the unit square, y downwards."
+    )
+    links: list[list[int]] = Field(description="Coupled qubit pairs [low, high], each once.")
+    qubit_errors: list[float | None] = Field(description="Readout error of each qubit.")
+    link_errors: list[float | None] = Field(
+        description="Mean two-qubit gate error of each link, in the order of `links`."
+    )
+
+
 class TargetDetail(TargetSummary):
     location: str
     basis_gates: list[str]
@@ -56,3 +71,4 @@ class TargetDetail(TargetSummary):
     calibration: Calibration
     calibration_source: str
     pricing: Pricing
+    connectivity: Connectivity

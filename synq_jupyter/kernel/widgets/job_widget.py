@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import datetime, timezone
@@ -98,7 +99,7 @@ class JobWidget(widgets.VBox):
         self.header.value = (
             f"<b>SynQ job</b> <code>{escape(job['id'][:12])}</code> on "
             f"<b>{escape(job['target'])}</b> · <span style='color:{color};font-weight:bold'>"
-            f"{escape(status)}</span> · attempt {job['attempts']}"
+            f"{escape(status)}</span> · attempt {job['attempts']} {_panel_link(job['id'])}"
         )
         self.bar.value = 1.0 if status == "succeeded" else float(job.get("progress") or 0.0)
         self.bar.bar_style = _BAR_STYLE.get(status, "info")
@@ -151,6 +152,17 @@ class JobWidget(widgets.VBox):
         while self.status not in ("succeeded", "failed", "cancelled"):
             self.elapsed.value = _elapsed(self.job)
             time.sleep(1.0)
+
+
+def _panel_link(job_id: str) -> str:
+    """A button that opens the job in JupyterLab's SynQ Jobs panel (JupyterLab runs the
+    command named in ``data-commandlinker-command`` when it is clicked)."""
+    args = escape(json.dumps({"id": job_id}), quote=True)
+    return (
+        "<button type='button' class='synq-OpenInPanel' title='Open this job in the SynQ "
+        f"Jobs panel' data-commandlinker-command='synq:open-job' data-commandlinker-args='{args}'>"
+        "Show in SynQ Jobs</button>"
+    )
 
 
 def _elapsed(job: dict[str, Any]) -> str:

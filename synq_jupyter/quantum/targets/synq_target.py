@@ -176,7 +176,14 @@ class SynqTarget:
             "calibration": self.calibration(),
             "calibration_source": self.calibration_source,
             "pricing": self.pricing.to_dict(),
+            "connectivity": self.connectivity(),
         }
+
+    def connectivity(self) -> dict[str, Any]:
+        """The coupling graph laid out for drawing, with readout and link errors."""
+        from synq_jupyter.quantum.targets.connectivity import connectivity
+
+        return connectivity(self.num_qubits, self.coupling_map, self.calibration_table)
 
 
 def _append(values: list[float], value: float | None) -> None:

@@ -1,0 +1,294 @@
+import { ReactWidget, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
+import * as React from 'react';
+
+import { IJob, TERMINAL } from '../jobs/api';
+import { JobsModel, SortKey } from '../jobs/model';
+import { errorMessage } from '../request';
+import { JobDetail } from './JobDetail';
+
+const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+const SORTS: [SortKey, string][] = [
+  ['newest', 'Newest first'],
+  ['oldest', 'Oldest first'],
+  ['status', 'Status'],
+  ['target', 'Target']
+];
+
+/**
+ * The SynQ jobs panel: my jobs, live over the job event stream, with filters, sorting,
+ * cancel and retry, and a detail view per job.
+ */
+export class JobsPanel extends ReactWidget {
+  constructor(model: JobsModel) {
+    super();
+    this._model = model;
+    this.addClass('synq-Sidebar');
+    this.addClass('synq-JobsPanel');
+  }
+
+  get model(): JobsModel {
+    return this._model;
+  }
+
+  /** Shows one job's detail view. */
+  open(id: string | null): void {
+    this._selected = id;
+    this.update();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._model.start();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      this._model.start();
+    }
+  }
+
+  render(): JSX.Element {
+    return (
+      <div className="synq-Sidebar-content">
+        <UseSignal signal={this._model.changed}>{() => this._render()}</UseSignal>
+      </div>
+    );
+  }
+
+  private _render(): JSX.Element {
+    const model = this._model;
+    const selected = this._selected ? model.job(this._selected) : undefined;
+    return (
+      <>
+        <header className="synq-Sidebar-header">
+          <h2 className="synq-Sidebar-title">SynQ Jobs</h2>
+          <Connection model={model} />
+          <button
+            type="button"
+            className="synq-IconButton"
+            aria-label="Reload SynQ jobs"
+            title="Reload"
+            onClick={() => void model.reload()}
+          >
+            <refreshIcon.react tag="span" className="synq-IconButton-icon" />
+          </button>
+        </header>
+        {model.error ? (
+          <div
+            className="synq-Message synq-Message-error"
+            role="alert"
+            data-testid="synq-jobs-error"
+          >
+            {model.error}
+          </div>
+        ) : null}
+        {selected ? (
+          <JobDetail job={selected} onBack={() => this.open(null)} />
+        ) : (
+          <JobList model={model} onOpen={id => this.open(id)} />
+        )}
+      </>
+    );
+  }
+
+  private _model: JobsModel;
+  private _selected: string | null = null;
+}
+
+function Connection(props: { model: JobsModel }): JSX.Element {
+  const { connection, retryIn } = props.model;
+  const label =
+    connection === 'open'
+      ? 'live'
+      : connection === 'waiting'
+        ? `reconnecting${retryIn ? ` in ${Math.ceil(retryIn / 1000)} s` : ''}`
+        : connection === 'connecting'
+          ? 'connecting…'
+          : 'offline';
+  return (
+    <span
+      className={`synq-Connection synq-Connection-${connection}`}
+      data-testid="synq-jobs-connection"
+      role="status"
+      title="The job event stream"
+    >
+      {label}
+    </span>
+  );
+}
+
+function JobList(props: { model: JobsModel; onOpen: (id: string) => void }): JSX.Element {
+  const { model } = props;
+  const jobs = model.visible;
+  const all = model.all;
+  const targets = [...new Set(all.map(job => job.target))].sort();
+  const kinds = [...new Set(all.map(job => job.kind))].sort();
+  const filter = model.filter;
+  return (
+    <section className="synq-Section" aria-label="Jobs">
+      <div className="synq-Filters" role="group" aria-label="Filter and sort jobs">
+        <Choice
+          label="Status"
+          value={filter.status}
+          options={STATUSES}
+          onChange={status => (model.filter = { ...filter, status })}
+        />
+        <Choice
+          label="Target"
+          value={filter.target}
+          options={targets}
+          onChange={target => (model.filter = { ...filter, target })}
+        />
+        <Choice
+          label="Kind"
+          value={filter.kind}
+          options={kinds}
+          onChange={kind => (model.filter = { ...filter, kind })}
+        />
+        <label className="synq-Choice">
+          <span>Sort</span>
+          <select
+            value={model.sort}
+            onChange={event => (model.sort = event.target.value as SortKey)}
+            aria-label="Sort jobs"
+          >
+            {SORTS.map(([key, text]) => (
+              <option key={key} value={key}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {!model.loaded && !model.error ? (
+        <div className="synq-Message" role="status" data-testid="synq-loading">
+          Loading jobs…
+        </div>
+      ) : jobs.length === 0 && model.loaded ? (
+        <div className="synq-Message" data-testid="synq-empty">
+          {all.length
+            ? 'No job matches the filter.'
+            : 'No jobs yet. Submit one with %%synq --submit.'}
+        </div>
+      ) : (
+        <ul className="synq-JobList" aria-label="My jobs">
+          {jobs.map(job => (
+            <JobRow key={job.id} job={job} model={model} onOpen={props.onOpen} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Choice(props: {
+  label: string;
+  value: string;
+  options: string[];
+  onChange: (value: string) => void;
+}): JSX.Element {
+  return (
+    <label className="synq-Choice">
+      <span>{props.label}</span>
+      <select
+        value={props.value}
+        onChange={event => props.onChange(event.target.value)}
+        aria-label={`Filter jobs by ${props.label.toLowerCase()}`}
+      >
+        <option value="">any</option>
+        {props.options.map(option => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function JobRow(props: { job: IJob; model: JobsModel; onOpen: (id: string) => void }): JSX.Element {
+  const { job, model } = props;
+  const [busy, setBusy] = React.useState(false);
+  const [failure, setFailure] = React.useState<string | null>(null);
+  const act = (action: (id: string) => Promise<void>) => {
+    setBusy(true);
+    setFailure(null);
+    action
+      .call(model, job.id)
+      .catch(reason => setFailure(errorMessage(reason)))
+      .finally(() => setBusy(false));
+  };
+  const cancellable = !TERMINAL.has(job.status) && !job.cancel_requested;
+  const retryable = job.status === 'failed' || job.status === 'cancelled';
+  return (
+    <li
+      className="synq-Job"
+      data-testid="synq-job-row"
+      data-job-id={job.id}
+      data-status={job.status}
+    >
+      <button
+        type="button"
+        className="synq-Job-open"
+        onClick={() => props.onOpen(job.id)}
+        aria-label={`Open job ${job.id}: ${job.kind} on ${job.target}, ${job.status}`}
+      >
+        <span className="synq-Job-line">
+          <span className="synq-Job-name">
+            {job.kind} · {job.target}
+          </span>
+          <span
+            className={`synq-JobStatus synq-JobStatus-${job.status}`}
+            data-testid="synq-job-status"
+          >
+            {job.cancel_requested && job.status === 'running' ? 'cancelling' : job.status}
+          </span>
+        </span>
+        <span className="synq-Job-meta">
+          <code>{job.id.slice(0, 8)}</code>
+          <span>{new Date(job.created_at).toLocaleTimeString()}</span>
+          {job.shots !== null ? <span>{job.shots} shots</span> : null}
+        </span>
+        {job.status === 'running' ? (
+          <progress
+            className="synq-Job-progress"
+            max={1}
+            value={job.progress ?? undefined}
+            aria-label={job.progress_message ?? 'running'}
+          />
+        ) : null}
+      </button>
+      <span className="synq-Job-actions">
+        {cancellable ? (
+          <button
+            type="button"
+            className="synq-Button"
+            disabled={busy}
+            onClick={() => act(model.cancel)}
+            aria-label={`Cancel job ${job.id}`}
+          >
+            Cancel
+          </button>
+        ) : null}
+        {retryable ? (
+          <button
+            type="button"
+            className="synq-Button"
+            disabled={busy}
+            onClick={() => act(model.retry)}
+            aria-label={`Retry job ${job.id}`}
+          >
+            Retry
+          </button>
+        ) : null}
+      </span>
+      {failure ? (
+        <span className="synq-Message synq-Message-error" role="alert">
+          {failure}
+        </span>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,96 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { requestAPI } from '../request';
+import { IJobEvent, ISocket } from './stream';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * A job as `GET /synq/api/jobs/{id}` returns it.
+ */
+export interface IJob {
+  id: string;
+  owner: string;
+  org_id: string;
+  kind: string;
+  status: JobStatus;
+  target: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  attempts: number;
+  max_retries: number;
+  priority: number;
+  tags: string[];
+  shots: number | null;
+  num_circuits: number;
+  error?: string | null;
+  progress?: number | null;
+  progress_message?: string | null;
+  cancel_requested?: boolean;
+}
+
+/**
+ * `GET /synq/api/jobs/{id}/result`: counts for sampler jobs, and whatever else the
+ * job kind adds (a transpile report, energies ...).
+ */
+export interface IJobResult {
+  counts?: Record<string, number>;
+  shots?: number;
+  [key: string]: unknown;
+}
+
+export async function fetchJobs(limit = 200): Promise<IJob[]> {
+  const body = await requestAPI<{ jobs: IJob[] }>(`jobs?limit=${limit}`);
+  return body.jobs;
+}
+
+export function fetchJob(id: string): Promise<IJob> {
+  return requestAPI<IJob>(`jobs/${encodeURIComponent(id)}`);
+}
+
+export function fetchResult(id: string): Promise<IJobResult> {
+  return requestAPI<IJobResult>(`jobs/${encodeURIComponent(id)}/result`);
+}
+
+export async function fetchEvents(id: string): Promise<IJobEvent[]> {
+  const body = await requestAPI<{ events: IJobEvent[] }>(
+    `jobs/${encodeURIComponent(id)}/events?limit=500`
+  );
+  return body.events;
+}
+
+export function cancelJob(id: string): Promise<IJob> {
+  return requestAPI<IJob>(`jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: '{}' });
+}
+
+export function retryJob(id: string): Promise<IJob> {
+  return requestAPI<IJob>(`jobs/${encodeURIComponent(id)}/retry`, { method: 'POST', body: '{}' });
+}
+
+/**
+ * The URL of the job event stream, with the server's token when the page has one
+ * (a browser cannot set headers on a WebSocket).
+ */
+export function streamUrl(
+  after: number | null,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): string {
+  const url = URLExt.join(settings.wsUrl, 'synq', 'api', 'jobs', 'stream');
+  const query: Record<string, string> = {};
+  if (after !== null) {
+    query.after = String(after);
+  }
+  if (settings.token) {
+    query.token = settings.token;
+  }
+  const search = URLExt.objectToQueryString(query);
+  return search.length > 1 ? url + search : url;
+}
+
+export function openSocket(url: string): ISocket {
+  return new WebSocket(url) as unknown as ISocket;
+}

@@ -1,0 +1,237 @@
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { errorMessage } from '../request';
+import { cancelJob, fetchJob, fetchJobs, IJob, retryJob, TERMINAL } from './api';
+import { IJobEvent, JobStream, StreamState } from './stream';
+
+export type SortKey = 'newest' | 'oldest' | 'status' | 'target';
+
+export interface IJobFilter {
+  status: string;
+  target: string;
+  kind: string;
+}
+
+const ANY: IJobFilter = { status: '', target: '', kind: '' };
+const STATUS_ORDER = ['running', 'queued', 'failed', 'cancelled', 'succeeded'];
+
+/**
+ * The jobs panel's model: the caller's jobs, kept current by the event stream.
+ *
+ * The list is loaded once the stream is open (and again after every reconnection),
+ * so an event can never fall between the list and the stream; after that only stream
+ * events change it, and a job it has not seen yet is fetched once.
+ */
+export class JobsModel implements IDisposable {
+  constructor(options: JobsModel.IOptions) {
+    this._stream = options.stream;
+    this._load = options.load ?? fetchJobs;
+    this._fetchJob = options.fetchJob ?? fetchJob;
+    this._stream.received.connect((_, event) => this._apply(event));
+    this._stream.stateChanged.connect((_, state) => {
+      if (state === 'open') {
+        void this.reload();
+      }
+      this._changed.emit();
+    });
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get connection(): StreamState {
+    return this._stream.state;
+  }
+
+  get retryIn(): number | null {
+    return this._stream.retryIn;
+  }
+
+  get loading(): boolean {
+    return this._loading;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  get loaded(): boolean {
+    return this._loaded;
+  }
+
+  get filter(): IJobFilter {
+    return this._filter;
+  }
+
+  set filter(filter: IJobFilter) {
+    this._filter = filter;
+    this._changed.emit();
+  }
+
+  get sort(): SortKey {
+    return this._sort;
+  }
+
+  set sort(sort: SortKey) {
+    this._sort = sort;
+    this._changed.emit();
+  }
+
+  /** Every job known, unfiltered. */
+  get all(): IJob[] {
+    return [...this._jobs.values()];
+  }
+
+  /** The jobs the filter lets through, in the chosen order. */
+  get visible(): IJob[] {
+    const { status, target, kind } = this._filter;
+    const shown = this.all.filter(
+      job =>
+        (!status || job.status === status) &&
+        (!target || job.target === target) &&
+        (!kind || job.kind === kind)
+    );
+    return shown.sort(compare(this._sort));
+  }
+
+  /** The number of jobs queued or running. */
+  get active(): number {
+    return this.all.filter(job => !TERMINAL.has(job.status)).length;
+  }
+
+  job(id: string): IJob | undefined {
+    return this._jobs.get(id);
+  }
+
+  /** Starts the stream (the list follows once it is open). */
+  start(): void {
+    this._stream.start();
+  }
+
+  async reload(): Promise<void> {
+    this._loading = true;
+    this._changed.emit();
+    try {
+      const jobs = await this._load();
+      this._jobs = new Map(jobs.map(job => [job.id, job]));
+      this._error = null;
+      this._loaded = true;
+    } catch (error) {
+      this._error = errorMessage(error);
+    } finally {
+      this._loading = false;
+      this._changed.emit();
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this._act(() => cancelJob(id));
+  }
+
+  async retry(id: string): Promise<void> {
+    await this._act(() => retryJob(id));
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    this._stream.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _act(action: () => Promise<IJob>): Promise<void> {
+    try {
+      this._put(await action());
+      this._error = null;
+    } catch (error) {
+      this._error = errorMessage(error);
+      this._changed.emit();
+      throw error;
+    }
+  }
+
+  private _apply(event: IJobEvent): void {
+    const job = this._jobs.get(event.job_id);
+    if (!job) {
+      void this._fetch(event.job_id);
+      return;
+    }
+    const next: IJob = { ...job };
+    if (event.type === 'status' && typeof event.data.status === 'string') {
+      next.status = event.data.status as IJob['status'];
+      if (next.status === 'running' && !next.started_at) {
+        next.started_at = event.created_at;
+      }
+      if (TERMINAL.has(next.status)) {
+        next.finished_at = next.finished_at ?? event.created_at;
+        void this._fetch(job.id); // the error, attempts and times as stored
+      }
+    } else if (event.type === 'progress') {
+      next.progress = typeof event.data.progress === 'number' ? event.data.progress : null;
+      next.progress_message =
+        typeof event.data.message === 'string' ? event.data.message : next.progress_message;
+    } else if (event.type === 'cancelling') {
+      next.cancel_requested = true;
+    }
+    this._put(next);
+  }
+
+  private async _fetch(id: string): Promise<void> {
+    try {
+      this._put(await this._fetchJob(id));
+    } catch {
+      // Deleted meanwhile, or the server is going away: the next reload settles it.
+    }
+  }
+
+  private _put(job: IJob): void {
+    if (this._disposed) {
+      return;
+    }
+    this._jobs.set(job.id, job);
+    this._changed.emit();
+  }
+
+  private _stream: JobStream;
+  private _load: () => Promise<IJob[]>;
+  private _fetchJob: (id: string) => Promise<IJob>;
+  private _jobs = new Map<string, IJob>();
+  private _filter: IJobFilter = ANY;
+  private _sort: SortKey = 'newest';
+  private _loading = false;
+  private _loaded = false;
+  private _error: string | null = null;
+  private _disposed = false;
+  private _changed = new Signal<this, void>(this);
+}
+
+export namespace JobsModel {
+  export interface IOptions {
+    stream: JobStream;
+    load?: () => Promise<IJob[]>;
+    fetchJob?: (id: string) => Promise<IJob>;
+  }
+}
+
+function compare(sort: SortKey): (a: IJob, b: IJob) => number {
+  const newest = (a: IJob, b: IJob) => b.created_at.localeCompare(a.created_at);
+  switch (sort) {
+    case 'oldest':
+      return (a, b) => -newest(a, b);
+    case 'status':
+      return (a, b) =>
+        STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || newest(a, b);
+    case 'target':
+      return (a, b) => a.target.localeCompare(b.target) || newest(a, b);
+    default:
+      return newest;
+  }
+}

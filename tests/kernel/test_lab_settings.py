@@ -1,0 +1,62 @@
+"""The magics follow the user's JupyterLab settings for SynQ (*Settings → SynQ*)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from IPython.testing.globalipapp import get_ipython
+
+from synq_jupyter.kernel.lab_settings import SETTINGS_FILE, MagicDefaults, magic_defaults
+
+BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
+
+
+def write(directory: Path, text: str) -> None:
+    path = directory / SETTINGS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_without_a_settings_file_the_schema_defaults_apply(tmp_path):
+    assert magic_defaults(tmp_path) == MagicDefaults("aer_simulator", 1024, 2)
+
+
+def test_settings_are_read_as_json5_with_comments(tmp_path):
+    write(
+        tmp_path,
+        """{
+          // written by JupyterLab's settings editor
+          "defaultTarget": "ibm_torino",
+          "shots": 300,
+          "optimizationLevel": 1,
+        }""",
+    )
+    assert magic_defaults(tmp_path) == MagicDefaults("ibm_torino", 300, 1)
+
+
+def test_a_bad_value_falls_back_to_its_default_alone(tmp_path):
+    write(tmp_path, json.dumps({"defaultTarget": "", "shots": -5, "optimizationLevel": 1}))
+    assert magic_defaults(tmp_path) == MagicDefaults("aer_simulator", 1024, 1)
+    write(tmp_path, "{not json")
+    assert magic_defaults(tmp_path) == MagicDefaults()
+
+
+@pytest.fixture
+def shell(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path))
+    ip = get_ipython()
+    ip.run_line_magic("load_ext", "synq_jupyter")
+    return ip
+
+
+def test_a_cell_without_options_uses_the_settings(shell, tmp_path):
+    write(tmp_path, json.dumps({"shots": 300, "optimizationLevel": 0}))
+    shell.run_cell_magic("synq", "--seed 7 --name run", BELL)
+    result = shell.user_ns["run"].result
+    assert result.shots == 300
+    assert sum(result.counts.values()) == 300
+    # An option on the line still wins.
+    shell.run_cell_magic("synq", "--seed 7 --shots 50 --name run", BELL)
+    assert sum(shell.user_ns["run"].result.counts.values()) == 50

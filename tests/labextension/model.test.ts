@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+
+import { IJob } from '../../labextension/src/jobs/api';
+import { JobsModel } from '../../labextension/src/jobs/model';
+import { IJobEvent, ISocket, JobStream } from '../../labextension/src/jobs/stream';
+
+function job(id: string, fields: Partial<IJob> = {}): IJob {
+  return {
+    id,
+    owner: 'ada',
+    org_id: 'personal:ada',
+    kind: 'sample',
+    status: 'queued',
+    target: 'aer_simulator',
+    created_at: `2026-11-26T10:00:0${id.length}Z`,
+    started_at: null,
+    finished_at: null,
+    attempts: 0,
+    max_retries: 2,
+    priority: 0,
+    tags: [],
+    shots: 1024,
+    num_circuits: 1,
+    ...fields
+  };
+}
+
+const settle = () => new Promise(resolve => setTimeout(resolve, 0));
+
+function harness(server: Map<string, IJob>) {
+  const sockets: ISocket[] = [];
+  const stream = new JobStream({
+    url: () => 'ws://x',
+    connect: () => {
+      const socket: ISocket = {
+        onopen: null,
+        onmessage: null,
+        onclose: null,
+        onerror: null,
+        close: () => undefined
+      };
+      sockets.push(socket);
+      return socket;
+    },
+    setTimer: () => 0,
+    clearTimer: () => undefined
+  });
+  let loads = 0;
+  const fetched: string[] = [];
+  const model = new JobsModel({
+    stream,
+    load: async () => {
+      loads++;
+      return [...server.values()];
+    },
+    fetchJob: async id => {
+      fetched.push(id);
+      return server.get(id)!;
+    }
+  });
+  const send = (event: Partial<IJobEvent>) =>
+    sockets.at(-1)!.onmessage?.({
+      data: JSON.stringify({
+        type: 'status',
+        data: {},
+        created_at: '2026-11-26T10:01:00Z',
+        ...event
+      })
+    });
+  return { model, sockets, send, fetched, loads: () => loads };
+}
+
+describe('JobsModel', () => {
+  it('loads the list once the stream is open, and again after a reconnection', async () => {
+    const server = new Map([['a', job('a')]]);
+    const { model, sockets, loads } = harness(server);
+    model.start();
+    expect(model.loaded).toBe(false);
+    sockets[0].onopen?.({});
+    await settle();
+    expect(model.all.map(j => j.id)).toEqual(['a']);
+    sockets[0].onclose?.({});
+    model.start();
+    sockets[1].onopen?.({});
+    await settle();
+    expect(loads()).toBe(2);
+  });
+
+  it('follows status and progress events, and fetches jobs it has not seen', async () => {
+    const server = new Map([['a', job('a')]]);
+    const { model, sockets, send, fetched } = harness(server);
+    model.start();
+    sockets[0].onopen?.({});
+    await settle();
+
+    send({ id: 1, job_id: 'a', data: { status: 'running' } });
+    expect(model.job('a')!.status).toBe('running');
+    expect(model.active).toBe(1);
+    send({ id: 2, job_id: 'a', type: 'progress', data: { progress: 0.5, message: 'half' } });
+    expect(model.job('a')!.progress).toBe(0.5);
+    expect(model.job('a')!.progress_message).toBe('half');
+    send({ id: 3, job_id: 'a', type: 'cancelling', data: {} });
+    expect(model.job('a')!.cancel_requested).toBe(true);
+
+    server.set('a', job('a', { status: 'cancelled', finished_at: '2026-11-26T10:02:00Z' }));
+    send({ id: 4, job_id: 'a', data: { status: 'cancelled' } });
+    await settle();
+    expect(model.job('a')!.finished_at).toBe('2026-11-26T10:02:00Z');
+    expect(model.active).toBe(0);
+
+    server.set('bb', job('bb', { status: 'running' }));
+    send({ id: 5, job_id: 'bb', data: { status: 'running' } });
+    await settle();
+    expect(fetched).toContain('bb');
+    expect(model.job('bb')!.status).toBe('running');
+  });
+
+  it('filters and sorts', async () => {
+    const server = new Map([
+      ['a', job('a', { status: 'succeeded', target: 'ibm_torino' })],
+      ['bb', job('bb', { status: 'running' })],
+      ['ccc', job('ccc', { status: 'failed', kind: 'estimate' })]
+    ]);
+    const { model, sockets } = harness(server);
+    model.start();
+    sockets[0].onopen?.({});
+    await settle();
+    expect(model.visible.map(j => j.id)).toEqual(['ccc', 'bb', 'a']);
+    model.sort = 'oldest';
+    expect(model.visible.map(j => j.id)).toEqual(['a', 'bb', 'ccc']);
+    model.sort = 'status';
+    expect(model.visible.map(j => j.status)).toEqual(['running', 'failed', 'succeeded']);
+    model.filter = { status: '', target: 'aer_simulator', kind: '' };
+    expect(model.visible.map(j => j.id).sort()).toEqual(['bb', 'ccc']);
+    model.filter = { status: '', target: '', kind: 'estimate' };
+    expect(model.visible.map(j => j.id)).toEqual(['ccc']);
+  });
+});

@@ -1,0 +1,199 @@
+"""The SynQ jobs panel in a real JupyterLab: live over the job event stream, no reloads."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, Request, expect
+
+from tests.ui.conftest import LabServer
+
+pytestmark = pytest.mark.browser
+
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+FIRST_LOAD_MS = 60_000
+BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\nmeasure q[0] as a\nmeasure q[1] as b\n"
+# Minutes of noisy sampling: long enough to be cancelled while it runs.
+LONG_VQE = {
+    "hamiltonian": {
+        "paulis": ["II", "IZ", "ZI", "ZZ", "XX"],
+        "coeffs": [-1.05, 0.39, -0.39, -0.01, 0.18],
+    },
+    "ansatz": "real_amplitudes",
+    "estimator": "noisy",
+    "target": "aer_noisy_torino",
+    "shots": 200_000,
+    "optimizer": "spsa",
+    "max_iterations": 10_000,
+    "seed": 3,
+}
+
+
+def open_jobs(page: Page, lab_server: LabServer) -> None:
+    page.goto(lab_server.lab_url(workspace=f"jobs-{uuid.uuid4().hex[:12]}"))
+    tab = page.locator(".jp-SideBar.jp-mod-left").get_by_role("tab", name="SynQ Jobs", exact=True)
+    expect(tab).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=FIRST_LOAD_MS)
+    tab.click()
+    expect(page.locator("#synq-jobs")).to_be_visible()
+    expect(page.get_by_test_id("synq-jobs-connection")).to_have_text("live", timeout=FIRST_LOAD_MS)
+
+
+def run_command(page: Page, command: str, args: dict | None = None) -> None:
+    """Starts a JupyterLab command in the page (the app is exposed as window.jupyterapp);
+    the test then waits for what the command should show."""
+    page.evaluate(
+        "([command, args]) => { void window.jupyterapp.commands.execute(command, args); }",
+        [command, args or {}],
+    )
+
+
+def job_row(page: Page, job_id: str):
+    return page.locator(f'[data-testid="synq-job-row"][data-job-id="{job_id}"]')
+
+
+def submit(lab_server: LabServer, route: str, body: dict) -> dict:
+    status, job = lab_server.request("POST", f"synq/api/{route}", body)
+    assert status == 201, job
+    return job
+
+
+def test_a_submitted_job_appears_and_finishes_without_reload(
+    page: Page, lab_server: LabServer
+) -> None:
+    lists: list[str] = []
+
+    def record(request: Request) -> None:
+        if urlparse(request.url).path.endswith("/synq/api/jobs"):
+            lists.append(request.url)
+
+    page.on("request", record)
+    open_jobs(page, lab_server)
+    job = submit(
+        lab_server,
+        "jobs",
+        {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 256, "seed": 5},
+    )
+
+    row = job_row(page, job["id"])
+    expect(row).to_be_visible(timeout=30_000)
+    expect(row).to_have_attribute("data-status", "succeeded", timeout=60_000)
+    # The stream brought it in and moved it on: the list was fetched once, on connecting.
+    assert len(lists) == 1
+    expect(page.get_by_test_id("synq-queue-depth")).to_have_text("SynQ: 0 active")
+
+    row.get_by_role("button", name=re.compile(f"^Open job {job['id']}")).click()
+    detail = page.get_by_test_id("synq-job-detail")
+    expect(detail).to_have_attribute("data-job-id", job["id"])
+    histogram = detail.get_by_test_id("synq-histogram")
+    expect(histogram).to_contain_text("over 256 shots", timeout=30_000)
+    outcomes = histogram.locator("[data-outcome]").evaluate_all(
+        "rows => rows.map(r => r.dataset.outcome)"
+    )
+    # A Bell pair measured into two one-bit registers: nothing but "0 0" and "1 1".
+    assert set(outcomes) == {"0 0", "1 1"}
+    timeline = detail.get_by_test_id("synq-job-timeline")
+    expect(timeline).to_contain_text("queued")
+    expect(timeline).to_contain_text("succeeded")
+
+
+def test_a_running_job_is_cancelled_from_the_panel(page: Page, lab_server: LabServer) -> None:
+    open_jobs(page, lab_server)
+    job = submit(lab_server, "qml/vqe", LONG_VQE)
+    row = job_row(page, job["id"])
+    expect(row).to_have_attribute("data-status", "running", timeout=60_000)
+    expect(page.get_by_test_id("synq-queue-depth")).to_contain_text("1 active")
+
+    cancel = row.get_by_role("button", name=f"Cancel job {job['id']}")
+    cancel.focus()
+    page.keyboard.press("Enter")  # keyboard, as a user without a mouse would
+    expect(row).to_have_attribute("data-status", "cancelled", timeout=30_000)
+    status, stored = lab_server.request("GET", f"synq/api/jobs/{job['id']}")
+    assert status == 200
+    assert stored["status"] == "cancelled"
+    expect(row.get_by_role("button", name=f"Retry job {job['id']}")).to_be_visible()
+
+
+def test_filters_empty_state_and_dark_theme(
+    page: Page, lab_server: LabServer, tmp_path: Path
+) -> None:
+    open_jobs(page, lab_server)
+    submit(
+        lab_server,
+        "jobs",
+        {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 64},
+    )
+    panel = page.locator("#synq-jobs")
+    expect(panel.get_by_test_id("synq-job-row").first).to_be_visible(timeout=30_000)
+
+    panel.get_by_label("Filter jobs by target").select_option("aer_simulator")
+    expect(panel.get_by_test_id("synq-job-row").first).to_be_visible()
+    panel.get_by_label("Filter jobs by status").select_option("queued")
+    panel.get_by_label("Filter jobs by kind").select_option("sample")
+    # Every sample job of this server finishes in seconds: none stays queued.
+    expect(panel.get_by_test_id("synq-empty")).to_have_text(
+        "No job matches the filter.", timeout=30_000
+    )
+    panel.get_by_label("Filter jobs by status").select_option("")
+
+    run_command(page, "apputils:change-theme", {"theme": "JupyterLab Dark"})
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false", timeout=30_000)
+    background = panel.evaluate("node => getComputedStyle(node).backgroundColor")
+    assert background != "rgb(255, 255, 255)"  # the theme's colours, not hard-coded ones
+    folder = DOCS_IMAGES if os.environ.get("SYNQ_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    shot = folder / "synq-jobs-dark.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    run_command(page, "apputils:change-theme", {"theme": "JupyterLab Light"})
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "true", timeout=30_000)
+
+
+def test_a_job_submitted_from_a_cell_is_followed_in_the_panel(
+    page: Page, lab_server: LabServer
+) -> None:
+    name = f"submit-{uuid.uuid4().hex[:6]}.ipynb"
+    cells = [
+        "%load_ext synq_jupyter",
+        f"%%synq --submit --target aer_simulator --shots 128\n{BELL}",
+    ]
+    lab_server.save_notebook(name, cells)
+    open_jobs(page, lab_server)
+    # Open the notebook and wait until its kernel answers: before that, running the
+    # cells would do nothing.
+    status = page.evaluate(
+        """async path => {
+            const app = window.jupyterapp;
+            const panel = await app.commands.execute('docmanager:open', { path });
+            const session = panel.context.sessionContext;
+            await session.ready;
+            const info = await session.session.kernel.info;
+            app.shell.activateById(panel.id);
+            return info.status;
+        }""",
+        name,
+    )
+    assert status == "ok", status
+    expect(page.locator(".jp-Notebook .jp-CodeCell")).to_have_count(2, timeout=FIRST_LOAD_MS)
+    run_command(page, "notebook:run-all-cells")
+
+    show = page.locator(".jp-OutputArea button.synq-OpenInPanel")
+    try:
+        expect(show).to_be_visible(timeout=120_000)
+    except AssertionError:
+        outputs = page.locator(".jp-Notebook").inner_text()
+        raise AssertionError(f"no job widget; the notebook shows:\n{outputs}") from None
+    show.click()
+    detail = page.get_by_test_id("synq-job-detail")
+    expect(detail).to_be_visible()
+    expect(detail.get_by_test_id("synq-job-detail-status")).to_have_text(
+        "succeeded", timeout=60_000
+    )
+    expect(detail.get_by_test_id("synq-histogram")).to_contain_text("over 128 shots")
+    job_id = detail.get_attribute("data-job-id")
+    detail.get_by_role("button", name="← All jobs").click()
+    expect(job_row(page, job_id or "")).to_have_attribute("data-status", "succeeded")
