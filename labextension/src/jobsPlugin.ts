@@ -8,6 +8,7 @@ import { JobsPanel } from './components/JobsPanel';
 import { openSocket, streamUrl } from './jobs/api';
 import { JobsModel } from './jobs/model';
 import { JobStream } from './jobs/stream';
+import { ISynqJobs } from './jobs/token';
 
 const PANEL_ID = 'synq-jobs';
 
@@ -20,17 +21,18 @@ namespace CommandIDs {
  * The jobs panel (left sidebar) and the queue depth in the status bar, both fed by
  * one job event stream.
  */
-export const jobsPlugin: JupyterFrontEndPlugin<void> = {
+export const jobsPlugin: JupyterFrontEndPlugin<JobsModel> = {
   id: 'synq-jupyter:jobs',
   description: 'My SynQ jobs, live: a sidebar panel and the queue depth in the status bar.',
   autoStart: true,
+  provides: ISynqJobs,
   optional: [ILayoutRestorer, ICommandPalette, IStatusBar],
   activate: (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     statusBar: IStatusBar | null
-  ): void => {
+  ): JobsModel => {
     const stream = new JobStream({ url: after => streamUrl(after), connect: openSocket });
     const model = new JobsModel({ stream });
     const panel = new JobsPanel(model);
@@ -71,6 +73,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       // The status bar counts from the stream too, so it starts with the app.
       model.start();
     }
+    return model;
   }
 };
 

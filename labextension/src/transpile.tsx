@@ -4,6 +4,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { activeCircuit } from './activeCircuit';
 import { fetchTargets } from './api';
 import { synqIcon } from './icons';
 import { errorMessage, requestAPI } from './request';
@@ -32,20 +33,13 @@ export interface ITranspileResult {
   };
 }
 
-export interface ITranspileDefaults {
+/**
+ * The user's settings the commands start from.
+ */
+export interface ISynqDefaults {
   target: string;
   optimizationLevel: number;
-}
-
-/**
- * The circuit of a notebook cell or an editor: its text without a `%%synq ...` line.
- */
-export function circuitSource(text: string): string {
-  const lines = text.split('\n');
-  if (lines.length && lines[0].trimStart().startsWith('%%synq')) {
-    lines.shift();
-  }
-  return lines.join('\n');
+  shots: number;
 }
 
 /**
@@ -55,11 +49,11 @@ export function circuitSource(text: string): string {
 export async function transpileFor(
   app: JupyterFrontEnd,
   notebooks: INotebookTracker | null,
-  defaults: ITranspileDefaults
+  defaults: ISynqDefaults
 ): Promise<void> {
-  const text = activeText(app, notebooks);
-  if (!text || !circuitSource(text).trim()) {
-    await showErrorMessage('Transpile for…', 'Put the cursor in a cell or file with a circuit.');
+  const source = activeCircuit(app, notebooks);
+  if (source === null) {
+    await showErrorMessage('Transpile for…', activeCircuit.missing);
     return;
   }
   let names: string[];
@@ -82,13 +76,13 @@ export async function transpileFor(
     const result = await requestAPI<ITranspileResult>('circuits/transpile', {
       method: 'POST',
       body: JSON.stringify({
-        source: circuitSource(text),
+        source,
         target: choice.value,
         optimization_level: defaults.optimizationLevel
       })
     });
     const content = ReactWidget.create(<TranspileReport result={result} />);
-    content.addClass('synq-TranspileReport');
+    content.addClass('synq-ReportWidget');
     const widget = new MainAreaWidget({ content });
     widget.id = `synq-transpile-${Date.now()}`;
     widget.title.label = `Transpiled for ${choice.value}`;
@@ -99,17 +93,6 @@ export async function transpileFor(
   } catch (error) {
     await showErrorMessage(`Transpile for ${choice.value}`, errorMessage(error));
   }
-}
-
-function activeText(app: JupyterFrontEnd, notebooks: INotebookTracker | null): string | null {
-  const cell = notebooks?.activeCell;
-  if (notebooks?.currentWidget && notebooks.currentWidget === app.shell.currentWidget && cell) {
-    return cell.model.sharedModel.getSource();
-  }
-  const current = app.shell.currentWidget as unknown as {
-    content?: { model?: { sharedModel?: { getSource(): string } } };
-  } | null;
-  return current?.content?.model?.sharedModel?.getSource() ?? null;
 }
 
 /**

@@ -22,9 +22,10 @@ MAX_SHOTS = 1_000_000
 class CostRow:
     """One target's line of the comparison.
 
-    ``estimated_run_time_s`` is shots times the transpiled circuit's scheduled duration.
-    ``pricing.py`` documents no per-task time overhead, so none is added: the QPU time a
-    provider bills also includes repetition delays and job setup, which makes per-second
+    ``estimated_run_time_s`` is shots times one shot's time: the transpiled circuit's
+    scheduled duration plus the device's repetition delay between shots (IBM's
+    ``default_rep_delay``). ``pricing.py`` documents no per-task time overhead, so none is
+    added: the QPU time a provider bills also includes job setup, which makes per-second
     prices here lower bounds. ``price`` is ``None`` when the circuit cannot run on the target
     or, for per-second pricing, when the target knows no gate durations.
     """
@@ -133,8 +134,10 @@ def _resolve(targets: Sequence[str | SynqTarget] | None) -> list[SynqTarget]:
 
 def _row(circuit: QuantumCircuit, spec: SynqTarget, shots: int, seed: int) -> CostRow:
     fit = target_feasibility(circuit, spec, seed=seed)
-    per_shot_s = fit.estimated_duration_s
-    run_time = shots * per_shot_s if fit.feasible and per_shot_s is not None else None
+    duration = fit.estimated_duration_s
+    run_time = None
+    if fit.feasible and duration is not None:
+        run_time = shots * (duration + spec.repetition_delay_s)
     price, formula = _price(spec.pricing, shots, run_time) if fit.feasible else (None, None)
     return CostRow(
         target=spec.name,
@@ -145,7 +148,7 @@ def _row(circuit: QuantumCircuit, spec: SynqTarget, shots: int, seed: int) -> Co
         two_qubit_count=fit.two_qubit_count,
         depth=fit.depth,
         estimated_success_probability=fit.estimated_success_probability,
-        circuit_duration_s=per_shot_s,
+        circuit_duration_s=duration,
         estimated_run_time_s=run_time,
         price=price,
         currency=spec.pricing.currency,

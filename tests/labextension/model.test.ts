@@ -115,6 +115,27 @@ describe('JobsModel', () => {
     expect(model.job('bb')!.status).toBe('running');
   });
 
+  it('resolves whenDone when the stream reports the job finished, without polling', async () => {
+    const server = new Map([['a', job('a', { status: 'running' })]]);
+    const { model, sockets, send, fetched } = harness(server);
+    model.start();
+    sockets[0].onopen?.({});
+    await settle();
+    let done: IJob | null = null;
+    void model.whenDone('a').then(found => (done = found));
+    send({ id: 1, job_id: 'a', type: 'progress', data: { progress: 0.9 } });
+    await settle();
+    expect(done).toBeNull();
+    server.set('a', job('a', { status: 'succeeded', finished_at: '2026-11-26T10:02:00Z' }));
+    send({ id: 2, job_id: 'a', data: { status: 'succeeded' } });
+    await settle();
+    expect(done!.status).toBe('succeeded');
+    // One fetch, for the stored finish time: none while the job ran.
+    expect(fetched).toEqual(['a']);
+    // A job that has already finished resolves at once.
+    expect((await model.whenDone('a')).id).toBe('a');
+  });
+
   it('filters and sorts', async () => {
     const server = new Map([
       ['a', job('a', { status: 'succeeded', target: 'ibm_torino' })],

@@ -58,7 +58,8 @@ def test_per_second_price_is_the_run_time_at_the_published_rate(every_target):
     torino = every_target.row("ibm_torino")
     assert torino.circuit_duration_s is not None
     assert torino.circuit_duration_s > 0
-    assert torino.estimated_run_time_s == pytest.approx(500 * torino.circuit_duration_s)
+    # Each shot is the circuit plus the device's 250 µs default repetition delay.
+    assert torino.estimated_run_time_s == pytest.approx(500 * (torino.circuit_duration_s + 250e-6))
     assert torino.price == pytest.approx(torino.estimated_run_time_s * 96.0 / 60.0)
     assert torino.price_source == pricing.IBM_PAYG.source
 

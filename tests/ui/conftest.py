@@ -14,10 +14,11 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.fixtures.server_process import ServerProcess
 
@@ -52,6 +53,38 @@ def jp_asyncio_loop() -> None:
 @pytest.fixture(autouse=True)
 def jp_server_cleanup() -> None:
     """Overrides pytest-jupyter's autouse cleanup of an in-process server (none here)."""
+
+
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def run_command(page: Page, command: str, args: dict | None = None) -> None:
+    """Starts a JupyterLab command in the page (the app is exposed as window.jupyterapp);
+    the test then waits for what the command should show."""
+    page.evaluate(
+        "([command, args]) => { void window.jupyterapp.commands.execute(command, args); }",
+        [command, args or {}],
+    )
+
+
+@contextmanager
+def dark_theme(page: Page) -> Iterator[None]:
+    """JupyterLab Dark, fully applied, for the body of the block; then Light again."""
+    run_command(page, "apputils:change-theme", {"theme": "JupyterLab Dark"})
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false", timeout=30_000)
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=30_000)
+    yield
+    run_command(page, "apputils:change-theme", {"theme": "JupyterLab Light"})
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "true", timeout=30_000)
+
+
+def screenshot(page: Page, name: str, scratch: Path) -> None:
+    """A screenshot of the page: into docs/images/ with SYNQ_UPDATE_SCREENSHOTS=1 (for
+    the README), else into ``scratch``, so test runs leave the working tree alone."""
+    folder = DOCS_IMAGES if os.environ.get("SYNQ_UPDATE_SCREENSHOTS") == "1" else scratch
+    shot = folder / name
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
 
 
 class LabServer(ServerProcess):

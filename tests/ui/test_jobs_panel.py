@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from pathlib import Path
@@ -11,11 +10,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.ui.conftest import LabServer
+from tests.ui.conftest import LabServer, dark_theme, run_command, screenshot
 
 pytestmark = pytest.mark.browser
 
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 FIRST_LOAD_MS = 60_000
 BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\nmeasure q[0] as a\nmeasure q[1] as b\n"
 # Minutes of noisy sampling: long enough to be cancelled while it runs.
@@ -42,15 +40,6 @@ def open_jobs(page: Page, lab_server: LabServer) -> None:
     tab.click()
     expect(page.locator("#synq-jobs")).to_be_visible()
     expect(page.get_by_test_id("synq-jobs-connection")).to_have_text("live", timeout=FIRST_LOAD_MS)
-
-
-def run_command(page: Page, command: str, args: dict | None = None) -> None:
-    """Starts a JupyterLab command in the page (the app is exposed as window.jupyterapp);
-    the test then waits for what the command should show."""
-    page.evaluate(
-        "([command, args]) => { void window.jupyterapp.commands.execute(command, args); }",
-        [command, args or {}],
-    )
 
 
 def job_row(page: Page, job_id: str):
@@ -141,16 +130,12 @@ def test_filters_empty_state_and_dark_theme(
     )
     panel.get_by_label("Filter jobs by status").select_option("")
 
-    run_command(page, "apputils:change-theme", {"theme": "JupyterLab Dark"})
-    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false", timeout=30_000)
-    background = panel.evaluate("node => getComputedStyle(node).backgroundColor")
-    assert background != "rgb(255, 255, 255)"  # the theme's colours, not hard-coded ones
-    folder = DOCS_IMAGES if os.environ.get("SYNQ_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    shot = folder / "synq-jobs-dark.png"
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 10_000
-    run_command(page, "apputils:change-theme", {"theme": "JupyterLab Light"})
-    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "true", timeout=30_000)
+    with dark_theme(page):
+        background = panel.evaluate("node => getComputedStyle(node).backgroundColor")
+        assert background != "rgb(255, 255, 255)"  # the theme's colours, not hard-coded ones
+        panel.get_by_test_id("synq-job-row").first.get_by_role("button").first.click()
+        expect(panel.get_by_test_id("synq-histogram")).to_be_visible(timeout=30_000)
+        screenshot(page, "synq-jobs-dark.png", tmp_path)
 
 
 def test_a_job_submitted_from_a_cell_is_followed_in_the_panel(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -11,13 +10,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.ui.conftest import LabServer
+from tests.ui.conftest import LabServer, screenshot
 
 pytestmark = pytest.mark.browser
 
-# The README's screenshot is refreshed on request (SYNQ_UPDATE_SCREENSHOTS=1), so test runs
-# do not leave the working tree changed.
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 FIRST_LOAD_MS = 60_000
 REFRESH_LABEL = "Refresh SynQ server status and targets"
 
@@ -57,10 +53,7 @@ def test_sidebar_shows_server_health_and_targets(
     expect(rows.filter(has_text="ionq_aria_1")).to_contain_text("25 qubits")
     expect(rows.filter(has_text="aer_simulator")).to_contain_text("simulator")
 
-    folder = DOCS_IMAGES if os.environ.get("SYNQ_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    screenshot = folder / "synq-sidebar.png"
-    page.screenshot(path=str(screenshot))
-    assert screenshot.stat().st_size > 10_000
+    screenshot(page, "synq-sidebar.png", tmp_path)
 
 
 def test_refresh_button_fetches_health_and_targets_again(page: Page, lab_server: LabServer) -> None:

@@ -1,4 +1,4 @@
-"""Editing SynQ in JupyterLab: `.synq` files open in the editor, highlighted."""
+"""Editing SynQ in JupyterLab: `.synq` files and `%%synq` cells are highlighted as SynQ."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ measure q[0] as r
 
 def token_style(page: Page, text: str) -> dict[str, str]:
     """The computed style of the editor's token that reads exactly ``text``."""
-    span = page.locator(".jp-FileEditor .cm-content span", has_text=text).filter(has_text=text)
     span = page.locator(".jp-FileEditor .cm-content span").filter(has_text=text).first
     expect(span).to_be_visible(timeout=FIRST_LOAD_MS)
     return span.evaluate(
@@ -58,6 +57,34 @@ def test_a_synq_file_opens_highlighted(page: Page, lab_server: LabServer) -> Non
     assert keyword["color"] != comment["color"]
     # The status bar names the language.
     expect(page.locator(".jp-StatusBar-Widget", has_text="SynQ").first).to_be_visible()
+
+
+def test_a_synq_cell_is_highlighted_as_synq(page: Page, lab_server: LabServer) -> None:
+    name = f"cells-{uuid.uuid4().hex[:6]}.ipynb"
+    synq_cell = "%%synq --target aer_simulator\n// entangle\nqubit q[2]\nquantum cx q[0], q[1]\n"
+    python_cell = "quantum = 2  # a Python name, not SynQ"
+    lab_server.save_notebook(name, [synq_cell, python_cell])
+    workspace = f"cells-{uuid.uuid4().hex[:12]}"
+    page.goto(f"{lab_server.url}lab/workspaces/{workspace}/tree/{name}?token={lab_server.token}")
+    cells = page.locator(".jp-Notebook .jp-CodeCell .cm-content")
+    expect(cells.nth(1)).to_contain_text("a Python name", timeout=FIRST_LOAD_MS)
+
+    synq, python = cells.nth(0), cells.nth(1)
+    keyword = synq.locator(".cm-synq-keyword", has_text="quantum")
+    expect(keyword).to_have_count(1)
+    expect(synq.locator(".cm-synq-builtin", has_text="cx")).to_have_count(1)
+    expect(synq.locator(".cm-synq-comment")).to_have_text("// entangle")
+    expect(python.locator("[class*='cm-synq-']")).to_have_count(0)
+    style = keyword.evaluate(
+        "node => { const s = getComputedStyle(node);"
+        " const v = getComputedStyle(document.body)"
+        ".getPropertyValue('--jp-mirror-editor-keyword-color').trim();"
+        " const probe = document.createElement('span'); probe.style.color = v;"
+        " document.body.appendChild(probe); const want = getComputedStyle(probe).color;"
+        " probe.remove(); return {color: s.color, weight: s.fontWeight, want}; }"
+    )
+    assert style["color"] == style["want"]  # the theme's keyword colour, over IPython's
+    assert style["weight"] in ("700", "bold")
 
 
 def test_transpile_for_shows_the_report_of_the_active_cell(

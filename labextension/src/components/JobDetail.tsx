@@ -32,11 +32,11 @@ export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element
 
   const counts = result?.counts;
   return (
-    <div className="synq-JobDetail" data-testid="synq-job-detail" data-job-id={job.id}>
+    <div className="synq-Detail" data-testid="synq-job-detail" data-job-id={job.id}>
       <button type="button" className="synq-LinkButton" onClick={props.onBack}>
         ← All jobs
       </button>
-      <h4 className="synq-JobDetail-title">
+      <h4 className="synq-Detail-title">
         {job.kind} on {job.target}
       </h4>
       <dl className="synq-Facts">
@@ -78,7 +78,7 @@ export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element
         </div>
       ) : null}
       {counts ? <Histogram counts={counts} /> : null}
-      <h5 className="synq-JobDetail-subtitle">Timeline</h5>
+      <h5 className="synq-Detail-subtitle">Timeline</h5>
       {events === null ? (
         <div className="synq-Message" role="status">
           Loading events…

@@ -231,7 +231,7 @@ function JobRow(props: { job: IJob; model: JobsModel; onOpen: (id: string) => vo
     >
       <button
         type="button"
-        className="synq-Job-open"
+        className="synq-RowButton"
         onClick={() => props.onOpen(job.id)}
         aria-label={`Open job ${job.id}: ${job.kind} on ${job.target}, ${job.status}`}
       >

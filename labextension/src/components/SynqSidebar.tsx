@@ -4,6 +4,7 @@ import * as React from 'react';
 
 import { SynqModel } from '../model';
 import { HealthSection } from './HealthSection';
+import { TargetDetail } from './TargetDetail';
 import { TargetsSection } from './TargetsSection';
 
 /**
@@ -13,14 +14,26 @@ import { TargetsSection } from './TargetsSection';
  * stands by.
  */
 export class SynqSidebar extends ReactWidget {
-  constructor(model: SynqModel) {
+  /**
+   * @param onEstimate - runs "Estimate this circuit" on the active cell.
+   */
+  constructor(model: SynqModel, onEstimate: () => void) {
     super();
     this._model = model;
+    this._onEstimate = onEstimate;
     this.addClass('synq-Sidebar');
   }
 
   get model(): SynqModel {
     return this._model;
+  }
+
+  /**
+   * Shows one target's detail, or the list again for `null`.
+   */
+  open(name: string | null): void {
+    this._selected = name;
+    this.update();
   }
 
   protected onAfterAttach(msg: Message): void {
@@ -56,7 +69,15 @@ export class SynqSidebar extends ReactWidget {
           {() => (
             <>
               <HealthSection health={model.health} />
-              <TargetsSection targets={model.targets} />
+              {this._selected ? (
+                <TargetDetail name={this._selected} onBack={() => this.open(null)} />
+              ) : (
+                <TargetsSection
+                  targets={model.targets}
+                  onOpen={name => this.open(name)}
+                  onEstimate={this._onEstimate}
+                />
+              )}
             </>
           )}
         </UseSignal>
@@ -65,4 +86,6 @@ export class SynqSidebar extends ReactWidget {
   }
 
   private _model: SynqModel;
+  private _onEstimate: () => void;
+  private _selected: string | null = null;
 }

@@ -10,7 +10,11 @@ import { ResourceView, Section } from './Section';
  * A list rather than a table: the left sidebar is narrow, so each target takes two
  * lines (name and kind; provider, qubits and region).
  */
-export function TargetsSection(props: { targets: IResource<ITarget[]> }): JSX.Element {
+export function TargetsSection(props: {
+  targets: IResource<ITarget[]>;
+  onOpen: (name: string) => void;
+  onEstimate: () => void;
+}): JSX.Element {
   const count = props.targets.data?.length;
   return (
     <Section
@@ -18,11 +22,20 @@ export function TargetsSection(props: { targets: IResource<ITarget[]> }): JSX.El
       title={count === undefined ? 'Targets' : `Targets (${count})`}
       busy={props.targets.loading}
     >
+      <button
+        type="button"
+        className="synq-Button"
+        data-testid="synq-estimate"
+        title="Compare feasibility, success probability, run time and price of the active cell's circuit on every target"
+        onClick={props.onEstimate}
+      >
+        Estimate this circuit
+      </button>
       <ResourceView resource={props.targets} noun="targets" isEmpty={t => t.length === 0}>
         {targets => (
           <ul className="synq-TargetList" aria-label="Quantum targets">
             {targets.map(target => (
-              <TargetRow key={target.name} target={target} />
+              <TargetRow key={target.name} target={target} onOpen={props.onOpen} />
             ))}
           </ul>
         )}
@@ -31,7 +44,8 @@ export function TargetsSection(props: { targets: IResource<ITarget[]> }): JSX.El
   );
 }
 
-function TargetRow({ target }: { target: ITarget }): JSX.Element {
+function TargetRow(props: { target: ITarget; onOpen: (name: string) => void }): JSX.Element {
+  const { target } = props;
   const kind = target.simulator ? 'simulator' : 'hardware';
   return (
     <li
@@ -40,17 +54,24 @@ function TargetRow({ target }: { target: ITarget }): JSX.Element {
       data-target={target.name}
       title={target.description}
     >
-      <div className="synq-Target-line">
-        <span className="synq-Target-name">{target.name}</span>
-        <span className={`synq-Kind synq-Kind-${kind}`}>{kind}</span>
-      </div>
-      <div className="synq-Target-meta">
-        <span>{target.provider}</span>
-        <span>
-          {target.num_qubits} qubit{target.num_qubits === 1 ? '' : 's'}
+      <button
+        type="button"
+        className="synq-RowButton"
+        aria-label={`Open target ${target.name}: ${target.num_qubits} qubits, ${kind}`}
+        onClick={() => props.onOpen(target.name)}
+      >
+        <span className="synq-Target-line">
+          <span className="synq-Target-name">{target.name}</span>
+          <span className={`synq-Kind synq-Kind-${kind}`}>{kind}</span>
         </span>
-        <span>{target.region}</span>
-      </div>
+        <span className="synq-Target-meta">
+          <span>{target.provider}</span>
+          <span>
+            {target.num_qubits} qubit{target.num_qubits === 1 ? '' : 's'}
+          </span>
+          <span>{target.region}</span>
+        </span>
+      </button>
     </li>
   );
 }

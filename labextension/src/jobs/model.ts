@@ -105,6 +105,30 @@ export class JobsModel implements IDisposable {
     return this._jobs.get(id);
   }
 
+  /**
+   * The job once the stream reports it finished (succeeded, failed or cancelled).
+   */
+  whenDone(id: string): Promise<IJob> {
+    return new Promise(resolve => {
+      const check = (): boolean => {
+        const job = this._jobs.get(id);
+        if (job && TERMINAL.has(job.status)) {
+          this._changed.disconnect(check);
+          resolve(job);
+          return true;
+        }
+        return false;
+      };
+      if (!check()) {
+        this._changed.connect(check);
+        this.start();
+        if (!this._jobs.has(id)) {
+          void this._fetch(id);
+        }
+      }
+    });
+  }
+
   /** Starts the stream (the list follows once it is open). */
   start(): void {
     this._stream.start();

@@ -50,6 +50,7 @@ def _catalogue() -> dict[str, SynqTarget]:
             calibration_source="qiskit-ibm-runtime FakeBrisbane calibration snapshot",
             builder=ibm.brisbane,
             processor="Eagle r3",
+            repetition_delay=ibm.brisbane_repetition_delay,
         ),
         SynqTarget(
             name="ibm_torino",
@@ -61,6 +62,7 @@ def _catalogue() -> dict[str, SynqTarget]:
             calibration_source=_TORINO_SNAPSHOT,
             builder=ibm.torino,
             processor="Heron r1",
+            repetition_delay=ibm.torino_repetition_delay,
         ),
         SynqTarget(
             name="ionq_aria_1",

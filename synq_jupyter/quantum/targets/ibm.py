@@ -17,3 +17,17 @@ def torino() -> Target:
     from qiskit_ibm_runtime.fake_provider import FakeTorino
 
     return FakeTorino().target
+
+
+def brisbane_repetition_delay() -> float:
+    """Seconds the device waits between shots by default (``default_rep_delay``)."""
+    from qiskit_ibm_runtime.fake_provider import FakeBrisbane
+
+    return float(FakeBrisbane().configuration().default_rep_delay)
+
+
+def torino_repetition_delay() -> float:
+    """Seconds the device waits between shots by default (``default_rep_delay``)."""
+    from qiskit_ibm_runtime.fake_provider import FakeTorino
+
+    return float(FakeTorino().configuration().default_rep_delay)

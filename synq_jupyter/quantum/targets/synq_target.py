@@ -44,6 +44,8 @@ class SynqTarget:
         processor: Processor family name (``Heron r1``), if any.
         native_passes: Provider passes that simplify the native gates further, run after
             Qiskit's optimization stage at optimization level 1 and above.
+        repetition_delay: Returns the seconds the device idles between two shots (IBM's
+            ``default_rep_delay``), which its billed time includes; none when not given.
     """
 
     name: str
@@ -56,6 +58,7 @@ class SynqTarget:
     builder: Callable[[], Target]
     processor: str | None = None
     native_passes: Callable[[], list[BasePass]] | None = None
+    repetition_delay: Callable[[], float] | None = None
     _target: Target | None = field(default=None, init=False, repr=False)
     _calibration: Calibration | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -77,6 +80,11 @@ class SynqTarget:
                 self._target = target
                 self._calibration = calibration_table(target)
             return self._calibration
+
+    @property
+    def repetition_delay_s(self) -> float:
+        """Seconds between two shots on the device; 0 when it does not say."""
+        return self.repetition_delay() if self.repetition_delay is not None else 0.0
 
     @property
     def num_qubits(self) -> int:
