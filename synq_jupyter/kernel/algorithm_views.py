@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from synq_jupyter.kernel.lab_settings import plot_template
 from synq_jupyter.kernel.views import table
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def qaoa_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         xaxis={"title": "bitstring", "type": "category"},
         yaxis={"title": "probability"},
         height=320,
-        template="plotly_white",
+        template=plot_template(),
     )
     return [_table(rows, "QAOA result"), figure_bundle(figure)]
 
@@ -127,7 +128,7 @@ def cost_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         xaxis={"title": "price"},
         yaxis={"title": "estimated success probability"},
         height=360,
-        template="plotly_white",
+        template=plot_template(),
     )
     caption = f"Cost and feasibility ({result['shots']:,} shots)"
     return [_rows(columns, rows, caption), figure_bundle(figure)]

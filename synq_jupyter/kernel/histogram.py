@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from synq_jupyter.kernel.lab_settings import plot_template
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -44,7 +46,7 @@ def counts_figure(counts: dict[str, int], title: str) -> go.Figure:
         xaxis_type="category",
         height=340,
         margin={"l": 50, "r": 20, "t": 50, "b": 50},
-        template="plotly_white",
+        template=plot_template(),
     )
     return figure
 

@@ -60,3 +60,20 @@ def test_a_cell_without_options_uses_the_settings(shell, tmp_path):
     # An option on the line still wins.
     shell.run_cell_magic("synq", "--seed 7 --shots 50 --name run", BELL)
     assert sum(shell.user_ns["run"].result.counts.values()) == 50
+
+
+def test_plots_follow_the_jupyterlab_theme(tmp_path, monkeypatch):
+    from synq_jupyter.kernel.histogram import counts_figure
+    from synq_jupyter.kernel.lab_settings import THEME_FILE, plot_template
+
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path))
+    assert plot_template(tmp_path) == "plotly_white"  # no theme chosen: JupyterLab Light
+    theme = tmp_path / THEME_FILE
+    theme.parent.mkdir(parents=True)
+    theme.write_text('{\n  // the theme menu writes this\n  "theme": "JupyterLab Dark"\n}')
+    assert plot_template(tmp_path) == "plotly_dark"
+    dark = counts_figure({"00": 5, "11": 3}, "Bell")
+    assert dark.layout.template.layout.paper_bgcolor == "rgb(17,17,17)"  # plotly_dark's
+    theme.write_text('{"theme": "JupyterLab Light"}')
+    assert plot_template(tmp_path) == "plotly_white"
+    assert counts_figure({"00": 5}, "Bell").layout.template.layout.paper_bgcolor == "white"

@@ -67,6 +67,33 @@ def run_command(page: Page, command: str, args: dict | None = None) -> None:
     )
 
 
+def wait_for_kernel(page: Page, path: str) -> None:
+    """Waits until the notebook ``path`` is open in the page (JupyterLab or Notebook 7)
+    and its kernel has answered, then makes it the current widget: before that, running
+    its cells would do nothing."""
+    status = page.evaluate(
+        """async path => {
+            const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+            for (let i = 0; i < 1200; i++) {
+                const app = window.jupyterapp;
+                const panel = app && Array.from(app.shell.widgets('main')).find(
+                    w => w.context && w.context.path === path
+                );
+                if (panel) {
+                    await panel.sessionContext.ready;
+                    const info = await panel.sessionContext.session.kernel.info;
+                    app.shell.activateById(panel.id);
+                    return info.status;
+                }
+                await sleep(100);
+            }
+            return `${path} never opened`;
+        }""",
+        path,
+    )
+    assert status == "ok", status
+
+
 @contextmanager
 def dark_theme(page: Page) -> Iterator[None]:
     """JupyterLab Dark, fully applied, for the body of the block; then Light again."""
@@ -142,7 +169,9 @@ def _check_synq_is_installed(server: LabServer) -> None:
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """A `jupyter lab` subprocess on a free port, with a token and a fresh SQLite file."""
     base = tmp_path_factory.mktemp("lab")
-    settings = base / "settings"
+    # Where JupyterLab, Notebook 7 and the kernel all look by default (the kernel reads the
+    # theme and SynQ's settings from here too).
+    settings = base / "config" / "lab" / "user-settings"
     for name, values in USER_SETTINGS.items():
         target = settings / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +180,6 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         base,
         f"sqlite:///{base / 'synq.sqlite'}",
         [
-            f"--LabApp.user_settings_dir={settings}",
             f"--LabApp.workspaces_dir={base / 'workspaces'}",
             # Stay off the network: no news, no update check, no PyPI extension listing.
             "--LabApp.news_url=None",
@@ -159,6 +187,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             "--LabApp.extension_manager=readonly",
             # window.jupyterapp, so a test can run a command (switch the theme).
             "--LabApp.expose_app_in_browser=True",
+            "--JupyterNotebookApp.expose_app_in_browser=True",
             "--SynqApp.executor_workers=1",
         ],
         module="jupyterlab",

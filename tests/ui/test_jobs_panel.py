@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.ui.conftest import LabServer, dark_theme, run_command, screenshot
+from tests.ui.conftest import LabServer, dark_theme, run_command, screenshot, wait_for_kernel
 
 pytestmark = pytest.mark.browser
 
@@ -148,21 +148,8 @@ def test_a_job_submitted_from_a_cell_is_followed_in_the_panel(
     ]
     lab_server.save_notebook(name, cells)
     open_jobs(page, lab_server)
-    # Open the notebook and wait until its kernel answers: before that, running the
-    # cells would do nothing.
-    status = page.evaluate(
-        """async path => {
-            const app = window.jupyterapp;
-            const panel = await app.commands.execute('docmanager:open', { path });
-            const session = panel.context.sessionContext;
-            await session.ready;
-            const info = await session.session.kernel.info;
-            app.shell.activateById(panel.id);
-            return info.status;
-        }""",
-        name,
-    )
-    assert status == "ok", status
+    run_command(page, "docmanager:open", {"path": name})
+    wait_for_kernel(page, name)
     expect(page.locator(".jp-Notebook .jp-CodeCell")).to_have_count(2, timeout=FIRST_LOAD_MS)
     run_command(page, "notebook:run-all-cells")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -61,8 +62,12 @@ class JobWidget(widgets.VBox):
         self.job: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._shown_result = False
-        self._unsubscribe = follower_for(handle.client).subscribe(handle.id, self._on_event)
+        self._unsubscribe: Callable[[], None] = lambda: None
         self._show(first)
+        self._unsubscribe = follower_for(handle.client).subscribe(handle.id, self._on_event)
+        # Read again now that events reach us: a short job may have finished while the
+        # widget was being built, and its last event would be missed.
+        self.refresh()
         threading.Thread(target=self._tick, name=f"synq-job-{handle.id[:8]}", daemon=True).start()
 
     @property
@@ -92,9 +97,11 @@ class JobWidget(widgets.VBox):
             self.message.value = "cancelling…"
 
     def _show(self, job: dict[str, Any]) -> None:
-        with self._lock:
-            self.job = job
         status = job["status"]
+        with self._lock:  # the stream's thread and the kernel's may both get here
+            self.job = job
+            show_result = status == "succeeded" and not self._shown_result
+            self._shown_result = self._shown_result or show_result
         color = _COLORS.get(status, "inherit")
         self.header.value = (
             f"<b>SynQ job</b> <code>{escape(job['id'][:12])}</code> on "
@@ -106,8 +113,7 @@ class JobWidget(widgets.VBox):
         self.message.value = str(job.get("error") or job.get("progress_message") or "")
         self.cancel_button.disabled = status in ("succeeded", "failed", "cancelled")
         self.elapsed.value = _elapsed(job)
-        if status == "succeeded" and not self._shown_result:
-            self._shown_result = True
+        if show_result:
             self._show_result()
         if status in ("succeeded", "failed", "cancelled"):
             self._unsubscribe()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from synq_jupyter.kernel.lab_settings import plot_template
+
 # What each job kind plots, per iteration: (title, x axis, y axis).
 PLOTTED = {
     "vqe": ("VQE convergence", "iteration", "energy (Ha)"),
@@ -31,7 +33,7 @@ class LivePlot:
                 "yaxis": {"title": {"text": y_title}},
                 "height": 300,
                 "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-                "template": "plotly_white",
+                "template": plot_template(),
                 "showlegend": True,
             }
         )

@@ -1,0 +1,91 @@
+"""The live job widget: it never misses the end of a job that finishes while it is built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from synq_jupyter.kernel.widgets import job_widget
+from synq_jupyter.kernel.widgets.job_widget import JobWidget
+
+JOB_ID = "5ef9a63ee3914a68973bb28f2afacf37"
+
+
+def job(status: str) -> dict[str, Any]:
+    return {
+        "id": JOB_ID,
+        "kind": "sample",
+        "status": status,
+        "target": "aer_simulator",
+        "attempts": 1,
+        "started_at": "2026-11-27T00:00:00+00:00",
+        "finished_at": "2026-11-27T00:00:01+00:00" if status == "succeeded" else None,
+        "progress": 1.0 if status == "succeeded" else 0.5,
+        "progress_message": None,
+        "error": None,
+    }
+
+
+class Server:
+    """Answers as the SynQ API would, one job whose state the test moves on."""
+
+    url = "http://127.0.0.1:1/"
+
+    def __init__(self, states: list[str]) -> None:
+        self.states = states
+        self.result_reads = 0
+
+    def request(self, method: str, path: str) -> dict[str, Any]:
+        if path.endswith("/result"):
+            self.result_reads += 1
+            return {
+                "kind": "sample",
+                "counts": {"00": 60, "11": 68},
+                "shots": 128,
+                "seed": 3,
+                "target": "aer_simulator",
+            }
+        status = self.states.pop(0) if len(self.states) > 1 else self.states[0]
+        return job(status)
+
+
+class Handle:
+    def __init__(self, server: Server) -> None:
+        self.id = JOB_ID
+        self.client = server
+
+    def info(self) -> dict[str, Any]:
+        return self.client.request("GET", f"jobs/{JOB_ID}")
+
+
+class SilentStream:
+    """A stream that is up but brings nothing: the job's last event came before."""
+
+    def subscribe(self, job_id: str, listener: Any) -> Any:
+        return lambda: None
+
+
+@pytest.fixture(autouse=True)
+def silent_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(job_widget, "follower_for", lambda client: SilentStream())
+
+
+def test_a_job_that_ends_while_the_widget_is_built_is_shown_finished() -> None:
+    server = Server(["running", "succeeded"])  # running when first read, then done
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    assert widget.status == "succeeded"
+    assert widget.cancel_button.disabled
+    assert widget.bar.value == 1.0
+    assert "succeeded" in widget.header.value
+    (shown,) = widget.output.outputs
+    assert "application/vnd.plotly.v1+json" in shown["data"]
+
+
+def test_the_result_is_shown_once_however_often_the_job_is_read() -> None:
+    server = Server(["succeeded"])
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    widget.refresh()
+    widget.refresh()
+    assert server.result_reads == 1
+    assert len(widget.output.outputs) == 1

@@ -1,0 +1,80 @@
+"""The kernel's widgets in a real browser, in JupyterLab and in Notebook 7: the live job
+widget with its histogram, and VQE's convergence plot, following the JupyterLab theme."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.ui.conftest import LabServer, dark_theme, run_command, wait_for_kernel
+
+pytestmark = pytest.mark.browser
+
+FIRST_LOAD_MS = 60_000
+BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\nmeasure q[0] as a\nmeasure q[1] as b\n"
+H2_VQE = (
+    "import synq_jupyter\n"
+    'H2 = {"symbols": ["H", "H"], "geometry": [[0, 0, 0], [0, 0, 0.735]], "basis": "sto-3g"}\n'
+    'job = synq_jupyter.vqe(molecule=H2, ansatz="uccsd", optimizer="l-bfgs-b", seed=7)'
+)
+DARK_PAPER = "rgb(17, 17, 17)"  # plotly_dark's paper colour
+LIGHT_PAPER = "rgb(255, 255, 255)"
+
+
+def open_notebook(page: Page, lab_server: LabServer, frontend: str, name: str) -> None:
+    if frontend == "lab":
+        workspace = f"widgets-{uuid.uuid4().hex[:12]}"
+        page.goto(
+            f"{lab_server.url}lab/workspaces/{workspace}/tree/{name}?token={lab_server.token}"
+        )
+    else:  # Notebook 7: one notebook per page
+        page.goto(f"{lab_server.url}notebooks/{name}?token={lab_server.token}")
+    wait_for_kernel(page, name)
+
+
+def run_and_check_widgets(page: Page, paper: str) -> None:
+    run_command(page, "notebook:run-all-cells")
+    widgets = page.locator(".jp-OutputArea .widget-vbox", has_text="SynQ job")
+    expect(widgets).to_have_count(2, timeout=120_000)
+    bell, vqe = widgets.nth(0), widgets.nth(1)
+    for widget in (bell, vqe):
+        expect(widget).to_contain_text("succeeded", timeout=180_000)
+        expect(widget.locator(".widget-button", has_text="Cancel")).to_be_disabled()
+
+    # The Bell pair's histogram: two bars, "0 0" and "1 1".
+    bars = bell.locator(".js-plotly-plot .barlayer .point")
+    expect(bars).to_have_count(2, timeout=30_000)
+    expect(bell.locator(".js-plotly-plot .xtick")).to_have_text(["0 0", "1 1"])
+
+    # VQE: the convergence plot filled in as it ran, and the result table under it.
+    expect(vqe).to_contain_text("energy (Ha)")
+    points = vqe.locator(".js-plotly-plot .scatterlayer .trace").first.locator(".point")
+    expect(points.first).to_be_attached(timeout=30_000)
+    assert points.count() >= 2
+    for plot in (bell, vqe):
+        background = plot.locator(".js-plotly-plot svg.main-svg").first.evaluate(
+            "node => getComputedStyle(node).backgroundColor"
+        )
+        assert background == paper
+
+
+@pytest.mark.parametrize("frontend", ["lab", "notebook7"])
+def test_job_and_vqe_widgets_work_in_jupyterlab_and_notebook_7(
+    page: Page, lab_server: LabServer, frontend: str
+) -> None:
+    name = f"widgets-{frontend}-{uuid.uuid4().hex[:6]}.ipynb"
+    cells = [
+        "%load_ext synq_jupyter",
+        f"%%synq --submit --target aer_simulator --shots 200 --seed 3\n{BELL}",
+        H2_VQE,
+    ]
+    lab_server.save_notebook(name, cells)
+    open_notebook(page, lab_server, frontend, name)
+    if frontend == "lab":
+        # Plots take the dark template when the JupyterLab theme is dark.
+        with dark_theme(page):
+            run_and_check_widgets(page, DARK_PAPER)
+    else:
+        run_and_check_widgets(page, LIGHT_PAPER)
