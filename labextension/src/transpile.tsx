@@ -6,6 +6,7 @@ import * as React from 'react';
 
 import { activeCircuit } from './activeCircuit';
 import { fetchTargets } from './api';
+import { ITranspileReport, TranspileFacts } from './components/TranspileFacts';
 import { synqIcon } from './icons';
 import { errorMessage, requestAPI } from './request';
 
@@ -15,22 +16,7 @@ import { errorMessage, requestAPI } from './request';
 export interface ITranspileResult {
   qasm3: string;
   cached: boolean;
-  report: {
-    target: string;
-    optimization_level: number;
-    num_qubits: number;
-    ops: Record<string, number>;
-    depth: number;
-    two_qubit_count: number;
-    two_qubit_depth: number;
-    layout: number[];
-    final_layout: number[];
-    estimated_success_probability: number;
-    estimated_duration_s: number | null;
-    seed: number;
-    versions: Record<string, string>;
-    fingerprint: string;
-  };
+  report: ITranspileReport;
 }
 
 /**
@@ -100,57 +86,12 @@ export async function transpileFor(
  */
 export function TranspileReport(props: { result: ITranspileResult }): JSX.Element {
   const { report, qasm3, cached } = props.result;
-  const ops = Object.entries(report.ops).sort((a, b) => b[1] - a[1]);
   return (
     <div className="synq-Report" data-testid="synq-transpile-report">
       <h2>
         Transpiled for <span data-testid="synq-report-target">{report.target}</span>
       </h2>
-      <dl className="synq-Facts">
-        <dt>Optimization level</dt>
-        <dd>{report.optimization_level}</dd>
-        <dt>Qubits</dt>
-        <dd>{report.num_qubits}</dd>
-        <dt>Depth</dt>
-        <dd data-testid="synq-report-depth">{report.depth}</dd>
-        <dt>Two-qubit gates</dt>
-        <dd data-testid="synq-report-2q">
-          {report.two_qubit_count} (depth {report.two_qubit_depth})
-        </dd>
-        <dt>Estimated success</dt>
-        <dd data-testid="synq-report-success">
-          {(100 * report.estimated_success_probability).toFixed(2)}%
-        </dd>
-        <dt>Estimated duration</dt>
-        <dd>
-          {report.estimated_duration_s === null
-            ? 'n/a (simulator)'
-            : `${(report.estimated_duration_s * 1e6).toFixed(1)} µs`}
-        </dd>
-        <dt>Layout</dt>
-        <dd>{report.layout.map((physical, virtual) => `q${virtual}→${physical}`).join(', ')}</dd>
-        <dt>Seed</dt>
-        <dd>{report.seed}</dd>
-        <dt>Fingerprint</dt>
-        <dd>
-          <code>{report.fingerprint.slice(0, 16)}</code>
-          {cached ? ' (cached)' : ''}
-        </dd>
-        <dt>Versions</dt>
-        <dd>
-          {Object.entries(report.versions)
-            .map(([name, version]) => `${name} ${version}`)
-            .join(', ')}
-        </dd>
-      </dl>
-      <h3>Operations</h3>
-      <ul className="synq-Ops" data-testid="synq-report-ops">
-        {ops.map(([name, count]) => (
-          <li key={name}>
-            <code>{name}</code> {count}
-          </li>
-        ))}
-      </ul>
+      <TranspileFacts report={report} cached={cached} />
       <h3>OpenQASM 3</h3>
       <pre className="synq-Qasm">{qasm3}</pre>
     </div>

@@ -112,15 +112,15 @@ def test_filters_empty_state_and_dark_theme(
     page: Page, lab_server: LabServer, tmp_path: Path
 ) -> None:
     open_jobs(page, lab_server)
-    submit(
+    job = submit(
         lab_server,
         "jobs",
-        {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 64},
+        {"kind": "sample", "source": BELL, "target": "aer_noisy_torino", "shots": 64},
     )
     panel = page.locator("#synq-jobs")
     expect(panel.get_by_test_id("synq-job-row").first).to_be_visible(timeout=30_000)
 
-    panel.get_by_label("Filter jobs by target").select_option("aer_simulator")
+    panel.get_by_label("Filter jobs by target").select_option("aer_noisy_torino")
     expect(panel.get_by_test_id("synq-job-row").first).to_be_visible()
     panel.get_by_label("Filter jobs by status").select_option("queued")
     panel.get_by_label("Filter jobs by kind").select_option("sample")
@@ -133,8 +133,20 @@ def test_filters_empty_state_and_dark_theme(
     with dark_theme(page):
         background = panel.evaluate("node => getComputedStyle(node).backgroundColor")
         assert background != "rgb(255, 255, 255)"  # the theme's colours, not hard-coded ones
-        panel.get_by_test_id("synq-job-row").first.get_by_role("button").first.click()
+        expect(job_row(page, job["id"])).to_have_attribute(
+            "data-status", "succeeded", timeout=60_000
+        )
+        job_row(page, job["id"]).get_by_role("button").first.click()
         expect(panel.get_by_test_id("synq-histogram")).to_be_visible(timeout=30_000)
+        # The job's transpile report for the device, one keypress away.
+        transpiled = panel.get_by_test_id("synq-job-transpile")
+        transpiled.locator("summary").focus()
+        page.keyboard.press("Enter")
+        _, result = lab_server.request("GET", f"synq/api/jobs/{job['id']}/result")
+        expect(transpiled.get_by_test_id("synq-report-depth")).to_have_text(
+            str(result["report"]["depth"])
+        )
+        expect(transpiled.get_by_test_id("synq-report-ops")).to_contain_text("cz")
         screenshot(page, "synq-jobs-dark.png", tmp_path)
 
 

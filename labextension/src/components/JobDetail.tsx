@@ -4,6 +4,7 @@ import { fetchEvents, fetchResult, IJob, IJobResult } from '../jobs/api';
 import { IJobEvent } from '../jobs/stream';
 import { errorMessage } from '../request';
 import { Histogram } from './Histogram';
+import { TranspileFacts } from './TranspileFacts';
 
 /**
  * One job: its fields, its result (a histogram for counts), its error and its event
@@ -78,6 +79,12 @@ export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element
         </div>
       ) : null}
       {counts ? <Histogram counts={counts} /> : null}
+      {result?.report ? (
+        <details className="synq-Detail-section" data-testid="synq-job-transpile">
+          <summary>Transpiled for {result.report.target}</summary>
+          <TranspileFacts report={result.report} />
+        </details>
+      ) : null}
       <h5 className="synq-Detail-subtitle">Timeline</h5>
       {events === null ? (
         <div className="synq-Message" role="status">

@@ -1,6 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { ITranspileReport } from '../components/TranspileFacts';
 import { requestAPI } from '../request';
 import { IJobEvent, ISocket } from './stream';
 
@@ -40,6 +41,7 @@ export interface IJob {
 export interface IJobResult {
   counts?: Record<string, number>;
   shots?: number;
+  report?: ITranspileReport;
   [key: string]: unknown;
 }
 
