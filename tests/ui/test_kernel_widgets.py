@@ -1,5 +1,6 @@
 """The kernel's widgets in a real browser, in JupyterLab and in Notebook 7: the live job
-widget with its histogram, and VQE's convergence plot, following the JupyterLab theme."""
+widget with its histogram, VQE's convergence plot and QAOA's distribution, following the
+JupyterLab theme."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ H2_VQE = (
     'H2 = {"symbols": ["H", "H"], "geometry": [[0, 0, 0], [0, 0, 0.735]], "basis": "sto-3g"}\n'
     'job = synq_jupyter.vqe(molecule=H2, ansatz="uccsd", optimizer="l-bfgs-b", seed=7)'
 )
+SQUARE_QAOA = (
+    'square = synq_jupyter.qaoa({"type": "maxcut", "edges": [[0, 1], [1, 2], [2, 3], [3, 0]]},'
+    " p=1, seed=1)"
+)
 DARK_PAPER = "rgb(17, 17, 17)"  # plotly_dark's paper colour
 LIGHT_PAPER = "rgb(255, 255, 255)"
 
@@ -37,9 +42,9 @@ def open_notebook(page: Page, lab_server: LabServer, frontend: str, name: str) -
 def run_and_check_widgets(page: Page, paper: str) -> None:
     run_command(page, "notebook:run-all-cells")
     widgets = page.locator(".jp-OutputArea .widget-vbox", has_text="SynQ job")
-    expect(widgets).to_have_count(2, timeout=120_000)
-    bell, vqe = widgets.nth(0), widgets.nth(1)
-    for widget in (bell, vqe):
+    expect(widgets).to_have_count(3, timeout=120_000)
+    bell, vqe, qaoa = widgets.nth(0), widgets.nth(1), widgets.nth(2)
+    for widget in (bell, vqe, qaoa):
         expect(widget).to_contain_text("succeeded", timeout=180_000)
         expect(widget.locator(".widget-button", has_text="Cancel")).to_be_disabled()
 
@@ -53,7 +58,12 @@ def run_and_check_widgets(page: Page, paper: str) -> None:
     points = vqe.locator(".js-plotly-plot .scatterlayer .trace").first.locator(".point")
     expect(points.first).to_be_attached(timeout=30_000)
     assert points.count() >= 2
-    for plot in (bell, vqe):
+    # QAOA: its objective per iteration, then the output distribution, where the two
+    # maximum cuts of a square, 0101 and 1010, are the most likely bitstrings.
+    expect(qaoa).to_contain_text("QAOA output distribution", timeout=30_000)
+    ticks = qaoa.locator(".js-plotly-plot", has_text="QAOA output distribution").locator(".xtick")
+    assert {"0101", "1010"} == set(ticks.evaluate_all("ts => ts.map(t => t.textContent)")[:2])
+    for plot in (bell, vqe, qaoa):
         background = plot.locator(".js-plotly-plot svg.main-svg").first.evaluate(
             "node => getComputedStyle(node).backgroundColor"
         )
@@ -69,6 +79,7 @@ def test_job_and_vqe_widgets_work_in_jupyterlab_and_notebook_7(
         "%load_ext synq_jupyter",
         f"%%synq --submit --target aer_simulator --shots 200 --seed 3\n{BELL}",
         H2_VQE,
+        SQUARE_QAOA,
     ]
     lab_server.save_notebook(name, cells)
     open_notebook(page, lab_server, frontend, name)
