@@ -4,7 +4,8 @@ Starts one Jupyter server with SynQ (SQLite) and a handler that returns ``{}``, 
 the same number of authenticated POSTs to each from concurrent clients on loopback. The job
 submissions are real: each validates its circuit and writes a job row and event. The server
 is started with ``max_running_jobs=0`` so it only accepts jobs (as an API node in front of
-separate workers would) and running them does not compete for the CPU being measured.
+separate workers would) and running them does not compete for the CPU being measured, and
+with a rate limit high enough that one client sending thousands of requests is not refused.
 Prints the requests/s ratio (target >= 0.5) and the p99 latency of each.
 
     python bench/submit_throughput.py [--requests 1000] [--concurrency 16]
@@ -92,6 +93,8 @@ def main() -> int:
                 "--SynqApp.max_running_jobs=0",
                 "--SynqApp.executor_workers=1",
                 "--SynqApp.job_workers=1",
+                # The benchmark is one principal sending thousands of requests a minute.
+                "--SynqApp.rate_limit=100000000",
             ],
         ).start()
         try:

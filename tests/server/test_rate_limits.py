@@ -126,7 +126,8 @@ async def test_guessing_api_keys_runs_into_the_anonymous_limit(jp_fetch, started
 @pytest.mark.parametrize("limits", [{"anonymous_rate_limit": 1}], indirect=True)
 async def test_a_limited_address_can_still_sign_in(jp_fetch, started):
     anonymous = {"headers": {"Authorization": ""}}
-    assert [r.code for r in await send(jp_fetch, 2, **anonymous)] == [403, 429]
+    codes = [(await send(jp_fetch, 1, **anonymous))[0].code for _ in range(2)]
+    assert codes == [403, 429]
     assert (await send(jp_fetch, 1))[0].code == 200
 
 

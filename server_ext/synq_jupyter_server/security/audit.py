@@ -18,14 +18,14 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import AuditEntry, AuditHead, utcnow
 from synq_jupyter_server.jobs.states import personal_org
 from synq_jupyter_server.principal import principal_name, signed_in
+from synq_jupyter_server.security.audit_writer import BatchWriter
 from synq_jupyter_server.security.key_identity import key_principal
 
 log = logging.getLogger("synq.security")
@@ -166,33 +167,46 @@ class AuditService:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        # One writer thread: requests are recorded in the order they finished, and the
-        # event loop never waits for the database.
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="synq-audit")
+        # One writer thread: requests are recorded in the order they finished, in batches,
+        # and the event loop never waits for the database.
+        self._writer: BatchWriter[AuditEvent, AuditRecord] = BatchWriter(
+            self.append_many, name="synq-audit"
+        )
 
     def append(self, event: AuditEvent) -> AuditRecord:
         """Appends ``event`` to its organisation's chain and returns the stored entry."""
-        details = _plain_json(event.details)
-        with self.database.session() as session:
-            head = self._lock_head(session, event.org_id)
-            record = _record(event, details, seq=head.seq + 1, prev_hash=head.hash)
-            session.add(AuditEntry(**{name: getattr(record, name) for name in COLUMNS}))
-            head.seq, head.hash = record.seq, record.hash
-        return record
+        return self.append_many([event])[0]
 
-    def append_later(self, event: AuditEvent) -> Future[AuditRecord]:
+    def append_many(self, events: Sequence[AuditEvent]) -> list[AuditRecord]:
+        """Appends ``events``, in order, in one transaction; returns the stored entries.
+
+        Each chain's head is locked once, and the heads in name order, so two writers
+        never wait for each other's heads in a cycle.
+        """
+        records: list[AuditRecord] = []
+        with self.database.session() as session:
+            orgs = sorted({event.org_id for event in events})
+            heads = {org: self._lock_head(session, org) for org in orgs}
+            for event in events:
+                head = heads[event.org_id]
+                record = _record(event, _plain_json(event.details), head.seq + 1, head.hash)
+                head.seq, head.hash = record.seq, record.hash
+                records.append(record)
+            rows = [{name: getattr(record, name) for name in COLUMNS} for record in records]
+            session.execute(insert(AuditEntry), rows)
+        return records
+
+    def append_later(self, event: AuditEvent) -> Future[AuditRecord | None]:
         """Queues ``event`` for the writer thread and returns at once; failures are logged."""
-        future = self._writer.submit(self.append, event)
-        future.add_done_callback(_log_failure)
-        return future
+        return self._writer.submit(event)
 
     def flush(self) -> None:
         """Waits until every event queued so far is written."""
-        self._writer.submit(lambda: None).result()
+        self._writer.flush()
 
     def close(self) -> None:
         """Writes what is queued, then stops the writer thread."""
-        self._writer.shutdown(wait=True)
+        self._writer.close()
 
     def verify(self, org_id: str) -> ChainReport:
         """Walks the chain from its first entry and reports the first break, if any."""
@@ -266,7 +280,7 @@ class AuditService:
             yield session
 
 
-def audit_request(handler: RequestHandler) -> Future[AuditRecord] | None:
+def audit_request(handler: RequestHandler) -> Future[AuditRecord | None] | None:
     """Records a finished POST, PUT, PATCH or DELETE; other methods are ignored.
 
     Meant for ``SynqHandler.on_finish``: it returns at once (the write happens on the audit
@@ -444,9 +458,3 @@ def _plain_json(details: Mapping[str, Any]) -> dict[str, Any]:
     so the hash taken now matches the one ``verify`` takes later. Raises on non-JSON."""
     plain: dict[str, Any] = json.loads(json.dumps(dict(details), allow_nan=False))
     return plain
-
-
-def _log_failure(future: Future[AuditRecord]) -> None:
-    error = future.exception()
-    if error is not None:
-        log.error("SynQ could not write an audit entry", exc_info=error)
