@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 from synq_jupyter.errors import SynqError, SynqInputError
 
 URL_ENV = "SYNQ_API_URL"
 TOKEN_ENV = "SYNQ_API_TOKEN"
+RATE_LIMIT_TRIES = 3
 
 
 class ServerUnavailable(SynqError):
@@ -35,9 +39,21 @@ class SynqClient:
         url: Base URL of the API, ending in ``synq/api/``; default ``$SYNQ_API_URL``.
         token: The server's token; default ``$SYNQ_API_TOKEN``.
         timeout: Seconds per request.
+        max_retry_wait: A request refused with 429 and a ``Retry-After`` of at most this
+            many seconds (the rate limits' are at most 60) is sent again after that wait, up
+            to three times in all, saying so on stderr; a longer wait, or a 429 without
+            one (a quota), is raised at once.
+        sleep: How to wait (tests pass a fake).
     """
 
-    def __init__(self, url: str | None = None, token: str | None = None, timeout: float = 60):
+    def __init__(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        timeout: float = 60,
+        max_retry_wait: float = 60,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         url = url or os.environ.get(URL_ENV)
         if not url:
             raise ServerUnavailable(
@@ -47,6 +63,8 @@ class SynqClient:
         self.url = url if url.endswith("/") else url + "/"
         self.token = token if token is not None else os.environ.get(TOKEN_ENV, "")
         self.timeout = timeout
+        self.max_retry_wait = max_retry_wait
+        self._sleep = sleep
 
     @property
     def headers(self) -> dict[str, str]:
@@ -59,17 +77,29 @@ class SynqClient:
     def request(self, method: str, path: str, json: Any = None, **params: Any) -> Any:
         import requests
 
-        try:
-            response = requests.request(
-                method,
-                self.url + path,
-                json=json,
-                params={k: v for k, v in params.items() if v is not None} or None,
-                headers=self.headers,
-                timeout=self.timeout,
+        query = {k: v for k, v in params.items() if v is not None} or None
+        for attempt in range(1, RATE_LIMIT_TRIES + 1):
+            try:
+                response = requests.request(
+                    method,
+                    self.url + path,
+                    json=json,
+                    params=query,
+                    headers=self.headers,
+                    timeout=self.timeout,
+                )
+            except requests.ConnectionError as exc:
+                message = f"cannot reach the SynQ server at {self.url}: {exc}"
+                raise ServerUnavailable(message) from None
+            wait = self._rate_limit_wait(response)
+            if wait is None or attempt == RATE_LIMIT_TRIES:
+                break
+            # A rate limit refuses a request before it does anything, so sending it again
+            # (a POST too) cannot do the work twice.
+            print(
+                f"SynQ: the server's rate limit is reached; retrying in {wait:g} s", file=sys.stderr
             )
-        except requests.ConnectionError as exc:
-            raise ServerUnavailable(f"cannot reach the SynQ server at {self.url}: {exc}") from None
+            self._sleep(wait)
         if response.status_code >= 400:
             try:
                 problem = response.json()
@@ -83,3 +113,13 @@ class SynqClient:
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
+
+    def _rate_limit_wait(self, response: Any) -> float | None:
+        """Seconds to wait before sending again, for a 429 that says when; else ``None``."""
+        if response.status_code != 429:
+            return None
+        try:
+            wait = float(response.headers.get("Retry-After", ""))
+        except ValueError:
+            return None
+        return wait if 0 <= wait <= self.max_retry_wait else None

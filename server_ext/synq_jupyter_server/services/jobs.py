@@ -49,7 +49,7 @@ class JobService:
         self, scope: JobScope, body: JobSubmit, idempotency_key: str | None
     ) -> tuple[JobView, bool]:
         await self._catalogue.require(body.target)
-        await asyncio.to_thread(self.quotas.check, scope.org_id, body.target, None)
+        await self.quotas.admit(scope.org_id, body.target, None)
         if body.kind == "estimate" and not body.observables:
             from synq_jupyter.errors import SynqInputError
 
@@ -82,7 +82,7 @@ class JobService:
         self, scope: JobScope, body: BatchSubmit, idempotency_key: str | None
     ) -> tuple[JobView, bool]:
         await self._catalogue.require(body.target)
-        await asyncio.to_thread(self.quotas.check, scope.org_id, body.target, None)
+        await self.quotas.admit(scope.org_id, body.target, None)
         widths = await self._requests.run(
             validate_job_task, body.sources, body.format, body.target, None
         )
@@ -114,9 +114,9 @@ class JobService:
         widest circuit's ``qubits`` (when known), its running jobs, and the shots it asks for
         (``shots`` per circuit), counted only when a new job is written.
         """
-        quota = await asyncio.to_thread(self.quotas.check, scope.org_id, target, qubits)
+        quota = await self.quotas.admit(scope.org_id, target, qubits)
         shots = int(payload.get("shots") or 0) * len(payload.get("sources") or [None])
-        counted = await asyncio.to_thread(self.quotas.reserve_shots, scope.org_id, shots, quota)
+        counted = await self.quotas.reserve(scope.org_id, shots, quota)
         created = False
         try:
             view, created = await self._write(scope, kind, target, options, payload, key)

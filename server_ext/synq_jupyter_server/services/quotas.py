@@ -4,6 +4,7 @@ what is used up for now."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime, timezone
 
@@ -28,12 +29,33 @@ class QuotaService:
         self._policies: dict[str, tuple[float, OrgPolicy]] = {}
 
     def policy(self, org_id: str) -> OrgPolicy:
-        cached = self._policies.get(org_id)
-        if cached is not None and time.monotonic() - cached[0] < POLICY_SECONDS:
-            return cached[1]
+        cached = self._cached(org_id)
+        if cached is not None:
+            return cached
         policy = self.orgs.policy(org_id)
         self._policies[org_id] = (time.monotonic(), policy)
         return policy
+
+    def _cached(self, org_id: str) -> OrgPolicy | None:
+        cached = self._policies.get(org_id)
+        if cached is not None and time.monotonic() - cached[0] < POLICY_SECONDS:
+            return cached[1]
+        return None
+
+    async def admit(self, org_id: str, target: str, qubits: int | None) -> Quota:
+        """``check`` for the event loop: on a worker thread when it must read the database
+        (a plan not cached, or running jobs to count), inline when it need not, so a
+        submission to an unmetered plan costs no thread hop."""
+        policy = self._cached(org_id)
+        if policy is None or policy.quota.concurrent_jobs is not None:
+            return await asyncio.to_thread(self.check, org_id, target, qubits)
+        return self.check(org_id, target, qubits)
+
+    async def reserve(self, org_id: str, shots: int, quota: Quota) -> bool:
+        """``reserve_shots`` for the event loop (inline when the plan does not meter shots)."""
+        if quota.shots_per_month is None or shots <= 0:
+            return False
+        return await asyncio.to_thread(self.reserve_shots, org_id, shots, quota)
 
     def forget(self, org_id: str) -> None:
         """Drops the cached plan (after it changed)."""
