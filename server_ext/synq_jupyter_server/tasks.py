@@ -91,6 +91,22 @@ def validate_job_task(
     return widths
 
 
+Validation = tuple[list[str], str | None, str, list[Any] | None]
+"""One ``validate_job_task`` call's arguments: sources, format, target, observables."""
+
+
+def validate_jobs_task(validations: list[Validation]) -> list[list[int] | Exception]:
+    """``validate_job_task`` over several submissions in one round trip: each one's qubit
+    counts, or the error that refuses it (the others are still checked)."""
+    outcomes: list[list[int] | Exception] = []
+    for validation in validations:
+        try:
+            outcomes.append(validate_job_task(*validation))
+        except Exception as exc:
+            outcomes.append(exc)
+    return outcomes
+
+
 def validate_algorithm_task(kind: str, spec: dict[str, Any]) -> str:
     """Checks an algorithm job's spec with the code the job will run; returns its target.
 

@@ -462,6 +462,21 @@ async def test_the_hook_records_mutating_requests_with_their_outcome(api, jp_fet
 
 
 @sqlite_only
+async def test_a_request_is_in_the_log_read_right_after_it(api):
+    """The log is written in batches on its own thread; a read waits for what is queued."""
+    await api("auth", "api-keys", method="POST", body={"name": "ci", "scopes": ["jobs:read"]})
+    page = json.loads((await api("security", "audit")).body)
+    assert [(e["action"], e["outcome"]) for e in page["entries"]] == [
+        ("POST /synq/api/auth/api-keys", "201")
+    ]
+    exported = (await api("security", "audit", params={"format": "jsonl"})).body.decode()
+    assert [json.loads(line)["action"] for line in exported.splitlines()] == [
+        "POST /synq/api/auth/api-keys"
+    ]
+    assert json.loads((await api("security", "audit", "verify")).body)["checked"] == 1
+
+
+@sqlite_only
 async def test_the_hook_records_unauthenticated_writes_in_the_system_org(api, services, me):
     error = await refused(api("jobs", method="POST", body="{}", headers={"Authorization": ""}))
     assert error.code == 403

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -102,6 +103,24 @@ async def test_bad_input_is_4xx_naming_the_problem_and_creates_no_row(
     assert body["errors"][0]["field"] == field
     assert phrase in json.dumps(body)
     assert job_rows(db_url) == 0
+
+
+async def test_submissions_validated_together_keep_their_own_errors(api, problem, db_url):
+    """Concurrent submissions share one call to the validation worker; a bad circuit among
+    them refuses only its own request."""
+    sources = [BELL, "qubit q[2]\nquantum hh q[0]\n", BELL, "qubit q[40]\n", BELL] * 4
+    outcomes = await asyncio.gather(
+        *(submit(api, source=source) for source in sources), return_exceptions=True
+    )
+    for source, outcome in zip(sources, outcomes, strict=True):
+        if source == BELL:
+            assert not isinstance(outcome, BaseException)
+            assert outcome[0] == 201
+        else:
+            assert isinstance(outcome, HTTPClientError)
+            assert outcome.code == 422
+            assert problem(outcome)["errors"][0]["field"] == "source"
+    assert job_rows(db_url) == sources.count(BELL)
 
 
 async def test_cancel_queued_job_never_starts(api, jp_serverapp, wait_for):

@@ -1,9 +1,10 @@
-"""Group commit: submissions that arrive together are written in one transaction."""
+"""Group commit: requests that arrive together share one round trip (a transaction, a call
+to a worker process)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -13,41 +14,56 @@ MAX_BATCH = 256
 
 
 class GroupCommit(Generic[Item, Outcome]):
-    """Hands ``write`` every item that is waiting, in one call on a worker thread.
+    """Hands ``write`` every item that is waiting, in one call.
 
-    A lone item is written at once. While a write is in progress, new items gather and go
-    together in the next one, so under load each transaction (and each thread hop) carries
-    many submissions instead of one: the per-request cost falls as the load rises, and no
-    request waits longer than the write before it.
+    A lone item is written at once. While ``concurrency`` writes are in progress, new items
+    gather and go together in the next one, so under load each round trip carries many
+    items instead of one: the per-request cost falls as the load rises, and no request
+    waits longer than the write before it.
 
     Args:
-        write: Writes the items in one transaction; returns one outcome per item, in order.
-            If it raises, every item of that call fails with the error.
+        write: Handles the items in one call; returns one outcome per item, in order. An
+            outcome that is an exception fails its item alone; if ``write`` raises, every
+            item of that call fails with the error.
+        concurrency: How many calls of ``write`` may be in progress at once (one for a
+            database's single writer; the number of worker processes for a pool).
     """
 
-    def __init__(self, write: Callable[[Sequence[Item]], list[Outcome]]) -> None:
+    def __init__(
+        self,
+        write: Callable[[Sequence[Item]], Awaitable[Sequence[Outcome | BaseException]]],
+        concurrency: int = 1,
+    ) -> None:
         self._write = write
+        self._concurrency = max(1, concurrency)
         self._waiting: list[tuple[Item, asyncio.Future[Outcome]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._writers: set[asyncio.Task[None]] = set()
 
     async def submit(self, item: Item) -> Outcome:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
         self._waiting.append((item, future))
-        if self._writer is None or self._writer.done():
-            self._writer = loop.create_task(self._drain())
+        self._writers = {writer for writer in self._writers if not writer.done()}
+        if len(self._writers) < self._concurrency:
+            self._writers.add(loop.create_task(self._drain()))
         return await future
 
     async def _drain(self) -> None:
         while self._waiting:
-            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            # An equal share of what waits, so that concurrent writers split it.
+            size = min(MAX_BATCH, -(-len(self._waiting) // self._concurrency))
+            batch, self._waiting = self._waiting[:size], self._waiting[size:]
             try:
-                outcomes = await asyncio.to_thread(self._write, [item for item, _ in batch])
+                outcomes = await self._write([item for item, _ in batch])
             except Exception as exc:
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
                 continue
             for (_, future), outcome in zip(batch, outcomes, strict=True):
-                if not future.done():
+                if future.done():
+                    continue
+                if isinstance(outcome, BaseException):
+                    future.set_exception(outcome)
+                else:
                     future.set_result(outcome)

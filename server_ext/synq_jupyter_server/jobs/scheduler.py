@@ -85,7 +85,9 @@ class Scheduler:
         self._last_reap = 0.0
         self._last_heartbeat = 0.0
         self._reserved = 0  # slots promised to jobs being submitted here
-        self._submissions = GroupCommit(queue.submit_many)
+        self._submissions: GroupCommit[Submission, tuple[JobView, bool]] = GroupCommit(
+            lambda submissions: asyncio.to_thread(queue.submit_many, submissions)
+        )
         self._nothing_queued = False  # the last claim found no queued job at all
 
     def start(self) -> None:

@@ -201,7 +201,8 @@ class AuditService:
         return self._writer.submit(event)
 
     def flush(self) -> None:
-        """Waits until every event queued so far is written."""
+        """Waits until every event queued so far is written. Reads call it first, so they
+        see every request that finished before them."""
         self._writer.flush()
 
     def close(self) -> None:
@@ -210,6 +211,7 @@ class AuditService:
 
     def verify(self, org_id: str) -> ChainReport:
         """Walks the chain from its first entry and reports the first break, if any."""
+        self.flush()
         with self._snapshot() as session:
             head = session.get(AuditHead, org_id)
             entries = session.scalars(
@@ -226,6 +228,7 @@ class AuditService:
         self, org_id: str, filters: AuditFilter, cursor: str | None, limit: int
     ) -> tuple[list[AuditRecord], str | None]:
         """A page of entries, newest first, and the cursor of the next page (or ``None``)."""
+        self.flush()
         query = _filtered(org_id, filters)
         if cursor:
             query = query.where(AuditEntry.seq < _decode(cursor))
@@ -242,6 +245,7 @@ class AuditService:
 
         Each page is read in its own short session, so a slow download holds no transaction.
         """
+        self.flush()
         if fmt == "csv":
             yield _csv_line(COLUMNS)
         encode = _csv_entry if fmt == "csv" else _json_line

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from synq_jupyter_server.executor import LocalExecutor
 from synq_jupyter_server.jobs.event_bus import EventBus
+from synq_jupyter_server.jobs.group_commit import GroupCommit
 from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, latest_event_id, list_jobs
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob
@@ -17,7 +19,7 @@ from synq_jupyter_server.schemas.circuits import MAX_SEED
 from synq_jupyter_server.schemas.jobs import BatchSubmit, JobQuery, JobSettings, JobSubmit
 from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.services.quotas import QuotaService
-from synq_jupyter_server.tasks import validate_job_task
+from synq_jupyter_server.tasks import Validation, validate_jobs_task
 
 DEFAULT_SHOTS = 1024
 
@@ -29,6 +31,7 @@ class JobService:
     Circuits are validated (parsed and fitted to the target) on the request pool before
     anything is written, so bad input never leaves a job row behind; the organisation's
     quota is checked before that, and its shots counted only for a job that is written.
+    Submissions that arrive together are validated in one call to a worker.
     """
 
     def __init__(
@@ -44,6 +47,16 @@ class JobService:
         self.bus: EventBus = scheduler.bus
         self._requests = requests
         self._catalogue = catalogue
+        self._validations: GroupCommit[Validation, list[int]] = GroupCommit(
+            self._validate_many, concurrency=requests.max_workers
+        )
+
+    async def _validate_many(
+        self, validations: Sequence[Validation]
+    ) -> list[list[int] | Exception]:
+        # On the request pool, not a thread: Qiskit stays out of the server process, and
+        # a crash while parsing costs a worker, not the server.
+        return await self._requests.run(validate_jobs_task, list(validations))
 
     async def submit(
         self, scope: JobScope, body: JobSubmit, idempotency_key: str | None
@@ -59,10 +72,8 @@ class JobService:
             if body.kind == "estimate" and body.observables
             else None
         )
-        # On the request pool, not a thread: Qiskit stays out of the server process, and
-        # a crash while parsing costs a worker, not the server.
-        widths = await self._requests.run(
-            validate_job_task, [body.source], body.format, body.target, observables
+        widths = await self._validations.submit(
+            ([body.source], body.format, body.target, observables)
         )
         shots = body.shots if body.shots is not None or body.kind == "estimate" else DEFAULT_SHOTS
         payload = {
@@ -83,9 +94,7 @@ class JobService:
     ) -> tuple[JobView, bool]:
         await self._catalogue.require(body.target)
         await self.quotas.admit(scope.org_id, body.target, None)
-        widths = await self._requests.run(
-            validate_job_task, body.sources, body.format, body.target, None
-        )
+        widths = await self._validations.submit((body.sources, body.format, body.target, None))
         payload = {
             "sources": body.sources,
             "format": body.format,
