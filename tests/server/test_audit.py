@@ -19,12 +19,12 @@ from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import upgrade
 from synq_jupyter_server.db.models import AuditEntry, AuditHead
 from synq_jupyter_server.jobs.states import personal_org
-from synq_jupyter_server.security.audit import (
+from synq_jupyter_server.security.audit import AuditService
+from synq_jupyter_server.security.audit_records import (
     GENESIS,
     SYSTEM_ORG,
     AuditEvent,
     AuditFilter,
-    AuditService,
     entry_hash,
 )
 from tests.fixtures.refusals import refused

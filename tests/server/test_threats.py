@@ -20,7 +20,7 @@ from tornado.httpclient import HTTPResponse
 from tornado.httpserver import HTTPServer
 
 from synq_jupyter_server.jobs.states import personal_org
-from synq_jupyter_server.security.audit import SYSTEM_ORG, AuditFilter
+from synq_jupyter_server.security.audit_records import SYSTEM_ORG, AuditFilter
 from synq_jupyter_server.security.threat_store import EventFilter
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

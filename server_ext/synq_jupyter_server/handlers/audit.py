@@ -9,7 +9,8 @@ from tornado import web
 
 from synq_jupyter_server.handlers.base import Operation, SynqHandler
 from synq_jupyter_server.schemas.audit import AuditEntry, AuditPage, AuditQuery, AuditVerification
-from synq_jupyter_server.security.audit import AuditFilter, ExportFormat
+from synq_jupyter_server.security.audit import ExportFormat
+from synq_jupyter_server.security.audit_records import AuditFilter
 
 MEDIA_TYPES: dict[ExportFormat, str] = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
 

@@ -18,7 +18,7 @@ from synq_jupyter_server.jobs.queue import JobConflict, NotFound
 from synq_jupyter_server.jobs.states import JobScope
 from synq_jupyter_server.principal import principal_name, signed_in
 from synq_jupyter_server.schemas.base import FieldError, Problem
-from synq_jupyter_server.security.audit import audit_request
+from synq_jupyter_server.security.audit_hook import audit_request
 from synq_jupyter_server.security.refusals import Forbidden
 from synq_jupyter_server.security.threat_rules import IP, Lockout
 

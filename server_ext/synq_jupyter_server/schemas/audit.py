@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from synq_jupyter_server.schemas.base import Request, Response
-from synq_jupyter_server.security.audit import AuditFilter, ChainReport
+from synq_jupyter_server.security.audit_records import AuditFilter, ChainReport
 
 MAX_PAGE = 500
 

@@ -13,147 +13,38 @@ from __future__ import annotations
 
 import base64
 import csv
-import functools
-import hashlib
 import io
 import json
-import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from typing import Any, Literal
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from tornado.web import RequestHandler
 
 from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
-from synq_jupyter_server.db.models import AuditEntry, AuditHead, utcnow
-from synq_jupyter_server.jobs.states import personal_org
-from synq_jupyter_server.principal import principal_name, signed_in
+from synq_jupyter_server.db.models import AuditEntry, AuditHead
+from synq_jupyter_server.security.audit_records import (
+    COLUMNS,
+    GENESIS,
+    AuditEvent,
+    AuditFilter,
+    AuditRecord,
+    ChainBreak,
+    ChainReport,
+    entry_hash,
+    new_record,
+    plain_json,
+    utc,
+)
 from synq_jupyter_server.security.audit_writer import BatchWriter
-from synq_jupyter_server.security.key_identity import key_principal
-
-log = logging.getLogger("synq.security")
-
-GENESIS = "0" * 64
-MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-ANONYMOUS = "anonymous"
-SYSTEM_ORG = "system"
-"""Where requests nobody authenticated are recorded: no personal org (``personal:...``) is it."""
 
 ExportFormat = Literal["jsonl", "csv"]
-BreakKind = Literal["edited", "deleted", "broken_link", "head"]
-COLUMNS = (
-    "seq",
-    "org_id",
-    "created_at",
-    "actor",
-    "action",
-    "target",
-    "outcome",
-    "ip",
-    "user_agent",
-    "details",
-    "prev_hash",
-    "hash",
-)
-_LIMITS = {"actor": 255, "action": 255, "target": 1024, "ip": 64, "user_agent": 512, "outcome": 32}
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    """What to append. ``outcome`` is a status code (``"201"``) or ``"ok"``, ``"denied"``,
-    ``"failed"``; ``action`` is ``"POST /synq/api/jobs"`` or an event name such as
-    ``"auth.key_revoked"``; ``details`` must be JSON."""
-
-    org_id: str
-    actor: str
-    action: str
-    outcome: str
-    target: str | None = None
-    ip: str | None = None
-    user_agent: str | None = None
-    details: Mapping[str, Any] = field(default_factory=dict)
-    created_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """An entry of the log as it is stored."""
-
-    seq: int
-    org_id: str
-    created_at: datetime
-    actor: str
-    action: str
-    target: str | None
-    outcome: str
-    ip: str | None
-    user_agent: str | None
-    details: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-    @classmethod
-    def of(cls, entry: AuditEntry) -> AuditRecord:
-        fields = {name: getattr(entry, name) for name in COLUMNS}
-        return cls(**{**fields, "created_at": _utc(entry.created_at)})
-
-    def as_json(self) -> dict[str, Any]:
-        """The entry's JSON: with ``hash`` left out, what the hash is taken over."""
-        fields = {name: getattr(self, name) for name in COLUMNS}
-        fields["created_at"] = self.created_at.isoformat(timespec="microseconds")
-        return fields
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    """What a read may filter on; ``None`` means any. ``since`` is inclusive, ``until`` not."""
-
-    actor: str | None = None
-    action: str | None = None
-    outcome: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ChainBreak:
-    """The first entry at which the chain fails, and how."""
-
-    seq: int
-    kind: BreakKind
-    detail: str
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    """The outcome of walking one organisation's chain."""
-
-    org_id: str
-    checked: int
-    head_seq: int
-    head_hash: str
-    broken: ChainBreak | None
-
-    @property
-    def ok(self) -> bool:
-        return self.broken is None
-
-
-def entry_hash(fields: Mapping[str, Any]) -> str:
-    """SHA-256 of an entry's canonical JSON; ``fields`` is ``AuditRecord.as_json()`` (its
-    ``hash``, if present, is ignored), so an exported JSON line can be checked on its own."""
-    canonical = {name: value for name, value in fields.items() if name != "hash"}
-    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 class AuditService:
@@ -189,7 +80,7 @@ class AuditService:
             heads = {org: self._lock_head(session, org) for org in orgs}
             for event in events:
                 head = heads[event.org_id]
-                record = _record(event, _plain_json(event.details), head.seq + 1, head.hash)
+                record = new_record(event, plain_json(event.details), head.seq + 1, head.hash)
                 head.seq, head.hash = record.seq, record.hash
                 records.append(record)
             rows = [{name: getattr(record, name) for name in COLUMNS} for record in records]
@@ -284,82 +175,6 @@ class AuditService:
             yield session
 
 
-def audit_request(handler: RequestHandler) -> Future[AuditRecord | None] | None:
-    """Records a finished POST, PUT, PATCH or DELETE; other methods are ignored.
-
-    Meant for ``SynqHandler.on_finish``: it returns at once (the write happens on the audit
-    writer thread) and never raises; a failure is logged instead.
-    """
-    if handler.request.method not in MUTATING:
-        return None
-    try:
-        audit: AuditService = handler.settings["synq_services"].audit
-        return audit.append_later(request_event(handler))
-    except Exception:
-        log.exception("SynQ could not audit %s %s", handler.request.method, handler.request.path)
-        return None
-
-
-def request_event(handler: RequestHandler) -> AuditEvent:
-    """The audit event of a finished request: who, which route, on what, and its status,
-    in the chain of the organisation it acted in (the caller's personal one when refused
-    before that was known).
-
-    The query string and body are never recorded (either may hold a secret).
-    """
-    key = key_principal(handler)
-    authenticated = signed_in(handler)
-    actor = principal_name(handler) if authenticated else ANONYMOUS
-    kwargs = handler.path_kwargs or {}
-    acting = getattr(handler, "synq_actor", None)  # set once the authorizer let it through
-    org_id = acting.org_id if acting else personal_org(actor) if authenticated else SYSTEM_ORG
-    return AuditEvent(
-        org_id=org_id,
-        actor=actor,
-        action=f"{handler.request.method} {_route(handler)}",
-        target="/".join(kwargs.values()) or None,
-        outcome=str(handler.get_status()),
-        ip=handler.request.remote_ip,
-        user_agent=handler.request.headers.get("User-Agent"),
-        details={"api_key": key.key_id} if key else {},
-    )
-
-
-def _route(handler: RequestHandler) -> str:
-    """The route's template (``/synq/api/jobs/{job_id}``), so one action names one route."""
-    template = _templates().get(type(handler))
-    if template is not None:
-        return template
-    base = str(handler.settings.get("base_url", "/"))
-    path = handler.request.path
-    return "/" + path[len(base) :] if path.startswith(base) else path
-
-
-@functools.cache
-def _templates() -> dict[type, str]:
-    from synq_jupyter_server.routes import API_PREFIX, api_routes  # the routes import us
-
-    return {route.handler: API_PREFIX + route.path for route in api_routes()}
-
-
-def _record(event: AuditEvent, details: dict[str, Any], seq: int, prev_hash: str) -> AuditRecord:
-    unhashed = AuditRecord(
-        seq=seq,
-        org_id=event.org_id,
-        created_at=_utc(event.created_at or utcnow()),
-        actor=_clip(event.actor, "actor"),
-        action=_clip(event.action, "action"),
-        target=_clip_optional(event.target, "target"),
-        outcome=_clip(event.outcome, "outcome"),
-        ip=_clip_optional(event.ip, "ip"),
-        user_agent=_clip_optional(event.user_agent, "user_agent"),
-        details=details,
-        prev_hash=prev_hash,
-        hash="",
-    )
-    return replace(unhashed, hash=entry_hash(unhashed.as_json()))
-
-
 def _first_break(
     records: Iterable[AuditRecord], head: AuditHead | None
 ) -> tuple[int, ChainBreak | None]:
@@ -401,9 +216,9 @@ def _filtered(org_id: str, filters: AuditFilter) -> Select[AuditEntry]:
     if filters.outcome is not None:
         query = query.where(AuditEntry.outcome == filters.outcome)
     if filters.since is not None:
-        query = query.where(AuditEntry.created_at >= _utc(filters.since))
+        query = query.where(AuditEntry.created_at >= utc(filters.since))
     if filters.until is not None:
-        query = query.where(AuditEntry.created_at < _utc(filters.until))
+        query = query.where(AuditEntry.created_at < utc(filters.until))
     return query
 
 
@@ -439,26 +254,3 @@ def _decode(cursor: str) -> int:
     if not isinstance(seq, int):
         raise SynqInputError("the cursor is not one this API returned", field="cursor")
     return seq
-
-
-def _utc(value: datetime) -> datetime:
-    """``value`` in UTC; naive values (SQLite returns them) are taken as UTC already."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-def _clip(value: str, name: str) -> str:
-    """``value`` as the column can hold it: no NUL (PostgreSQL refuses it), at most its size."""
-    return value.replace("\x00", "")[: _LIMITS[name]]
-
-
-def _clip_optional(value: str | None, name: str) -> str | None:
-    return None if value is None else _clip(value, name)
-
-
-def _plain_json(details: Mapping[str, Any]) -> dict[str, Any]:
-    """``details`` as it will read back from the database (lists, not tuples; string keys),
-    so the hash taken now matches the one ``verify`` takes later. Raises on non-JSON."""
-    plain: dict[str, Any] = json.loads(json.dumps(dict(details), allow_nan=False))
-    return plain

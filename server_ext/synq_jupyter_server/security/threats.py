@@ -14,7 +14,8 @@ from typing import Any
 from tornado.web import RequestHandler
 
 from synq_jupyter_server.jobs.states import personal_org
-from synq_jupyter_server.security.audit import ANONYMOUS, SYSTEM_ORG, AuditEvent, AuditService
+from synq_jupyter_server.security.audit import AuditService
+from synq_jupyter_server.security.audit_records import ANONYMOUS, SYSTEM_ORG, AuditEvent
 from synq_jupyter_server.security.key_identity import presented_key
 from synq_jupyter_server.security.threat_detector import (
     Observation,
