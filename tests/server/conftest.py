@@ -75,6 +75,19 @@ def api(jp_fetch, started):
 
 
 @pytest.fixture
+def bearer(jp_fetch, started):
+    """Calls ``/synq/api/...`` with ``credential`` (an API key or access token) as a Bearer
+    token instead of the server's token; ``None`` sends no credential at all."""
+
+    async def call(credential: str | None, *parts: str, method: str = "GET", body: Any = None):
+        encoded = json.dumps(body) if body is not None else ("" if method == "POST" else None)
+        headers = {"Authorization": f"Bearer {credential}"} if credential else {"X": "y"}
+        return await jp_fetch("synq", "api", *parts, method=method, body=encoded, headers=headers)
+
+    return call
+
+
+@pytest.fixture
 def problem():
     """Decodes the problem+json body of an HTTPClientError."""
 

@@ -30,18 +30,6 @@ def make_key(api):
     return make
 
 
-@pytest.fixture
-def with_key(jp_fetch, started):
-    """Calls ``/synq/api/...`` with ``key`` as a Bearer token instead of the server token."""
-
-    async def call(key: str, *parts: str, method: str = "GET", body: Any = None):
-        encoded = json.dumps(body) if body is not None else None
-        headers = {"Authorization": f"Bearer {key}"}
-        return await jp_fetch("synq", "api", *parts, method=method, body=encoded, headers=headers)
-
-    return call
-
-
 @sqlite_only
 async def test_a_key_is_shown_once_and_stored_as_a_hash(make_key, api, db_url):
     created = await make_key("jobs:read")
@@ -61,61 +49,59 @@ async def test_a_key_is_shown_once_and_stored_as_a_hash(make_key, api, db_url):
 
 
 @sqlite_only
-async def test_a_key_acts_for_its_owner_within_its_scopes(make_key, with_key, problem):
+async def test_a_key_acts_for_its_owner_within_its_scopes(make_key, bearer, problem):
     reader = (await make_key("jobs:read"))["key"]
-    me = json.loads((await with_key(reader, "auth", "me")).body)
+    me = json.loads((await bearer(reader, "auth", "me")).body)
     assert me["authenticated_by"] == "api_key"
     assert me["scopes"] == ["jobs:read"]
-    assert (await with_key(reader, "jobs")).code == 200
+    assert (await bearer(reader, "jobs")).code == 200
 
     error = await refused(
-        with_key(reader, "jobs", method="POST", body={"kind": "sample", "source": BELL})
+        bearer(reader, "jobs", method="POST", body={"kind": "sample", "source": BELL})
     )
     assert error.code == 403
     assert problem(error)["errors"] == [{"field": "scope", "message": "the key lacks jobs:write"}]
 
     runner = (await make_key("circuits:run"))["key"]
-    parsed = await with_key(runner, "circuits", "parse", method="POST", body={"source": BELL})
+    parsed = await bearer(runner, "circuits", "parse", method="POST", body={"source": BELL})
     assert json.loads(parsed.body)["num_qubits"] == 2
 
 
 @sqlite_only
-async def test_a_submitting_key_needs_no_xsrf_cookie_and_owns_the_job(make_key, with_key, api):
+async def test_a_submitting_key_needs_no_xsrf_cookie_and_owns_the_job(make_key, bearer, api):
     writer = (await make_key("jobs:write", "jobs:read"))["key"]
     body = {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 10}
-    job = json.loads((await with_key(writer, "jobs", method="POST", body=body)).body)
+    job = json.loads((await bearer(writer, "jobs", method="POST", body=body)).body)
     # The server's own login sees the same job: the key acts for the same owner.
     assert json.loads((await api("jobs", job["id"])).body)["id"] == job["id"]
 
 
 @sqlite_only
-async def test_revoking_a_key_refuses_its_next_request(make_key, with_key, api):
+async def test_revoking_a_key_refuses_its_next_request(make_key, bearer, api):
     created = await make_key("jobs:read")
-    assert (await with_key(created["key"], "jobs")).code == 200
+    assert (await bearer(created["key"], "jobs")).code == 200
     revoked = await api("auth", "api-keys", created["id"], method="DELETE")
     assert json.loads(revoked.body)["revoked_at"] is not None
-    assert (await refused(with_key(created["key"], "jobs"))).code == 401
+    assert (await refused(bearer(created["key"], "jobs"))).code == 401
 
 
 @sqlite_only
-async def test_an_expired_or_forged_key_is_refused(make_key, with_key, db_url):
+async def test_an_expired_or_forged_key_is_refused(make_key, bearer, db_url):
     created = await make_key("jobs:read")
     forged = created["key"][:-4] + "AAAA"
-    assert (await refused(with_key(forged, "jobs"))).code == 401
+    assert (await refused(bearer(forged, "jobs"))).code == 401
     database = Database(db_url)
     with database.session() as session:
         session.execute(update(ApiKey).values(expires_at=utcnow() - timedelta(seconds=1)))
     database.dispose()
-    assert (await refused(with_key(created["key"], "jobs"))).code == 401
+    assert (await refused(bearer(created["key"], "jobs"))).code == 401
 
 
 @sqlite_only
-async def test_a_key_cannot_make_keys_or_open_the_rest_of_jupyter(make_key, with_key, jp_fetch):
+async def test_a_key_cannot_make_keys_or_open_the_rest_of_jupyter(make_key, bearer, jp_fetch):
     admin = (await make_key(*sorted({"org:admin", "jobs:read", "jobs:write"})))["key"]
     body = {"name": "escalate", "scopes": ["org:admin"]}
-    assert (
-        await refused(with_key(admin, "auth", "api-keys", method="POST", body=body))
-    ).code == 403
+    assert (await refused(bearer(admin, "auth", "api-keys", method="POST", body=body))).code == 403
     headers = {"Authorization": f"Bearer {admin}"}
     with pytest.raises(HTTPClientError) as info:
         await jp_fetch("api", "contents", headers=headers)
@@ -154,11 +140,11 @@ async def test_the_job_stream_needs_the_jobs_read_scope(make_key, jp_ws_fetch):
 
 
 @sqlite_only
-async def test_every_change_lands_in_the_audit_log_without_its_secret(make_key, api, with_key):
+async def test_every_change_lands_in_the_audit_log_without_its_secret(make_key, api, bearer):
     created = await make_key("jobs:read")
     await api("auth", "api-keys", created["id"], method="DELETE")
     with pytest.raises(HTTPClientError):
-        await with_key(created["key"], "jobs", method="POST", body={})
+        await bearer(created["key"], "jobs", method="POST", body={})
     for _ in range(50):  # the audit writer is a background thread
         page = json.loads((await api("security", "audit")).body)["entries"]
         if len(page) >= 2:

@@ -413,15 +413,14 @@ async def test_bad_audit_queries_are_422_naming_the_field(api, problem, params, 
 
 
 @sqlite_only
-async def test_an_api_key_needs_org_admin_to_read_the_audit_log(api, jp_fetch, problem):
+async def test_an_api_key_needs_org_admin_to_read_the_audit_log(api, bearer, problem):
     async def key(*scopes: str) -> str:
         body = {"name": "audit", "scopes": list(scopes)}
         created = await api("auth", "api-keys", method="POST", body=body)
         return str(json.loads(created.body)["key"])
 
     def read(secret: str, *parts: str):
-        headers = {"Authorization": f"Bearer {secret}"}
-        return jp_fetch("synq", "api", "security", "audit", *parts, headers=headers)
+        return bearer(secret, "security", "audit", *parts)
 
     reader = await key("jobs:read")
     for parts in ((), ("verify",)):

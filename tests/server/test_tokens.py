@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
 import jwt
 import pytest
@@ -18,18 +17,6 @@ from synq_jupyter_server.security.tokens import ACCESS_SECONDS, TokenRefused, To
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
-
-
-@pytest.fixture
-def bearer(jp_fetch, started):
-    """Calls ``/synq/api/...`` with ``credential`` as a Bearer token (``None``: no header)."""
-
-    async def call(credential: str | None, *parts: str, method: str = "GET", body: Any = None):
-        encoded = json.dumps(body) if body is not None else ("" if method == "POST" else None)
-        headers = {"Authorization": f"Bearer {credential}"} if credential else {"X": "y"}
-        return await jp_fetch("synq", "api", *parts, method=method, body=encoded, headers=headers)
-
-    return call
 
 
 @pytest.fixture
