@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Connection, Select, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -75,16 +75,19 @@ class AuditService:
         never wait for each other's heads in a cycle.
         """
         records: list[AuditRecord] = []
-        with self.database.session() as session:
+        with self.database.transaction() as connection:
             orgs = sorted({event.org_id for event in events})
-            heads = {org: self._lock_head(session, org) for org in orgs}
+            heads = {org: self._lock_head(connection, org) for org in orgs}
             for event in events:
-                head = heads[event.org_id]
-                record = new_record(event, plain_json(event.details), head.seq + 1, head.hash)
-                head.seq, head.hash = record.seq, record.hash
+                seq, last_hash = heads[event.org_id]
+                record = new_record(event, plain_json(event.details), seq + 1, last_hash)
+                heads[event.org_id] = (record.seq, record.hash)
                 records.append(record)
             rows = [{name: getattr(record, name) for name in COLUMNS} for record in records]
-            session.execute(insert(AuditEntry), rows)
+            connection.execute(insert(AuditEntry), rows)
+            for org, (seq, last_hash) in heads.items():
+                moved = update(AuditHead).where(AuditHead.org_id == org)
+                connection.execute(moved.values(seq=seq, hash=last_hash))
         return records
 
     def append_later(self, event: AuditEvent) -> Future[AuditRecord | None]:
@@ -151,20 +154,25 @@ class AuditService:
             yield "".join(encode(record) for record in page)
             after = page[-1].seq
 
-    def _lock_head(self, session: Session, org_id: str) -> AuditHead:
-        locked = select(AuditHead).where(AuditHead.org_id == org_id).with_for_update()
-        head = session.scalars(locked).one_or_none()
-        if head is not None:
-            return head
-        # A chain's first writers race to create its head; the loser waits on the unique key
-        # and then locks the winner's row.
-        insert = sqlite_insert if self.database.is_sqlite else postgresql_insert
-        session.execute(
-            insert(AuditHead)
-            .values(org_id=org_id, seq=0, hash=GENESIS)
-            .on_conflict_do_nothing(index_elements=["org_id"])
+    def _lock_head(self, connection: Connection, org_id: str) -> tuple[int, str]:
+        """The chain's head (``seq``, ``hash``), locked until the transaction ends."""
+        locked = (
+            select(AuditHead.seq, AuditHead.hash)
+            .where(AuditHead.org_id == org_id)
+            .with_for_update()
         )
-        return session.scalars(locked).one()
+        head = connection.execute(locked).one_or_none()
+        if head is None:
+            # A chain's first writers race to create its head; the loser waits on the unique
+            # key and then locks the winner's row.
+            insert = sqlite_insert if self.database.is_sqlite else postgresql_insert
+            connection.execute(
+                insert(AuditHead)
+                .values(org_id=org_id, seq=0, hash=GENESIS)
+                .on_conflict_do_nothing(index_elements=["org_id"])
+            )
+            head = connection.execute(locked).one()
+        return int(head.seq), str(head.hash)
 
     @contextmanager
     def _snapshot(self) -> Iterator[Session]:
