@@ -98,12 +98,14 @@ Validation = tuple[list[str], str | None, str, list[Any] | None]
 def validate_jobs_task(validations: list[Validation]) -> list[list[int] | Exception]:
     """``validate_job_task`` over several submissions in one round trip: each one's qubit
     counts, or the error that refuses it (the others are still checked)."""
+    from synq_jupyter_server.jobs.worker_main import picklable
+
     outcomes: list[list[int] | Exception] = []
     for validation in validations:
         try:
             outcomes.append(validate_job_task(*validation))
         except Exception as exc:
-            outcomes.append(exc)
+            outcomes.append(picklable(exc))
     return outcomes
 
 

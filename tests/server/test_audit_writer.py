@@ -63,3 +63,47 @@ def test_close_writes_what_is_queued() -> None:
     writer.close()
     assert all(f.done() for f in futures)
     assert sorted(e for batch in log.writes for e in batch) == list(range(10))
+
+
+def test_a_cancelled_event_is_skipped_and_the_writer_goes_on() -> None:
+    log = Log()
+    writer: BatchWriter[int, str] = BatchWriter(log.write, name="test-audit")
+    log.gate.clear()
+    writer.submit(0)  # holds the thread in a write
+    cancelled = writer.submit(1)
+    assert cancelled.cancel()
+    later = writer.submit(2)
+    log.gate.set()
+    writer.flush()
+    assert later.result() == "record 2"
+    assert [e for batch in log.writes for e in batch] == [0, 2]
+    writer.close()
+
+
+def test_a_database_error_fails_the_batch_once_instead_of_event_by_event() -> None:
+    calls: list[list[int]] = []
+    gate = threading.Event()
+
+    def down(events: Sequence[int]) -> list[str]:
+        gate.wait()
+        calls.append(list(events))
+        raise ConnectionError("the database is away")
+
+    writer: BatchWriter[int, str] = BatchWriter(
+        down, name="test-audit", alone=lambda error: not isinstance(error, ConnectionError)
+    )
+    futures = [writer.submit(i) for i in range(50)]
+    gate.set()
+    writer.flush()
+    assert all(isinstance(f.exception(), ConnectionError) for f in futures)
+    assert len(calls) <= 2  # one per batch, never one per event
+    writer.close()
+
+
+def test_events_after_close_are_still_written() -> None:
+    log = Log()
+    writer: BatchWriter[int, str] = BatchWriter(log.write, name="test-audit")
+    writer.close()
+    assert writer.submit(7).result(timeout=5) == "record 7"
+    writer.flush()  # returns at once
+    assert log.writes == [[7]]

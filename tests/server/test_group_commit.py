@@ -79,3 +79,26 @@ async def test_concurrency_bounds_the_calls_in_progress() -> None:
     assert await asyncio.gather(*pending) == [f"row {i}" for i in range(10)]
     assert store.most_at_once == 2
     assert sorted(i for call in store.calls for i in call) == list(range(10))
+
+
+async def test_an_item_whose_caller_left_is_not_written() -> None:
+    store = Store()
+    commit: GroupCommit[int, str] = GroupCommit(store.write)
+    first = asyncio.ensure_future(commit.submit(0))
+    await asyncio.sleep(0)
+    gone = asyncio.ensure_future(commit.submit(1))
+    kept = asyncio.ensure_future(commit.submit(2))
+    await asyncio.sleep(0)
+    gone.cancel()
+    store.gate.set()
+    assert await asyncio.gather(first, kept) == ["row 0", "row 2"]
+    assert store.calls == [[0], [2]]
+
+
+async def test_a_write_with_too_few_outcomes_fails_its_items() -> None:
+    async def short(items: Sequence[int]) -> list[str]:
+        return ["row"]
+
+    commit: GroupCommit[int, str] = GroupCommit(short)
+    outcomes = await asyncio.gather(*(commit.submit(i) for i in range(3)), return_exceptions=True)
+    assert all(isinstance(o, RuntimeError) for o in outcomes[1:])

@@ -4,6 +4,7 @@ to a worker process)."""
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -50,20 +51,32 @@ class GroupCommit(Generic[Item, Outcome]):
 
     async def _drain(self) -> None:
         while self._waiting:
-            # An equal share of what waits, so that concurrent writers split it.
-            size = min(MAX_BATCH, -(-len(self._waiting) // self._concurrency))
+            # An equal share of what waits, so that concurrent writers split it; items whose
+            # caller has gone (cancelled) are not written.
+            size = min(MAX_BATCH, math.ceil(len(self._waiting) / self._concurrency))
             batch, self._waiting = self._waiting[:size], self._waiting[size:]
-            try:
-                outcomes = await self._write([item for item, _ in batch])
-            except Exception as exc:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+            batch = [(item, future) for item, future in batch if not future.done()]
+            if batch:
+                await self._write_batch(batch)
+
+    async def _write_batch(self, batch: list[tuple[Item, asyncio.Future[Outcome]]]) -> None:
+        try:
+            outcomes = await self._write([item for item, _ in batch])
+            if len(outcomes) != len(batch):
+                raise RuntimeError(f"{len(outcomes)} outcomes for {len(batch)} items")
+        except Exception as exc:  # the whole call failed: so does each of its items
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        except BaseException:  # this drain was cancelled (the loop is ending): so are they
+            for _, future in batch:
+                future.cancel()
+            raise
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if future.done():
                 continue
-            for (_, future), outcome in zip(batch, outcomes, strict=True):
-                if future.done():
-                    continue
-                if isinstance(outcome, BaseException):
-                    future.set_exception(outcome)
-                else:
-                    future.set_result(outcome)
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)

@@ -31,10 +31,11 @@ def worker_main(conn: Connection) -> None:
             result = fn(*args, report=report) if wants_report else fn(*args)
             conn.send(("result", result))
         except Exception as exc:  # the task's own error goes back to the caller
-            conn.send(("error", _picklable(exc)))
+            conn.send(("error", picklable(exc)))
 
 
-def _picklable(exc: Exception) -> Exception:
+def picklable(exc: Exception) -> Exception:
+    """``exc``, or a ``RuntimeError`` naming it when it cannot travel back to the server."""
     try:
         pickle.loads(pickle.dumps(exc))
         return exc

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Select, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from synq_jupyter.errors import SynqInputError
@@ -59,9 +60,12 @@ class AuditService:
     def __init__(self, database: Database) -> None:
         self.database = database
         # One writer thread: requests are recorded in the order they finished, in batches,
-        # and the event loop never waits for the database.
+        # and the event loop never waits for the database. A batch is retried event by
+        # event unless the database itself failed (each retry would wait for it again).
         self._writer: BatchWriter[AuditEvent, AuditRecord] = BatchWriter(
-            self.append_many, name="synq-audit"
+            self.append_many,
+            name="synq-audit",
+            alone=lambda error: not isinstance(error, OperationalError),
         )
 
     def append(self, event: AuditEvent) -> AuditRecord:

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from synq_jupyter_server.executor import LocalExecutor
+from synq_jupyter_server.executor import ExecutorUnavailable, LocalExecutor
 from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.group_commit import GroupCommit
 from synq_jupyter_server.jobs.job_view import JobView
@@ -56,7 +56,22 @@ class JobService:
     ) -> list[list[int] | Exception]:
         # On the request pool, not a thread: Qiskit stays out of the server process, and
         # a crash while parsing costs a worker, not the server.
-        return await self._requests.run(validate_jobs_task, list(validations))
+        try:
+            return await self._requests.run(validate_jobs_task, list(validations))
+        except ExecutorUnavailable:
+            if len(validations) == 1:
+                raise
+            # One of them took the worker down: check each alone, so that only it fails.
+            return [await self._validate_alone(v) for v in validations]
+
+    async def _validate_alone(self, validation: Validation) -> list[int] | Exception:
+        try:
+            outcome: list[list[int] | Exception] = await self._requests.run(
+                validate_jobs_task, [validation]
+            )
+        except ExecutorUnavailable as lost:
+            return lost
+        return outcome[0]
 
     async def submit(
         self, scope: JobScope, body: JobSubmit, idempotency_key: str | None
