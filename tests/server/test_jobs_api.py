@@ -210,6 +210,25 @@ async def test_list_bad_query_names_the_parameter(api, problem):
     assert problem(info.value)["errors"][0]["field"] == "limit"
 
 
+async def test_a_submission_whose_caller_left_still_runs_once(api, jp_serverapp, wait_for):
+    """A caller cancelled while its job is written (a request given up on) does not leave a
+    job taken under the scheduler's lease without starting it."""
+    scheduler = jp_serverapp.web_app.settings["synq_services"].scheduler
+    new = NewJob(kind="noop", target="aer_simulator", payload={"seconds": 0.1})
+    caller = asyncio.ensure_future(scheduler.submit(local_owner(), new))
+    for _ in range(3):
+        await asyncio.sleep(0)  # into the write
+    caller.cancel()
+    jobs: list[dict] = []
+    deadline = time.monotonic() + 10
+    while not jobs and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        jobs = json.loads((await api("jobs")).body)["jobs"]
+    [job] = jobs
+    done = await wait_for(job["id"], timeout=20)
+    assert (done["status"], done["attempts"]) == ("succeeded", 1)
+
+
 async def test_result_of_an_unfinished_job_is_409(api, jp_serverapp, problem):
     scheduler = jp_serverapp.web_app.settings["synq_services"].scheduler
     await scheduler.stop()

@@ -150,7 +150,13 @@ class Scheduler:
 
     async def submit(self, owner: str, new: NewJob) -> tuple[JobView, bool]:
         """Queues a job. With a slot free here, the job is taken in the same transaction
-        (see ``JobQueue.submit``) and starts without waiting for the next claim."""
+        (see ``JobQueue.submit``) and starts without waiting for the next claim.
+
+        A caller that leaves mid-way does not stop the submission: a job taken under this
+        scheduler's lease must be started, not left to the reaper."""
+        return await asyncio.shield(self._submit(owner, new))
+
+    async def _submit(self, owner: str, new: NewJob) -> tuple[JobView, bool]:
         take = None
         if self._task is not None and self._free() > 0:
             self._reserved += 1
