@@ -18,6 +18,10 @@ Which organisation a request acts in:
 - else the API key's (a key is made for one organisation);
 - else the ``X-Synq-Org`` header, when the caller is a member;
 - else the caller's personal organisation (``personal:<user>``).
+
+``X-Synq-Org: system`` names the records of callers nobody authenticated (their audit
+entries, security events and incidents): only platform admins reach them, and only on the
+security routes.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from jupyter_server.utils import ensure_async
 from synq_jupyter_server.jobs.states import personal_org
 from synq_jupyter_server.principal import principal_name
 from synq_jupyter_server.security.api_keys import KeyPrincipal
+from synq_jupyter_server.security.audit_records import SYSTEM_ORG
 from synq_jupyter_server.security.key_identity import key_principal
 from synq_jupyter_server.security.mfa import MfaService
 from synq_jupyter_server.security.refusals import Forbidden, RefusalKind
@@ -49,6 +54,8 @@ from synq_jupyter_server.security.scopes import required_scope
 from synq_jupyter_server.services.orgs import OrgNotFound, OrgService
 
 ORG_HEADER = "X-Synq-Org"
+SYSTEM_RESOURCES = frozenset({"synq:security"})
+"""What a platform admin may do in the ``system`` organisation."""
 PATH_ORG_RESOURCES = frozenset({"synq:org", "synq:org-members", "synq:org-member", "synq:org-plan"})
 
 
@@ -100,6 +107,8 @@ class SynqAuthorizer(Authorizer):
         handler.synq_org = org_id  # where a refused attempt is reported (threat detection)
         if key is not None:
             _check_scope(key, resource, method)
+        if org_id == SYSTEM_ORG:
+            return self._system_actor(user, platform, key, resource)
         if org_id == personal_org(user):
             member: str | None = "owner"
         else:
@@ -113,6 +122,20 @@ class SynqAuthorizer(Authorizer):
         if needed != NO_ROLE and org_id != personal_org(user):
             await self._require_org_mfa(user, org_id)
         return Actor(user, org_id, role, platform, key)
+
+    @staticmethod
+    def _system_actor(
+        user: str, platform: PlatformRole, key: KeyPrincipal | None, resource: str
+    ) -> Actor:
+        if not platform_reaches(platform, "admin"):
+            raise Forbidden(
+                f"only a platform admin may act in {SYSTEM_ORG}", field=ORG_HEADER, kind="admin"
+            )
+        if resource not in SYSTEM_RESOURCES:
+            raise Forbidden(
+                f"{SYSTEM_ORG} holds only security records", field=ORG_HEADER, kind="org"
+            )
+        return Actor(user, SYSTEM_ORG, "admin", platform, key)
 
     @staticmethod
     def _org_of(handler: Any, resource: str, key: KeyPrincipal | None, user: str) -> str:
