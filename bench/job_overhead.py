@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from job_harness import OWNER, JobHarness
 
 from synq_jupyter_server.jobs.runner import run_job
+from synq_jupyter_server.jobs.states import JobScope
 
 
 def _ignore(name: str, data: object) -> None:
@@ -67,7 +68,7 @@ async def ours(jobs: int, workers: int) -> tuple[float, list[float]]:
             began = time.perf_counter()
             await harness.wait_all([await harness.submit("noop", {})])
             singles.append(time.perf_counter() - began)
-        assert harness.queue.get(ids[0], OWNER).status == "succeeded"
+        assert harness.queue.get(ids[0], JobScope.personal(OWNER)).status == "succeeded"
     return total, singles
 
 
