@@ -1,6 +1,6 @@
 """The kernel's widgets in a real browser, in JupyterLab and in Notebook 7: the live job
-widget with its histogram, VQE's convergence plot and QAOA's distribution, following the
-JupyterLab theme."""
+widget with its histogram, VQE's convergence plot, QAOA's distribution and the QNN's loss
+curve, following the JupyterLab theme."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ SQUARE_QAOA = (
     'square = synq_jupyter.qaoa({"type": "maxcut", "edges": [[0, 1], [1, 2], [2, 3], [3, 0]]},'
     " p=1, seed=1)"
 )
+SMALL_QNN = (
+    'qnn = synq_jupyter.train_qnn(dataset={"name": "moons", "n_samples": 40, "noise": 0.1},'
+    " layers=2, epochs=4, seed=0)"
+)
 DARK_PAPER = "rgb(17, 17, 17)"  # plotly_dark's paper colour
 LIGHT_PAPER = "rgb(255, 255, 255)"
 
@@ -42,9 +46,9 @@ def open_notebook(page: Page, lab_server: LabServer, frontend: str, name: str) -
 def run_and_check_widgets(page: Page, paper: str) -> None:
     run_command(page, "notebook:run-all-cells")
     widgets = page.locator(".jp-OutputArea .widget-vbox", has_text="SynQ job")
-    expect(widgets).to_have_count(3, timeout=120_000)
-    bell, vqe, qaoa = widgets.nth(0), widgets.nth(1), widgets.nth(2)
-    for widget in (bell, vqe, qaoa):
+    expect(widgets).to_have_count(4, timeout=120_000)
+    bell, vqe, qaoa, qnn = (widgets.nth(i) for i in range(4))
+    for widget in (bell, vqe, qaoa, qnn):
         expect(widget).to_contain_text("succeeded", timeout=180_000)
         expect(widget.locator(".widget-button", has_text="Cancel")).to_be_disabled()
 
@@ -63,7 +67,11 @@ def run_and_check_widgets(page: Page, paper: str) -> None:
     expect(qaoa).to_contain_text("QAOA output distribution", timeout=30_000)
     ticks = qaoa.locator(".js-plotly-plot", has_text="QAOA output distribution").locator(".xtick")
     assert {"0101", "1010"} == set(ticks.evaluate_all("ts => ts.map(t => t.textContent)")[:2])
-    for plot in (bell, vqe, qaoa):
+    # The QNN: its loss per epoch (four epochs, four points), then the accuracy table.
+    expect(qnn).to_contain_text("QNN classifier", timeout=30_000)
+    losses = qnn.locator(".js-plotly-plot", has_text="QNN training").locator(".point")
+    expect(losses).to_have_count(4, timeout=30_000)
+    for plot in (bell, vqe, qaoa, qnn):
         background = plot.locator(".js-plotly-plot svg.main-svg").first.evaluate(
             "node => getComputedStyle(node).backgroundColor"
         )
@@ -71,7 +79,7 @@ def run_and_check_widgets(page: Page, paper: str) -> None:
 
 
 @pytest.mark.parametrize("frontend", ["lab", "notebook7"])
-def test_job_and_vqe_widgets_work_in_jupyterlab_and_notebook_7(
+def test_job_and_algorithm_widgets_work_in_jupyterlab_and_notebook_7(
     page: Page, lab_server: LabServer, frontend: str
 ) -> None:
     name = f"widgets-{frontend}-{uuid.uuid4().hex[:6]}.ipynb"
@@ -80,6 +88,7 @@ def test_job_and_vqe_widgets_work_in_jupyterlab_and_notebook_7(
         f"%%synq --submit --target aer_simulator --shots 200 --seed 3\n{BELL}",
         H2_VQE,
         SQUARE_QAOA,
+        SMALL_QNN,
     ]
     lab_server.save_notebook(name, cells)
     open_notebook(page, lab_server, frontend, name)
