@@ -66,12 +66,9 @@ class JobService:
 
     async def _validate_alone(self, validation: Validation) -> list[int] | Exception:
         try:
-            outcome: list[list[int] | Exception] = await self._requests.run(
-                validate_jobs_task, [validation]
-            )
+            return (await self._validate_many([validation]))[0]
         except ExecutorUnavailable as lost:
             return lost
-        return outcome[0]
 
     async def submit(
         self, scope: JobScope, body: JobSubmit, idempotency_key: str | None
