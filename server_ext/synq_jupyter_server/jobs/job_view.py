@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row
@@ -37,7 +39,7 @@ class JobView:
     num_circuits: int
 
     @classmethod
-    def of(cls, job: Job | Row[Any]) -> JobView:
+    def of(cls, job: Job | Row[Any] | SimpleNamespace) -> JobView:
         """From an ORM row, or a Core row with the same columns."""
         payload = job.payload or {}
         return cls(
@@ -62,6 +64,11 @@ class JobView:
             shots=payload.get("shots"),
             num_circuits=len(payload.get("sources", [])) or 1,
         )
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> JobView:
+        """From a job row's column values by name (the parameters it was inserted with)."""
+        return cls.of(SimpleNamespace(**row))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
