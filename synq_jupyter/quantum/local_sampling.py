@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError
@@ -30,8 +30,10 @@ class SampleResult:
     transpile: TranspileResult | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("transpile")
+        # Field by field, not ``asdict``: that would deep-copy the transpiled circuit only to
+        # drop it, which costs more than the rest of the result.
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "transpile"}
+        data["counts"] = dict(self.counts)
         data["report"] = self.transpile.report.to_dict() if self.transpile else None
         return data
 
