@@ -30,8 +30,8 @@ class SampleResult:
     transpile: TranspileResult | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        # Field by field, not ``asdict``: that would deep-copy the transpiled circuit only to
-        # drop it, which costs more than the rest of the result.
+        # Field by field, not ``asdict``: that deep-copies every count, and the transpiled
+        # circuit only to drop it; a shallow copy of the counts is all a caller needs.
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "transpile"}
         data["counts"] = dict(self.counts)
         data["report"] = self.transpile.report.to_dict() if self.transpile else None

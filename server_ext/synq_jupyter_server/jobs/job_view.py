@@ -40,7 +40,8 @@ class JobView:
 
     @classmethod
     def of(cls, job: Job | Row[Any] | SimpleNamespace) -> JobView:
-        """From an ORM row, or a Core row with the same columns."""
+        """From an ORM row, a Core row with the same columns, or any object with those
+        attributes (see ``of_row``)."""
         payload = job.payload or {}
         return cls(
             id=job.id,

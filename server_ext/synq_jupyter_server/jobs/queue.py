@@ -451,6 +451,9 @@ def _event(session: Session, job: Job, kind: str, data: dict[str, Any]) -> None:
     session.add(JobEvent(job_id=job.id, owner=job.owner, type=kind, data=data, created_at=utcnow()))
 
 
+_JOB_COLUMNS = tuple(column.key for column in Job.__table__.c)
+
+
 def _job_row(owner: str, new: NewJob) -> dict[str, Any]:
     """A new queued job, as ``sql.INSERT_JOB`` parameters: every column, so that every row
     of a batch has the same keys."""
@@ -472,9 +475,6 @@ def _job_row(owner: str, new: NewJob) -> dict[str, Any]:
         created_at=utcnow(),
     )
     return row
-
-
-_JOB_COLUMNS = tuple(column.key for column in Job.__table__.c)
 
 
 def _event_row(job: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
