@@ -37,7 +37,9 @@ class SynqApp(ExtensionApp):
     )
     executor_workers = Int(
         config=True,
-        help="Worker processes for API requests (parsing, transpiling, analysis, validation).",
+        help="Worker processes for circuit requests (parsing, transpiling, analysis). Job "
+        "submissions are validated on a worker of their own, so a long transpile never "
+        "holds them up.",
     )
     executor = Unicode(
         "local",

@@ -2,7 +2,7 @@
 
 They fix the shape of a request; what only the algorithm can judge (a Hamiltonian's
 hermiticity, an atom's name, a graph's edges) is checked by the algorithm's own spec on
-the request pool, before any job is written.
+the checks worker, before any job is written.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ def _check(provider: str) -> None:
 def credentials_for_target(service: CredentialService, catalogue: CatalogueService) -> Any:
     """The scheduler's lookup: an owner's secret for the provider behind a target.
 
-    The provider comes from the catalogue the request pool computed, so the server process
+    The provider comes from the catalogue the checks worker computed, so the server process
     never imports Qiskit for it; it is added to the secret as ``provider``, so a remote
     cancel knows whose API to call.
     """

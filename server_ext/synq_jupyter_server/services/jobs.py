@@ -28,7 +28,7 @@ class JobService:
     """Jobs as the API sees them. Every method is scoped to one caller in one organisation
     (a ``JobScope``).
 
-    Circuits are validated (parsed and fitted to the target) on the request pool before
+    Circuits are validated (parsed and fitted to the target) on the checks worker before
     anything is written, so bad input never leaves a job row behind; the organisation's
     quota is checked before that, and its shots counted only for a job that is written.
     Submissions that arrive together are validated in one call to a worker.
@@ -37,7 +37,7 @@ class JobService:
     def __init__(
         self,
         scheduler: Scheduler,
-        requests: LocalExecutor,
+        checks: LocalExecutor,
         catalogue: CatalogueService,
         quotas: QuotaService,
     ) -> None:
@@ -45,19 +45,19 @@ class JobService:
         self.scheduler = scheduler
         self.queue: JobQueue = scheduler.queue
         self.bus: EventBus = scheduler.bus
-        self._requests = requests
+        self._checks = checks
         self._catalogue = catalogue
         self._validations: GroupCommit[Validation, list[int]] = GroupCommit(
-            self._validate_many, concurrency=requests.max_workers
+            self._validate_many, concurrency=checks.max_workers
         )
 
     async def _validate_many(
         self, validations: Sequence[Validation]
     ) -> list[list[int] | Exception]:
-        # On the request pool, not a thread: Qiskit stays out of the server process, and
+        # On the checks worker, not a thread: Qiskit stays out of the server process, and
         # a crash while parsing costs a worker, not the server.
         try:
-            return await self._requests.run(validate_jobs_task, list(validations))
+            return await self._checks.run(validate_jobs_task, list(validations))
         except ExecutorUnavailable:
             if len(validations) == 1:
                 raise

@@ -30,7 +30,7 @@ class ModelNotFound(NotFound):
 
 
 class QmlService:
-    """Checks an algorithm's spec on the request pool, then queues it as a job.
+    """Checks an algorithm's spec on the checks worker, then queues it as a job.
 
     Every spec is validated by the same code the worker runs, before a row is written, so
     a malformed Hamiltonian or an empty graph is a 422 and never a failed job.
@@ -39,12 +39,12 @@ class QmlService:
     def __init__(
         self,
         jobs: JobService,
-        requests: LocalExecutor,
+        checks: LocalExecutor,
         catalogue: CatalogueService,
         database: Database,
     ) -> None:
         self._jobs = jobs
-        self._requests = requests
+        self._checks = checks
         self._catalogue = catalogue
         self._database = database
         jobs.queue.on_complete["qnn_train"] = store_trained_model
@@ -62,7 +62,7 @@ class QmlService:
         spec = {**spec, "seed": draw_seed(options.seed)}
         if spec.get("target"):
             await self._catalogue.require(spec["target"])
-        target: str = await self._requests.run(validate_algorithm_task, kind, spec)
+        target: str = await self._checks.run(validate_algorithm_task, kind, spec)
         if kind == "vqe" and spec.get("estimator") == "hardware":
             await self._require_credentials(scope.owner, target)
         payload = {"spec": spec, "name": name}
@@ -91,7 +91,7 @@ class QmlService:
     ) -> tuple[JobView, bool]:
         """Queues a prediction with a stored model."""
         stored = await self.model(scope, model_id)
-        await self._requests.run(validate_prediction_task, stored["model"], features)
+        await self._checks.run(validate_prediction_task, stored["model"], features)
         payload = {"model_id": model_id, "model": stored["model"], "X": features}
         return await self._jobs.enqueue(scope, "qnn_predict", QNN_DEVICE, options, payload, key)
 

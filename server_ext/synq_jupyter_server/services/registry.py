@@ -34,12 +34,15 @@ from synq_jupyter_server.services.quotas import QuotaService
 class Services:
     """Everything the handlers need, built once at start-up.
 
-    ``requests`` runs the quick work of API calls (parse, transpile, validation);
-    ``executor`` runs jobs. They are separate so a queue of long jobs never delays a request.
+    ``requests`` runs the work of circuit calls (parse, transpile, analysis); ``checks``
+    validates submissions and builds the target catalogue; ``executor`` runs jobs. They are
+    separate so a queue of long jobs never delays a request, and a long transpile never
+    holds up a job submission.
     """
 
     database: Database
     requests: LocalExecutor
+    checks: LocalExecutor
     executor: JobExecutor
     catalogue: CatalogueService
     circuits: CircuitService
@@ -66,23 +69,26 @@ class Services:
         keyring: Keyring,
         orgs: OrgService | None = None,
         threats: ThreatSettings | None = None,
+        checks: LocalExecutor | None = None,
     ) -> Services:
         """``orgs`` carries the plans new organisations start on (free, and enterprise for
-        personal ones, by default)."""
+        personal ones, by default); ``checks`` defaults to one worker process of its own."""
+        checks = checks or LocalExecutor(1)
         bus = EventBus()
         orgs = orgs or OrgService(database)
         quotas = QuotaService(database, orgs)
         credentials = CredentialService(database, keyring)
         queue = JobQueue(database)
-        catalogue = CatalogueService(requests)
+        catalogue = CatalogueService(checks)
         scheduler = Scheduler(
             queue, executor, bus, settings, credentials_for_target(credentials, catalogue)
         )
-        jobs = JobService(scheduler, requests, catalogue, quotas)
+        jobs = JobService(scheduler, checks, catalogue, quotas)
         audit = AuditService(database)
         return cls(
             database=database,
             requests=requests,
+            checks=checks,
             executor=executor,
             catalogue=catalogue,
             circuits=CircuitService(database, requests, catalogue),
@@ -90,7 +96,7 @@ class Services:
             jobs=jobs,
             scheduler=scheduler,
             credentials=credentials,
-            qml=QmlService(jobs, requests, catalogue, database),
+            qml=QmlService(jobs, checks, catalogue, database),
             api_keys=ApiKeyService(database),
             audit=audit,
             tokens=TokenService(database, keyring),
@@ -107,6 +113,7 @@ class Services:
         await self.scheduler.stop()
         await self.executor.close()
         self.requests.shutdown()
+        self.checks.shutdown()
         # Queued security events and audit entries (which they add to) are written before
         # the database goes.
         await asyncio.to_thread(self.threats.close)
