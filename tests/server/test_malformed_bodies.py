@@ -1,0 +1,72 @@
+"""Every route that takes a JSON body refuses a malformed one with a 4xx problem+json, never
+a 500: text that is not JSON, JSON that is not an object, and objects whose fields have the
+wrong type. Routes and fields are read from the OpenAPI spec, so a new route is covered the
+day it is added."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+NOT_OBJECTS = [b"not json", b'{"source":', b"[1, 2]", b"null", b'"text"', b"3"]
+WRONG_VALUES: list[Any] = [None, [], {"nested": [1]}, -1, "x" * 2000]
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config):
+    """Over a thousand requests from one caller: the rate limit, tested on its own, is off."""
+    jp_server_config["SynqApp"]["rate_limit"] = 0
+    return jp_server_config
+
+
+def body_routes(spec: dict[str, Any]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each route with a JSON request body: its verb, URL parts and the body's fields."""
+    schemas = spec["components"]["schemas"]
+    for path, operations in spec["paths"].items():
+        for verb, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                continue
+            name = content["application/json"]["schema"].get("$ref", "").rsplit("/", 1)[-1]
+            fields = sorted(schemas.get(name, {}).get("properties", {}))
+            parts = [p if not p.startswith("{") else "nothing-here" for p in path.split("/")]
+            yield verb.upper(), [p for p in parts if p], fields
+
+
+async def outcome(api, verb: str, parts: list[str], body: bytes) -> tuple[int, str, bytes]:
+    """The status, content type and body of the route's answer."""
+    try:
+        response = await api(*parts, method=verb, body=body)
+    except HTTPClientError as error:
+        response = error.response
+    assert response is not None
+    return response.code, response.headers.get("Content-Type", ""), response.body
+
+
+async def test_malformed_bodies_are_refused_with_a_problem_on_every_route(api):
+    spec = json.loads((await api("openapi.json")).body)
+    routes = list(body_routes(spec))
+    assert len(routes) >= 20
+    seen: dict[int, int] = {}
+    for verb, parts, fields in routes:
+        bodies = list(NOT_OBJECTS)
+        bodies += [json.dumps({f: value}).encode() for f in fields for value in WRONG_VALUES]
+        for body in bodies:
+            code, content_type, text = await outcome(api, verb, parts, body)
+            where = f"{verb} /{'/'.join(parts)} {body[:60]!r}"
+            assert code < 500, where
+            seen[code] = seen.get(code, 0) + 1
+            if code < 400:
+                continue
+            assert content_type == "application/problem+json", where
+            problem = json.loads(text)
+            if code == 422:
+                assert problem["errors"], where
+                assert all(error["field"] for error in problem["errors"]), where
+    assert seen.get(422, 0) > 100  # most of them reached the body's validation
