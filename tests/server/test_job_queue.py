@@ -10,9 +10,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import upgrade
 from synq_jupyter_server.db.models import JobEvent, JobResult
+from synq_jupyter_server.jobs.idempotency import Idempotency
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, list_jobs
 from synq_jupyter_server.jobs.queue import JobConflict, JobQueue, Lease, NewJob
 from synq_jupyter_server.jobs.states import JobScope
@@ -194,13 +196,22 @@ def test_retry_requeues_a_failed_job(queue):
 
 
 def test_same_idempotency_key_gives_the_same_job(queue):
-    first, created = queue.submit("ada", noop(idempotency_key="k-1"))
-    again, created_again = queue.submit("ada", noop(idempotency_key="k-1"))
-    other, _ = queue.submit("bob", noop(idempotency_key="k-1"))
+    key = Idempotency("k-1", "digest-of-the-request")
+    first, created = queue.submit("ada", noop(idempotency=key))
+    again, created_again = queue.submit("ada", noop(idempotency=key))
+    other, _ = queue.submit("bob", noop(idempotency=key))
     assert created
     assert not created_again
     assert again.id == first.id
     assert other.id != first.id
+
+
+def test_an_idempotency_key_reused_for_another_request_is_refused(queue):
+    first, _ = queue.submit("ada", noop(idempotency=Idempotency("k-2", "first request")))
+    with pytest.raises(SynqInputError) as info:
+        queue.submit("ada", noop(idempotency=Idempotency("k-2", "another request")))
+    assert info.value.field == "Idempotency-Key"
+    assert first.id in str(info.value)
 
 
 def test_other_users_cannot_see_a_job(queue):

@@ -82,6 +82,32 @@ async def test_idempotency_key_returns_the_same_job(api):
     assert again["id"] == first["id"]
 
 
+async def test_an_idempotency_key_sent_with_another_request_is_refused(api, problem, db_url):
+    headers = {"Idempotency-Key": "bell-2"}
+    code, first = await submit(api, headers=headers, shots=100)
+    assert code == 201
+    other_requests = (
+        (("jobs",), {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 5000}),
+        (("jobs", "batch"), {"sources": [BELL], "target": "aer_simulator", "shots": 100}),
+    )
+    for route, body in other_requests:
+        with pytest.raises(HTTPClientError) as info:
+            await api(*route, method="POST", body=body, headers=dict(headers))
+        refused = problem(info.value)
+        assert info.value.code == 422
+        assert refused["errors"][0]["field"] == "Idempotency-Key"
+        assert first["id"] in refused["errors"][0]["message"]
+    assert job_rows(db_url) == 1
+
+
+async def test_an_idempotency_key_longer_than_255_characters_is_refused(api, problem, db_url):
+    with pytest.raises(HTTPClientError) as info:
+        await submit(api, headers={"Idempotency-Key": "k" * 256})
+    assert info.value.code == 422
+    assert problem(info.value)["errors"][0]["field"] == "Idempotency-Key"
+    assert job_rows(db_url) == 0
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "phrase"),
     [
@@ -91,6 +117,9 @@ async def test_idempotency_key_returns_the_same_job(api):
         ({"source": "qubit q[2]\nquantum hadamard q[0]\n"}, "source", "line 2"),
         ({"kind": "estimate"}, "observables", "observables"),
         ({"kind": "estimate", "observables": ["ZZZ"]}, "observables", "2 letters"),
+        ({"observables": ["ZZ"]}, "observables", "estimate jobs"),
+        ({"tags": ["ok", ""]}, "tags.1", "at least 1 character"),
+        ({"tags": ["x" * 65]}, "tags.0", "at most 64 characters"),
     ],
 )
 async def test_bad_input_is_4xx_naming_the_problem_and_creates_no_row(
@@ -100,6 +129,10 @@ async def test_bad_input_is_4xx_naming_the_problem_and_creates_no_row(
         await submit(api, **fields)
     body = problem(info.value)
     assert info.value.code == 422
+    assert (body["type"], body["title"]) == (
+        "urn:synq:problem:unprocessable-content",
+        "Unprocessable Content",
+    )
     assert body["errors"][0]["field"] == field
     assert phrase in json.dumps(body)
     assert job_rows(db_url) == 0

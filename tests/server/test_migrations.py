@@ -26,7 +26,7 @@ def test_upgrade_twice_is_harmless(db_url):
     database = Database(db_url)
     upgrade(database)
     upgrade(database)
-    assert current_revision(database) == head_revision(database) == "0009"
+    assert current_revision(database) == head_revision(database) == "0010"
     database.dispose()
 
 

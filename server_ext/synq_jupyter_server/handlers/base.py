@@ -14,6 +14,8 @@ from tornado import web
 
 from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter_server.executor import ExecutorUnavailable
+from synq_jupyter_server.jobs.idempotency import HEADER as IDEMPOTENCY_HEADER
+from synq_jupyter_server.jobs.idempotency import Idempotency
 from synq_jupyter_server.jobs.queue import JobConflict, NotFound
 from synq_jupyter_server.jobs.states import JobScope
 from synq_jupyter_server.principal import principal_name, signed_in
@@ -158,6 +160,12 @@ class SynqHandler(APIHandler):
         actor = self.actor
         return JobScope(actor.user, actor.org_id, admin=actor.is_org_admin)
 
+    def idempotency(self, body: BaseModel) -> Idempotency | None:
+        """The request's ``Idempotency-Key`` with the fingerprint of its route and ``body``."""
+        headers = self.request.headers
+        dump = body.model_dump(mode="json")
+        return Idempotency.of(headers.get(IDEMPOTENCY_HEADER), self.request.path, dump)
+
     def parse_body(self, model: type[M]) -> M:
         """Validates the JSON body against ``model``; bad input becomes a 400 or 422."""
         body = self.request.body or b""
@@ -240,20 +248,29 @@ class SynqHandler(APIHandler):
         if isinstance(exc, ExecutorUnavailable):
             return _make(503, str(exc), instance)
         if isinstance(exc, web.HTTPError):
-            detail = exc.log_message or HTTPStatus(exc.status_code).phrase
+            detail = exc.log_message or status_phrase(exc.status_code)
             return _make(exc.status_code, detail, instance)
         if status >= 500:
             correlation = uuid.uuid4().hex
             self.log.error("SynQ internal error %s on %s", correlation, instance)
             problem = _make(500, "internal error; quote the correlation id", instance)
             return problem.model_copy(update={"correlation_id": correlation})
-        return _make(status, HTTPStatus(status).phrase, instance)
+        return _make(status, status_phrase(status), instance)
+
+
+def status_phrase(status: int) -> str:
+    """The status's name in RFC 9110, whatever this Python calls it: a problem's ``type``
+    must not change when the interpreter does (3.11 still says "Unprocessable Entity")."""
+    return _RFC_9110.get(status) or HTTPStatus(status).phrase
+
+
+_RFC_9110 = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 
 def _make(
     status: int, detail: str, instance: str, errors: list[FieldError] | None = None
 ) -> Problem:
-    phrase = HTTPStatus(status).phrase
+    phrase = status_phrase(status)
     slug = phrase.lower().replace(" ", "-").replace("'", "")
     return Problem(
         type=f"urn:synq:problem:{slug}",

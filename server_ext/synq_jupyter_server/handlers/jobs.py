@@ -23,7 +23,9 @@ _WRITE_ERRORS = (400, 401, 403, 422)
 _ONE_JOB_ERRORS = (401, 403, 404)
 _IDEMPOTENCY = (
     "An `Idempotency-Key` header makes the request safe to repeat: the same key from the "
-    "same user returns the job the first request created (200 instead of 201)."
+    "same user returns the job the first request created (200 instead of 201). The key "
+    "belongs to that request: sent with a different route or body it is refused (422, field "
+    "`Idempotency-Key`)."
 )
 
 
@@ -57,8 +59,9 @@ class JobsHandler(SynqHandler):
     @authorized
     async def post(self) -> None:
         body = self.parse_body(JobSubmit)
-        key = self.request.headers.get("Idempotency-Key")
-        view, created = await self.services.jobs.submit(self.job_scope, body, key)
+        view, created = await self.services.jobs.submit(
+            self.job_scope, body, self.idempotency(body)
+        )
         self.write_model(job_model(view), status=201 if created else 200)
 
     @web.authenticated
@@ -90,8 +93,9 @@ class BatchHandler(SynqHandler):
     @authorized
     async def post(self) -> None:
         body = self.parse_body(BatchSubmit)
-        key = self.request.headers.get("Idempotency-Key")
-        view, created = await self.services.jobs.submit_batch(self.job_scope, body, key)
+        view, created = await self.services.jobs.submit_batch(
+            self.job_scope, body, self.idempotency(body)
+        )
         self.write_model(job_model(view), status=201 if created else 200)
 
 

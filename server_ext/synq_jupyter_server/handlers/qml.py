@@ -49,7 +49,7 @@ class AlgorithmHandler(SynqHandler):
             self.kind,
             spec,
             body,
-            self.request.headers.get("Idempotency-Key"),
+            self.idempotency(body),
             name=getattr(body, "name", None),
         )
         self.write_model(job_model(view), status=201 if created else 200)
@@ -132,7 +132,7 @@ class QNNPredictHandler(SynqHandler):
     async def post(self, model_id: str) -> None:
         body = self.parse_body(QNNPredictRequest)
         view, created = await self.services.qml.predict(
-            self.job_scope, model_id, body.X, body, self.request.headers.get("Idempotency-Key")
+            self.job_scope, model_id, body.X, body, self.idempotency(body)
         )
         self.write_model(job_model(view), status=201 if created else 200)
 

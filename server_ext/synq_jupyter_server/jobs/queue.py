@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import Job, JobEvent, JobResult, JobTag, utcnow
 from synq_jupyter_server.jobs import queue_sql as sql
+from synq_jupyter_server.jobs.idempotency import Idempotency
 from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.states import RETRYABLE, TERMINAL, JobScope, personal_org
 from synq_jupyter_server.security.refusals import Forbidden
@@ -56,7 +57,7 @@ class NewJob:
     tags: tuple[str, ...] = ()
     priority: int = 0
     max_retries: int = 2
-    idempotency_key: str | None = None
+    idempotency: Idempotency | None = None
     org_id: str | None = None
     """The organisation the job runs for; the owner's personal one when ``None``."""
 
@@ -105,7 +106,8 @@ class JobQueue:
     def submit(self, owner: str, new: NewJob, take: Lease | None = None) -> tuple[JobView, bool]:
         """Adds a queued job; returns it and whether it was created.
 
-        A repeated ``idempotency_key`` of the same owner returns the first job instead.
+        A repeated idempotency key of the same owner returns the first job instead (and is
+        refused, ``SynqInputError``, if the first job came from a different request).
 
         With ``take``, a worker with a free slot takes the job in the same transaction when
         it would have claimed it next anyway: nothing else is queued and the owner is within
@@ -113,8 +115,8 @@ class JobQueue:
         the same ``queued`` and ``running`` events a claim writes, and saves a round trip
         through the queue.
         """
-        if new.idempotency_key:
-            existing = self._by_key(owner, new.idempotency_key)
+        if new.idempotency:
+            existing = self._by_key(owner, new.idempotency)
             if existing is not None:
                 return existing, False
         try:
@@ -122,8 +124,8 @@ class JobQueue:
                 return self._insert(connection, [Submission(owner, new, take)])[0], True
         except IntegrityError:
             # A concurrent request with the same key won the race.
-            if new.idempotency_key:
-                existing = self._by_key(owner, new.idempotency_key)
+            if new.idempotency:
+                existing = self._by_key(owner, new.idempotency)
                 if existing is not None:
                     return existing, False
             raise
@@ -132,7 +134,7 @@ class JobQueue:
         """``submit`` for each, in order; those without an idempotency key share one
         transaction (a key may already exist, so each keyed one is written on its own)."""
         outcomes: dict[int, tuple[JobView, bool]] = {}
-        plain = [i for i, s in enumerate(submissions) if not s.new.idempotency_key]
+        plain = [i for i, s in enumerate(submissions) if not s.new.idempotency]
         if plain:
             with self.database.transaction() as connection:
                 views = self._insert(connection, [submissions[i] for i in plain])
@@ -172,12 +174,15 @@ class JobQueue:
         connection.execute(sql.INSERT_EVENT, events)
         return [JobView.of_row(job) for job in jobs]
 
-    def _by_key(self, owner: str, key: str) -> JobView | None:
+    def _by_key(self, owner: str, idempotency: Idempotency) -> JobView | None:
         with self.database.session(write=False) as session:
             job = session.scalars(
-                select(Job).where(Job.owner == owner, Job.idempotency_key == key)
+                select(Job).where(Job.owner == owner, Job.idempotency_key == idempotency.key)
             ).one_or_none()
-            return JobView.of(job) if job else None
+            if job is None:
+                return None
+            idempotency.check(job.id, job.request_digest)
+            return JobView.of(job)
 
     # -- workers ------------------------------------------------------------------------------
 
@@ -468,7 +473,8 @@ def _job_row(owner: str, new: NewJob) -> dict[str, Any]:
         priority=new.priority,
         attempts=0,
         max_retries=new.max_retries,
-        idempotency_key=new.idempotency_key,
+        idempotency_key=new.idempotency.key if new.idempotency else None,
+        request_digest=new.idempotency.digest if new.idempotency else None,
         payload=new.payload,
         tags=list(new.tags),
         cancel_requested=False,

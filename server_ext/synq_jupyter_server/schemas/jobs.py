@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -12,7 +12,7 @@ from synq_jupyter_server.schemas.circuits import MAX_SEED, MAX_SOURCE, CircuitFo
 
 MAX_SHOTS = 1_000_000
 MAX_BATCH = 10_000
-Tag = Field(min_length=1, max_length=64)
+Tag = Annotated[str, Field(min_length=1, max_length=64)]
 JobKind = Literal[
     "sample",
     "estimate",
@@ -39,7 +39,7 @@ class JobSettings(Request):
     seed: int | None = Field(
         default=None, ge=0, le=MAX_SEED, description="Drawn (and stored) when null."
     )
-    tags: list[str] = Field(default=[], max_length=20)
+    tags: list[Tag] = Field(default=[], max_length=20)
     priority: int = Field(default=0, ge=-10, le=10, description="Higher runs first.")
     max_retries: int = Field(default=2, ge=0, le=5, description="Retries of transient failures.")
 

@@ -7,9 +7,11 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.executor import ExecutorUnavailable, LocalExecutor
 from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.group_commit import GroupCommit
+from synq_jupyter_server.jobs.idempotency import Idempotency
 from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, latest_event_id, list_jobs
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob
@@ -71,14 +73,17 @@ class JobService:
             return lost
 
     async def submit(
-        self, scope: JobScope, body: JobSubmit, idempotency_key: str | None
+        self, scope: JobScope, body: JobSubmit, idempotency: Idempotency | None
     ) -> tuple[JobView, bool]:
         await self._catalogue.require(body.target)
         await self.quotas.admit(scope.org_id, body.target, None)
         if body.kind == "estimate" and not body.observables:
-            from synq_jupyter.errors import SynqInputError
-
             raise SynqInputError("an estimate job needs observables", field="observables")
+        if body.kind == "sample" and body.observables:
+            raise SynqInputError(
+                "observables apply to estimate jobs; a sample job returns counts",
+                field="observables",
+            )
         observables = (
             [o if isinstance(o, str) else o.model_dump() for o in body.observables]
             if body.kind == "estimate" and body.observables
@@ -98,11 +103,11 @@ class JobService:
             "observables": observables,
         }
         return await self.enqueue(
-            scope, body.kind, body.target, body, payload, idempotency_key, max(widths)
+            scope, body.kind, body.target, body, payload, idempotency, max(widths)
         )
 
     async def submit_batch(
-        self, scope: JobScope, body: BatchSubmit, idempotency_key: str | None
+        self, scope: JobScope, body: BatchSubmit, idempotency: Idempotency | None
     ) -> tuple[JobView, bool]:
         await self._catalogue.require(body.target)
         await self.quotas.admit(scope.org_id, body.target, None)
@@ -116,7 +121,7 @@ class JobService:
             "optimization_level": body.optimization_level,
         }
         return await self.enqueue(
-            scope, "sample_batch", body.target, body, payload, idempotency_key, max(widths)
+            scope, "sample_batch", body.target, body, payload, idempotency, max(widths)
         )
 
     async def enqueue(
@@ -126,7 +131,7 @@ class JobService:
         target: str,
         options: JobSettings,
         payload: dict[str, Any],
-        key: str | None,
+        idempotency: Idempotency | None,
         qubits: int | None = None,
     ) -> tuple[JobView, bool]:
         """Writes a validated job; ``options`` gives its tags, priority and retries.
@@ -140,7 +145,7 @@ class JobService:
         counted = await self.quotas.reserve(scope.org_id, shots, quota)
         created = False
         try:
-            view, created = await self._write(scope, kind, target, options, payload, key)
+            view, created = await self._write(scope, kind, target, options, payload, idempotency)
         finally:
             if counted and not created:
                 await asyncio.to_thread(self.quotas.refund_shots, scope.org_id, shots)
@@ -153,7 +158,7 @@ class JobService:
         target: str,
         options: JobSettings,
         payload: dict[str, Any],
-        key: str | None,
+        idempotency: Idempotency | None,
     ) -> tuple[JobView, bool]:
         new = NewJob(
             kind=kind,
@@ -162,7 +167,7 @@ class JobService:
             tags=tuple(options.tags),
             priority=options.priority,
             max_retries=options.max_retries,
-            idempotency_key=key,
+            idempotency=idempotency,
             org_id=scope.org_id,
         )
         view, created = await self.scheduler.submit(scope.owner, new)

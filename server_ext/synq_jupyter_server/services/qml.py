@@ -12,6 +12,7 @@ from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import Job, QmlModel, utcnow
 from synq_jupyter_server.executor import LocalExecutor
+from synq_jupyter_server.jobs.idempotency import Idempotency
 from synq_jupyter_server.jobs.job_view import JobView, as_utc
 from synq_jupyter_server.jobs.queue import NotFound
 from synq_jupyter_server.jobs.states import JobScope
@@ -55,7 +56,7 @@ class QmlService:
         kind: str,
         spec: dict[str, Any],
         options: JobSettings,
-        key: str | None,
+        idempotency: Idempotency | None,
         name: str | None = None,
     ) -> tuple[JobView, bool]:
         """Queues a ``vqe``, ``qaoa``, ``qnn_train`` or ``synthesize`` job for ``spec``."""
@@ -66,7 +67,7 @@ class QmlService:
         if kind == "vqe" and spec.get("estimator") == "hardware":
             await self._require_credentials(scope.owner, target)
         payload = {"spec": spec, "name": name}
-        return await self._jobs.enqueue(scope, kind, target, options, payload, key)
+        return await self._jobs.enqueue(scope, kind, target, options, payload, idempotency)
 
     async def _require_credentials(self, owner: str, target: str) -> None:
         """Refuses now, not as a failed job later, a run on a device the owner has no key for.
@@ -87,13 +88,15 @@ class QmlService:
         model_id: str,
         features: list[list[float]],
         options: JobSettings,
-        key: str | None,
+        idempotency: Idempotency | None,
     ) -> tuple[JobView, bool]:
         """Queues a prediction with a stored model."""
         stored = await self.model(scope, model_id)
         await self._checks.run(validate_prediction_task, stored["model"], features)
         payload = {"model_id": model_id, "model": stored["model"], "X": features}
-        return await self._jobs.enqueue(scope, "qnn_predict", QNN_DEVICE, options, payload, key)
+        return await self._jobs.enqueue(
+            scope, "qnn_predict", QNN_DEVICE, options, payload, idempotency
+        )
 
     async def models(self, scope: JobScope) -> list[dict[str, Any]]:
         """The trained models of the scope's organisation, newest first."""

@@ -46,6 +46,8 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_retries: Mapped[int] = mapped_column(Integer, default=2)
     idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    request_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """Fingerprint of the request that carried ``idempotency_key`` (route and body)."""
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
