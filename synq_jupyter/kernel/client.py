@@ -105,7 +105,7 @@ class SynqClient:
                 problem = response.json()
             except ValueError:
                 problem = {"detail": response.text[:200]}
-            detail = str(problem.get("detail", response.reason))
+            detail = problem_message(response.status_code, problem, response.reason)
             errors = problem.get("errors") or []
             if response.status_code == 422 and errors:
                 raise SynqInputError(detail, field=errors[0].get("field"))
@@ -123,3 +123,20 @@ class SynqClient:
         except ValueError:
             return None
         return wait if 0 <= wait <= self.max_retry_wait else None
+
+
+def problem_message(status: int, problem: dict[str, Any], reason: str = "") -> str:
+    """What a refusal says, in one line.
+
+    A refused input (400, 422) names each invalid field and why, ``"shots: Input should be
+    greater than or equal to 1; seed: ..."``, since the ``detail`` of a pydantic refusal
+    ("the request has invalid fields") does not say which. A detail that already carries its
+    field errors (a circuit's line and column, an unknown target) is kept as it is.
+    """
+    detail = str(problem.get("detail") or reason)
+    if status not in (400, 422):
+        return detail
+    errors = [e for e in problem.get("errors") or [] if isinstance(e, dict)]
+    if all(str(e.get("message", "")) in detail for e in errors):
+        return detail
+    return "; ".join(f"{e.get('field', 'body')}: {e.get('message', 'invalid')}" for e in errors)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from synq_jupyter.errors import SynqError
-from synq_jupyter.kernel.client import SynqClient
+from synq_jupyter.errors import SynqError, SynqInputError
+from synq_jupyter.kernel.client import ApiError, SynqClient
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from synq_jupyter.kernel.widgets.job_widget import JobWidget
 
 TERMINAL = ("succeeded", "failed", "cancelled")
+JOB_ID_LENGTH = 32
+"""A job id is a UUID's 32 hex digits; the job widget shows the first 12."""
+MAX_JOBS_PAGE = 200
+"""The most jobs the server lists in one page (``GET jobs?limit=``)."""
 
 
 class JobFailed(SynqError):
@@ -141,7 +145,23 @@ def circuit_source(circuit: QuantumCircuit | str, format: str | None = None) -> 
         return {"source": circuit, "format": format}
     from qiskit import qasm3
 
-    return {"source": qasm3.dumps(circuit), "format": "qasm3"}
+    return {"source": qasm3.dumps(_quantum_circuit(circuit)), "format": "qasm3"}
+
+
+def _quantum_circuit(circuit: object, name: str = "circuit") -> QuantumCircuit:
+    """``circuit`` itself if it is a ``QuantumCircuit``.
+
+    Raises:
+        TypeError: It is neither source text nor a ``QuantumCircuit``.
+    """
+    from qiskit import QuantumCircuit
+
+    if isinstance(circuit, QuantumCircuit):
+        return circuit
+    raise TypeError(
+        f"{name} must be SynQ or OpenQASM source text (a str) or a qiskit QuantumCircuit, "
+        f"not {type(circuit).__name__}"
+    )
 
 
 def submit_batch(
@@ -158,8 +178,16 @@ def submit_batch(
 
     Its result holds ``counts``: one dict per circuit, in order.
     """
+    if isinstance(circuits, str) or not isinstance(circuits, list | tuple):
+        raise TypeError(
+            "circuits must be a list of circuits (source texts or QuantumCircuits), "
+            f"not {type(circuits).__name__}"
+        )
     client = client or SynqClient()
-    sources = [c if isinstance(c, str) else _batch_source(c) for c in circuits]
+    sources = [
+        c if isinstance(c, str) else _batch_source(_quantum_circuit(c, f"circuits[{i}]"))
+        for i, c in enumerate(circuits)
+    ]
     body = {
         "sources": sources,
         "target": target,
@@ -183,10 +211,54 @@ def _batch_source(circuit: QuantumCircuit) -> str:
 
 
 def attach(job_id: str, client: SynqClient | None = None) -> JobHandle:
-    """A handle on an existing job, e.g. after a kernel restart."""
-    handle = JobHandle(job_id, client)
-    handle.info()  # fail now, with the server's reason, if the id is unknown
+    """A handle on an existing job, e.g. after a kernel restart.
+
+    Args:
+        job_id: The job's id, or its start as the job widget shows it (12 characters):
+            that is looked up among my jobs, newest first.
+        client: REST client; one from the environment by default.
+
+    Raises:
+        SynqInputError: No job has that id, or more than one starts with it.
+    """
+    client = client or SynqClient()
+    job_id = job_id.strip()
+    if not job_id:
+        raise SynqInputError("attach needs a job id", field="job_id")
+    full_id = job_id if len(job_id) >= JOB_ID_LENGTH else _full_id(job_id, client)
+    handle = JobHandle(full_id, client)
+    try:
+        handle.info()  # fail now if the id is unknown
+    except ApiError as exc:
+        if exc.status == 404:
+            raise SynqInputError(f"no job {job_id}", field="job_id") from None
+        raise
     return handle
+
+
+def _full_id(prefix: str, client: SynqClient) -> str:
+    """The id of my one job that starts with ``prefix``.
+
+    Pages through my jobs newest first and stops at the first page with a match, so a
+    recent job is found in one request.
+    """
+    wanted = prefix.lower()
+    cursor = None
+    while True:
+        page = client.request("GET", "jobs", limit=MAX_JOBS_PAGE, cursor=cursor)
+        matches = [job["id"] for job in page["jobs"] if job["id"].startswith(wanted)]
+        if len(matches) == 1:
+            return str(matches[0])
+        if matches:
+            shown = ", ".join(matches[:3]) + (", …" if len(matches) > 3 else "")
+            raise SynqInputError(
+                f"job id {prefix} is ambiguous: {len(matches)} jobs start with it "
+                f"({shown}); give more of it",
+                field="job_id",
+            )
+        cursor = page.get("next_cursor")
+        if not cursor:
+            raise SynqInputError(f"no job {prefix}", field="job_id")
 
 
 def in_notebook() -> bool:

@@ -12,6 +12,7 @@ from IPython.display import HTML, display
 
 from synq_jupyter.errors import SynqError, SynqInputError
 from synq_jupyter.kernel.cell_result import CellResult
+from synq_jupyter.kernel.job_handle import MAX_JOBS_PAGE
 from synq_jupyter.kernel.progress import ProgressLine
 
 
@@ -70,7 +71,9 @@ class SynqMagics(Magics):
         from synq_jupyter.kernel.job_handle import submit
         from synq_jupyter.quantum import load_circuit
 
-        load_circuit(cell, args.format)  # a mistake is reported here, with its line
+        circuit = load_circuit(cell, args.format)  # a mistake is reported here, with its line
+        if args.draw:
+            display(circuit.draw(output="text", fold=-1))
         handle = submit(
             cell,
             format=args.format,
@@ -120,7 +123,7 @@ class SynqMagics(Magics):
         """``%synq targets`` lists the catalogue; ``%synq target NAME`` describes one target;
         ``%synq jobs`` lists my recent jobs; ``%synq attach JOB_ID`` brings a job's widget back.
         """
-        from synq_jupyter.kernel.views import jobs_html, table, targets_html
+        from synq_jupyter.kernel.views import jobs_bundle, table, targets_html
         from synq_jupyter.quantum import get_target, list_targets
 
         words = shlex.split(line)
@@ -128,9 +131,9 @@ class SynqMagics(Magics):
             if words and words[0] == "jobs" and len(words) <= 2:
                 from synq_jupyter.kernel.client import SynqClient
 
-                limit = int(words[1]) if len(words) == 2 else 20
+                limit = _jobs_limit(words[1]) if len(words) == 2 else 20
                 page = SynqClient().request("GET", "jobs", limit=limit)
-                display(HTML(jobs_html(page["jobs"])))
+                display(jobs_bundle(page["jobs"]), raw=True)
             elif len(words) == 2 and words[0] == "attach":
                 from synq_jupyter.kernel.job_handle import attach
 
@@ -148,6 +151,16 @@ class SynqMagics(Magics):
                 )
         except (SynqError, ValueError) as exc:
             raise UsageError(f"SynQ: {exc}") from None
+
+
+def _jobs_limit(word: str) -> int:
+    """The N of ``%synq jobs N``; the server checks its range and names the field."""
+    try:
+        return int(word)
+    except ValueError:
+        raise UsageError(
+            f"SynQ: %synq jobs takes a number of jobs (1-{MAX_JOBS_PAGE}), not {word!r}"
+        ) from None
 
 
 def _with_defaults(args: Any) -> Any:

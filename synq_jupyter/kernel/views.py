@@ -87,22 +87,42 @@ def _microseconds(seconds: float | None) -> str:
     return "n/a (simulator)" if seconds is None else f"{seconds * 1e6:.2f} µs"
 
 
-def jobs_html(jobs: list[dict[str, Any]]) -> str:
-    """Recent jobs as a table, newest first."""
+JOB_COLUMNS = ("id", "kind", "status", "target", "shots", "created_at", "attempts", "progress")
+
+
+def jobs_bundle(jobs: list[dict[str, Any]]) -> dict[str, str]:
+    """Recent jobs, newest first, as an HTML table and as plain text (for a terminal or
+    nbconvert), to show with ``display(bundle, raw=True)``."""
     if not jobs:
-        return "<p>No jobs yet: submit one with <code>%%synq --submit</code>.</p>"
-    columns = ("id", "kind", "status", "target", "shots", "created_at", "attempts", "progress")
-    rows = [
-        (
-            job["id"],
-            job["kind"],
-            job["status"],
-            job["target"],
-            job.get("shots") or "",
-            str(job["created_at"])[:19].replace("T", " "),
-            job["attempts"],
-            "" if job.get("progress") is None else f"{job['progress']:.0%}",
-        )
-        for job in jobs
-    ]
-    return rows_table(columns, rows)
+        return {
+            "text/html": "<p>No jobs yet: submit one with <code>%%synq --submit</code>.</p>",
+            "text/plain": "No jobs yet: submit one with %%synq --submit.",
+        }
+    rows = [_job_row(job) for job in jobs]
+    return {"text/html": rows_table(JOB_COLUMNS, rows), "text/plain": rows_text(JOB_COLUMNS, rows)}
+
+
+def _job_row(job: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        job["id"],
+        job["kind"],
+        job["status"],
+        job["target"],
+        job.get("shots") or "",
+        str(job["created_at"])[:19].replace("T", " "),
+        job["attempts"],
+        "" if job.get("progress") is None else f"{job['progress']:.0%}",
+    )
+
+
+def rows_text(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    """A plain-text table: a header row, a rule, then the rows, each column as wide as its
+    widest cell."""
+    cells = [list(columns), *([str(value) for value in row] for row in rows)]
+    widths = [max(len(cell[i]) for cell in cells) for i in range(len(columns))]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(values) for values in cells[1:])])

@@ -1,55 +1,13 @@
-"""The kernel's REST client waits out the server's rate limit instead of failing the cell."""
+"""The kernel's REST client: it waits out the server's rate limit instead of failing the
+cell, and says which fields a refused request got wrong."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter.kernel.client import ApiError, SynqClient
-
-
-class Api:
-    """A local server whose next answers are scripted: (status, headers, body)."""
-
-    def __init__(self) -> None:
-        self.answers: list[tuple[int, dict[str, str], dict]] = []
-        self.requests: list[tuple[str, str, bytes]] = []
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                api.requests.append((self.command, self.path, self.rfile.read(length)))
-                status, headers, body = api.answers.pop(0)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in {"Content-Type": "application/json", **headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/synq/api/"
-
-
-@pytest.fixture
-def api() -> Iterator[Api]:
-    api = Api()
-    thread = threading.Thread(target=api.server.serve_forever, daemon=True)
-    thread.start()
-    yield api
-    api.server.shutdown()
-    api.server.server_close()
+from tests.kernel.scripted_api import Api
 
 
 def rate_limited(retry_after: str) -> tuple[int, dict[str, str], dict]:
@@ -90,3 +48,41 @@ def test_a_long_or_open_ended_refusal_is_raised_at_once(api: Api, answer) -> Non
         client.request("POST", "jobs", json={})
     assert refused.value.status == 429
     assert len(api.requests) == 1
+
+
+def invalid_fields(detail: str, *errors: tuple[str, str]) -> tuple[int, dict[str, str], dict]:
+    problem = {
+        "type": "urn:synq:problem:unprocessable-content",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": detail,
+        "errors": [{"field": field, "message": message} for field, message in errors],
+    }
+    return 422, {"Content-Type": "application/problem+json"}, problem
+
+
+def test_a_refusal_names_every_invalid_field_and_why(api: Api) -> None:
+    api.answers = [
+        invalid_fields(
+            "the request has invalid fields",
+            ("shots", "Input should be greater than or equal to 1"),
+            ("seed", "Input should be greater than or equal to 0"),
+        )
+    ]
+    client = SynqClient(api.url, token="t")
+    with pytest.raises(SynqInputError) as refused:
+        client.request("POST", "jobs", json={"shots": -1, "seed": -1})
+    assert str(refused.value) == (
+        "shots: Input should be greater than or equal to 1; "
+        "seed: Input should be greater than or equal to 0"
+    )
+    assert refused.value.field == "shots"
+
+
+def test_a_refusal_whose_detail_says_it_all_keeps_its_detail(api: Api) -> None:
+    where = "line 2, column 9: unknown gate 'cnot'"
+    api.answers = [invalid_fields(where, ("source", where))]
+    client = SynqClient(api.url, token="t")
+    with pytest.raises(SynqInputError) as refused:
+        client.request("POST", "jobs", json={"source": "..."})
+    assert str(refused.value) == where

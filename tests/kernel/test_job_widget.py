@@ -12,7 +12,7 @@ from synq_jupyter.kernel.widgets.job_widget import JobWidget
 JOB_ID = "5ef9a63ee3914a68973bb28f2afacf37"
 
 
-def job(status: str) -> dict[str, Any]:
+def job(status: str, **changes: Any) -> dict[str, Any]:
     return {
         "id": JOB_ID,
         "kind": "sample",
@@ -24,6 +24,7 @@ def job(status: str) -> dict[str, Any]:
         "progress": 1.0 if status == "succeeded" else 0.5,
         "progress_message": None,
         "error": None,
+        **changes,
     }
 
 
@@ -32,8 +33,9 @@ class Server:
 
     url = "http://127.0.0.1:1/"
 
-    def __init__(self, states: list[str]) -> None:
+    def __init__(self, states: list[str], **changes: Any) -> None:
         self.states = states
+        self.changes = changes
         self.result_reads = 0
 
     def request(self, method: str, path: str) -> dict[str, Any]:
@@ -47,7 +49,7 @@ class Server:
                 "target": "aer_simulator",
             }
         status = self.states.pop(0) if len(self.states) > 1 else self.states[0]
-        return job(status)
+        return job(status, **self.changes)
 
 
 class Handle:
@@ -89,3 +91,20 @@ def test_the_result_is_shown_once_however_often_the_job_is_read() -> None:
     widget.refresh()
     assert server.result_reads == 1
     assert len(widget.output.outputs) == 1
+
+
+def test_a_job_cancelled_while_queued_says_it_never_started() -> None:
+    server = Server(["cancelled"], started_at=None, attempts=0, progress=None)
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    assert widget.message.value == "cancelled before it started"
+    assert widget.elapsed.value == ""
+    assert "attempt" not in widget.header.value
+    assert "cancelled" in widget.header.value
+
+
+def test_a_job_cancelled_while_running_says_how_far_it_got() -> None:
+    server = Server(["cancelled"], finished_at="2026-11-27T00:00:02+00:00", progress=0.4)
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    assert widget.message.value == "cancelled while running, at 40%"
+    assert widget.elapsed.value == "2.0 s"
+    assert "attempt 1" in widget.header.value

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from IPython.testing.globalipapp import get_ipython
 
 from synq_jupyter.kernel.lab_settings import SETTINGS_FILE, MagicDefaults, magic_defaults
 
@@ -44,11 +43,9 @@ def test_a_bad_value_falls_back_to_its_default_alone(tmp_path):
 
 
 @pytest.fixture
-def shell(tmp_path, monkeypatch):
+def shell(ipython, tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path))
-    ip = get_ipython()
-    ip.run_line_magic("load_ext", "synq_jupyter")
-    return ip
+    return ipython
 
 
 def test_a_cell_without_options_uses_the_settings(shell, tmp_path):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from synq_jupyter.kernel.job_handle import TERMINAL
 from synq_jupyter.kernel.job_stream import follower_for
 from synq_jupyter.kernel.widgets.live_plot import PLOTTED, LivePlot
 
@@ -103,14 +104,16 @@ class JobWidget(widgets.VBox):
             show_result = status == "succeeded" and not self._shown_result
             self._shown_result = self._shown_result or show_result
         color = _COLORS.get(status, "inherit")
+        # A job that never started has no attempt to count.
+        attempt = f" · attempt {job['attempts']}" if job["attempts"] else ""
         self.header.value = (
             f"<b>SynQ job</b> <code>{escape(job['id'][:12])}</code> on "
             f"<b>{escape(job['target'])}</b> · <span style='color:{color};font-weight:bold'>"
-            f"{escape(status)}</span> · attempt {job['attempts']} {_panel_link(job['id'])}"
+            f"{escape(status)}</span>{attempt} {_panel_link(job['id'])}"
         )
         self.bar.value = 1.0 if status == "succeeded" else float(job.get("progress") or 0.0)
         self.bar.bar_style = _BAR_STYLE.get(status, "info")
-        self.message.value = str(job.get("error") or job.get("progress_message") or "")
+        self.message.value = _message(job)
         self.cancel_button.disabled = status in ("succeeded", "failed", "cancelled")
         self.elapsed.value = _elapsed(job)
         if show_result:
@@ -171,9 +174,20 @@ def _panel_link(job_id: str) -> str:
     )
 
 
+def _message(job: dict[str, Any]) -> str:
+    """The line under the bar: the failure, what the job is doing, or how it was cancelled."""
+    if job["status"] == "cancelled":
+        if not job.get("started_at"):
+            return "cancelled before it started"
+        progress = job.get("progress")
+        return "cancelled while running" + (f", at {progress:.0%}" if progress else "")
+    return str(job.get("error") or job.get("progress_message") or "")
+
+
 def _elapsed(job: dict[str, Any]) -> str:
     if not job.get("started_at"):
-        return "waiting"
+        # Queued jobs wait; one that ended without starting has no time to show.
+        return "" if job["status"] in TERMINAL else "waiting"
     start = datetime.fromisoformat(job["started_at"])
     end = datetime.fromisoformat(job["finished_at"]) if job.get("finished_at") else None
     seconds = ((end or datetime.now(timezone.utc)) - start).total_seconds()

@@ -1,0 +1,126 @@
+"""What the magics and ``submit`` tell a user, in an IPython shell against a real server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.utils.capture import capture_output
+
+import synq_jupyter
+from synq_jupyter.errors import SynqInputError
+from synq_jupyter.kernel.widgets.job_widget import JobWidget
+
+BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
+AT_LEAST_1 = "Input should be greater than or equal to 1"
+
+
+@pytest.fixture
+def shell(ipython, server, tmp_path, monkeypatch):
+    """The test IPython shell with SynQ loaded, talking to ``server``."""
+    monkeypatch.setenv("SYNQ_API_URL", f"{server.url}synq/api/")
+    monkeypatch.setenv("SYNQ_API_TOKEN", server.token)
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path))
+    return ipython
+
+
+def shown(run: Any) -> list[dict[str, Any]]:
+    """The MIME bundles ``run()`` displayed."""
+    with capture_output() as captured:
+        run()
+    return [output.data for output in captured.outputs]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("--shots -5", f"shots: {AT_LEAST_1}"),
+        ("--shots 0", f"shots: {AT_LEAST_1}"),
+        ("-O 7", "optimization_level: Input should be less than or equal to 3"),
+        ("--seed -1", "seed: Input should be greater than or equal to 0"),
+    ],
+)
+def test_a_refused_submit_cell_names_the_field_and_why(shell, options, message):
+    with pytest.raises(UsageError) as refused:
+        shell.run_cell_magic("synq", f"--submit --target aer_simulator {options}", BELL)
+    assert str(refused.value) == f"SynQ: {message}"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: synq_jupyter.submit(BELL, shots=-1), f"shots: {AT_LEAST_1}"),
+        (lambda: synq_jupyter.submit(BELL, target=None), "target: Input should be a valid string"),
+        (
+            lambda: synq_jupyter.submit_batch([]),
+            "sources: List should have at least 1 item after validation, not 0",
+        ),
+    ],
+)
+def test_a_refused_python_submit_names_the_field_and_why(shell, call, message):
+    with pytest.raises(SynqInputError) as refused:
+        call()
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [
+        ("0", f"limit: {AT_LEAST_1}"),
+        ("500", "limit: Input should be less than or equal to 200"),
+    ],
+)
+def test_a_refused_job_count_names_the_parameter_and_why(shell, count, message):
+    with pytest.raises(UsageError) as refused:
+        shell.run_line_magic("synq", f"jobs {count}")
+    assert str(refused.value) == f"SynQ: {message}"
+
+
+def test_a_job_count_that_is_not_a_number_is_a_usage_message(shell):
+    with pytest.raises(UsageError) as refused:
+        shell.run_line_magic("synq", "jobs abc")
+    assert str(refused.value) == "SynQ: %synq jobs takes a number of jobs (1-200), not 'abc'"
+
+
+def test_submitting_something_that_is_not_a_circuit_says_what_is_accepted(shell):
+    with pytest.raises(TypeError) as refused:
+        synq_jupyter.submit(42)
+    assert str(refused.value) == (
+        "circuit must be SynQ or OpenQASM source text (a str) or a qiskit QuantumCircuit, not int"
+    )
+
+
+def test_submit_with_draw_shows_the_circuit_above_the_job_widget(shell):
+    outputs = shown(lambda: shell.run_cell_magic("synq", "--submit --draw --name drawn", BELL))
+    drawing, widget = outputs
+    assert "┤ H ├" in drawing["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in widget
+    assert shell.user_ns["drawn"].wait(timeout=60)["status"] == "succeeded"
+
+
+def test_the_jobs_table_reads_as_plain_text(shell):
+    job = synq_jupyter.submit(BELL, shots=10)
+    (table,) = shown(lambda: shell.run_line_magic("synq", "jobs 5"))
+    header, rule, *rows = table["text/plain"].splitlines()
+    assert " ".join(header.split()) == "id kind status target shots created_at attempts progress"
+    assert set(rule) == {"-", " "}
+    assert rows[0].split()[:2] == [job.id, "sample"]
+    assert job.id in table["text/html"]
+
+
+def test_attach_takes_the_short_id_the_widget_shows(shell, monkeypatch):
+    job = synq_jupyter.submit(BELL, shots=10)
+    short = job.id[:12]
+    attached: list[JobWidget] = []
+    monkeypatch.setattr("synq_jupyter.kernel.magics.display", attached.append)
+    shell.run_line_magic("synq", f"attach {short}")
+    (widget,) = attached
+    assert widget.handle.id == job.id
+    assert f"<code>{short}</code>" in widget.header.value
+
+
+def test_attach_of_an_unknown_id_says_there_is_no_such_job(shell):
+    with pytest.raises(UsageError) as refused:
+        shell.run_line_magic("synq", "attach 000000000000")
+    assert str(refused.value) == "SynQ: no job 000000000000"
