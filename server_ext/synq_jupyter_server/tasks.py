@@ -69,16 +69,29 @@ def validate_job_task(
     """
     from synq_jupyter.errors import SynqInputError
     from synq_jupyter.quantum import get_target, load_circuit
+    from synq_jupyter.quantum.device_simulation import check_simulable
+    from synq_jupyter.quantum.noise import has_noise
     from synq_jupyter.quantum.transpile import check_fits
     from synq_jupyter_server.jobs.providers.estimate import observables_of
 
     spec = get_target(target)
+    # A noisy simulator target always runs here, so its memory bounds the width now; a
+    # device target may run on the device, and is checked when it runs (in local mode).
+    simulated = spec.simulator and has_noise(spec)
     widths = []
     for index, source in enumerate(sources):
         field = "source" if len(sources) == 1 else f"sources[{index}]"
         try:
             circuit = load_circuit(source, format)
+            if circuit.num_qubits == 0:
+                raise SynqInputError(
+                    "the circuit has no qubits: declare some (qubit q[2], or qreg q[2]; in "
+                    "OpenQASM) and the gates on them",
+                    field="source",
+                )
             check_fits(circuit, spec)
+            if simulated:
+                check_simulable(len({q for i in circuit.data for q in i.qubits}), spec.name)
         except SynqInputError as exc:
             if exc.field in ("source", "target", None):
                 exc.field = field

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter.quantum.noise import noise_model_for
 
 if TYPE_CHECKING:
@@ -54,13 +57,41 @@ def device_simulation(
     from qiskit_aer import AerSimulator
 
     circuit, qubits = _compact(_natives_as_unitaries(transpiled), keep or [])
+    check_simulable(len(qubits), target.name)
     return DeviceSimulation(
         circuit, qubits, AerSimulator(noise_model=noise_model_for(target, qubits))
     )
 
 
+def max_simulated_qubits() -> int:
+    """The most qubits a noisy simulation holds here: a statevector of 16-byte amplitudes
+    in half the machine's memory, Aer's own cap."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return int(math.log2(memory / 2 / 16))
+
+
+def check_simulable(qubits: int, target: str) -> None:
+    """Refuses, before Aer runs out of memory, a noisy simulation this machine cannot hold.
+
+    Raises:
+        SynqInputError: ``qubits`` is more than ``max_simulated_qubits()``.
+    """
+    limit = max_simulated_qubits()
+    if qubits > limit:
+        raise SynqInputError(
+            f"the circuit acts on {qubits} qubits; simulating {target}'s noise on this "
+            f"machine holds at most {limit} (2^n amplitudes in memory): use fewer qubits, "
+            "or run on the device",
+            field="source",
+        )
+
+
 def _natives_as_unitaries(circuit: QuantumCircuit) -> QuantumCircuit:
-    """Replaces gates Aer does not simulate by unitaries labelled with the gate's name."""
+    """Replaces gates Aer does not simulate by unitaries labelled with the gate's name.
+
+    Only gates: a barrier or a measurement has no unitary (a barrier over 100 qubits would
+    ask for a 2^100-square matrix)."""
+    from qiskit.circuit import Gate
     from qiskit.circuit.library import UnitaryGate
     from qiskit.quantum_info import Operator
     from qiskit_aer import AerSimulator
@@ -71,7 +102,7 @@ def _natives_as_unitaries(circuit: QuantumCircuit) -> QuantumCircuit:
     out = circuit.copy_empty_like()
     for inst in circuit.data:
         op = inst.operation
-        if op.name not in known:
+        if op.name not in known and isinstance(op, Gate):
             op = UnitaryGate(Operator(op), label=op.name)
         out.append(op, inst.qubits, inst.clbits)
     return out

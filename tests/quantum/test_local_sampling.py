@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter.quantum import load_circuit, run_local
 
 BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
@@ -33,3 +36,30 @@ def test_a_device_run_carries_its_transpile_report_not_the_circuit() -> None:
     # A copy: emptying the dict leaves the result it came from as it was.
     data["counts"].clear()
     assert sum(result.counts.values()) == 200
+
+
+def ghz(width: int) -> str:
+    return f"qubit q[{width}]\nquantum h q[0]\n" + "".join(
+        f"quantum cx q[{i}], q[{i + 1}]\n" for i in range(width - 1)
+    )
+
+
+def test_a_sixteen_qubit_ghz_runs_with_a_devices_noise() -> None:
+    """The barrier ``measure_all`` adds spans every qubit; it was once turned into a
+    2^16-square matrix (32 GiB) on the way to Aer."""
+    result = run_local(load_circuit(ghz(16), "synq"), target="aer_noisy_torino", shots=20, seed=1)
+
+    assert sum(result.counts.values()) == 20
+    assert result.counts.get("0" * 16, 0) + result.counts.get("1" * 16, 0) >= 10
+
+
+def test_a_noisy_run_too_wide_for_this_machine_is_refused_naming_the_source(monkeypatch) -> None:
+    from synq_jupyter.quantum import device_simulation
+
+    monkeypatch.setattr(device_simulation, "max_simulated_qubits", lambda: 3)
+    with pytest.raises(SynqInputError) as info:
+        run_local(load_circuit(ghz(4), "synq"), target="aer_noisy_torino", shots=20, seed=1)
+
+    assert info.value.field == "source"
+    assert "acts on 4 qubits" in str(info.value)
+    assert "at most 3" in str(info.value)

@@ -19,6 +19,9 @@ from synq_jupyter_server.principal import local_owner
 pytestmark = pytest.mark.parametrize("job_executor", ["local", "dask"], indirect=True)
 
 BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
+GHZ_100 = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[100];\nh q[0];\n' + "".join(
+    f"cx q[{i}],q[{i + 1}];\n" for i in range(99)
+)
 
 
 async def submit(api, headers=None, **fields):
@@ -118,6 +121,8 @@ async def test_an_idempotency_key_longer_than_255_characters_is_refused(api, pro
         ({"kind": "estimate"}, "observables", "observables"),
         ({"kind": "estimate", "observables": ["ZZZ"]}, "observables", "2 letters"),
         ({"observables": ["ZZ"]}, "observables", "estimate jobs"),
+        ({"source": "OPENQASM 3.0;\n", "format": "qasm3"}, "source", "no qubits"),
+        ({"source": GHZ_100, "target": "aer_noisy_torino"}, "source", "acts on 100 qubits"),
         ({"tags": ["ok", ""]}, "tags.1", "at least 1 character"),
         ({"tags": ["x" * 65]}, "tags.0", "at most 64 characters"),
     ],
