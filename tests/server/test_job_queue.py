@@ -189,7 +189,8 @@ def test_retry_requeues_a_failed_job(queue):
     job, _ = queue.submit("ada", noop(max_retries=0))
     queue.claim("w", 10)
     queue.fail(job.id, "w", "bad", transient=False)
-    assert queue.retry(job.id, JobScope.personal("ada")).status == "queued"
+    retried = queue.retry(job.id, JobScope.personal("ada"))
+    assert (retried.status, retried.started_at, retried.finished_at) == ("queued", None, None)
     assert queue.claim("w", 10).job.attempts == 2
     with pytest.raises(JobConflict):
         queue.retry(job.id, JobScope.personal("ada"))

@@ -68,6 +68,14 @@ async def test_stream_replays_after_a_given_event(api, jp_ws_fetch, wait_for):
     ]
 
 
+@pytest.mark.parametrize("after", ["-1", "soon"])
+async def test_stream_refuses_an_after_that_is_not_an_event_id(jp_ws_fetch, started, after):
+    ws = await jp_ws_fetch("synq", "api", "jobs", "stream", params={"after": after})
+    assert await asyncio.wait_for(ws.read_message(), 10) is None
+    assert ws.close_code == 4400
+    assert "at least 0" in str(ws.close_reason)
+
+
 async def test_stream_needs_authentication(jp_ws_fetch, started):
     with pytest.raises(HTTPClientError) as info:
         await jp_ws_fetch("synq", "api", "jobs", "stream", headers={"Authorization": ""})

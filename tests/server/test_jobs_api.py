@@ -248,6 +248,15 @@ async def test_list_bad_query_names_the_parameter(api, problem):
     assert problem(info.value)["errors"][0]["field"] == "limit"
 
 
+async def test_a_filter_given_twice_is_refused_not_half_applied(api, problem):
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", params=[("status", "cancelled"), ("status", "succeeded")])
+    assert info.value.code == 422
+    assert problem(info.value)["errors"] == [
+        {"field": "status", "message": "given 2 times; give it once"}
+    ]
+
+
 async def test_a_submission_whose_caller_left_still_runs_once(api, jp_serverapp, wait_for):
     """A caller cancelled while its job is written (a request given up on) does not leave a
     job taken under the scheduler's lease without starting it."""

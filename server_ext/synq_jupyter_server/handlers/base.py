@@ -183,13 +183,21 @@ class SynqHandler(APIHandler):
         """Validates the query string against ``model``; bad values become a 422.
 
         A bare number (``?1795713824757``, JupyterLab's cache-buster on every GET) is not
-        a parameter and is left out; any other unknown name is refused.
+        a parameter and is left out; any other unknown name is refused, and so is a name
+        given more than once (rather than silently keeping one of its values).
         """
         args = {
             k: self.get_query_argument(k)
             for k in self.request.query_arguments
             if not (k.isdigit() and not self.get_query_argument(k))
         }
+        repeated = [
+            FieldError(field=k, message=f"given {n} times; give it once")
+            for k in args
+            if (n := len(self.request.query_arguments[k])) > 1
+        ]
+        if repeated:
+            raise RequestError(422, "the query has invalid parameters", repeated)
         try:
             return model.model_validate(args)
         except ValidationError as exc:

@@ -60,7 +60,9 @@ class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
         try:
             start = int(after) if after is not None else await self._jobs.latest_event(owner)
         except ValueError:
-            self.close(code=4400, reason="after must be an integer")
+            start = -1
+        if start < 0:  # as GET /jobs/{id}/events refuses it
+            self.close(code=4400, reason="after must be an integer of at least 0")
             return
         self._pump = asyncio.get_running_loop().create_task(self._send_events(owner, start))
 

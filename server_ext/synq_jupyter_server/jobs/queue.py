@@ -444,7 +444,9 @@ class JobQueue:
         _event(session, job, "status", data)
 
     def _requeue(self, session: Session, job: Job, reason: str | None) -> None:
+        # Back in the queue, it has not started: the next claim sets when this attempt did.
         job.status = "queued"
+        job.started_at = None
         job.lease_owner = None
         job.lease_expires_at = None
         job.progress = None
