@@ -69,11 +69,16 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
     }
     if op.description:
         spec["description"] = op.description
-    if route.parameters:
-        spec["parameters"] = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in route.parameters
-        ]
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in route.parameters
+    ]
+    if op.query is not None:
+        parameters += _query_parameters(op.query)
+    if op.idempotent:
+        parameters.append(IDEMPOTENCY_PARAMETER)
+    if parameters:
+        spec["parameters"] = parameters
     if op.request is not None:
         spec["requestBody"] = {
             "required": True,
@@ -83,6 +88,8 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
     if op.response is not None:
         ok["content"] = {op.media_type: {"schema": {"$ref": refs[op.response]}}}
     spec["responses"][str(op.status)] = ok
+    if op.idempotent:
+        spec["responses"]["200"] = {**ok, "description": "An earlier request's, for its key"}
     for status in op.errors:
         spec["responses"][str(status)] = {
             "description": _ERRORS.get(status, "Error"),
@@ -90,6 +97,29 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
         }
     return spec
 
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """One optional query parameter per field of ``model``, with its schema."""
+    schema = model.model_json_schema(ref_template=REF)
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, field_schema in schema["properties"].items():
+        parameter = {"name": name, "in": "query", "required": name in required}
+        if "description" in field_schema:
+            parameter["description"] = field_schema["description"]
+        parameter["schema"] = {k: v for k, v in field_schema.items() if k != "description"}
+        parameters.append(parameter)
+    return parameters
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes the request safe to repeat: the same key returns the first job "
+    "(200); with another route or body it is refused (422).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
 
 _ERRORS = {
     400: "The body is missing or is not JSON",

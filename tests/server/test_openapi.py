@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import inspect
 import re
 
 import pytest
@@ -62,3 +63,25 @@ async def test_openapi_needs_authentication(api):
     with pytest.raises(HTTPClientError) as info:
         await api("openapi.json", headers={"Authorization": ""})
     assert info.value.code == 403
+
+
+def test_every_query_and_idempotency_key_a_route_reads_is_in_its_spec():
+    for route in api_routes():
+        for verb, operation in getattr(route.handler, "operations", {}).items():
+            source = inspect.getsource(getattr(route.handler, verb))
+            where = (route.path, verb)
+            assert ("parse_query(" in source) == (operation.query is not None), where
+            assert ("self.idempotency(" in source) == operation.idempotent, where
+
+
+async def test_job_routes_document_their_filters_and_idempotency_key(api):
+    spec = json.loads((await api("openapi.json")).body)
+    listing = spec["paths"]["/jobs"]["get"]["parameters"]
+    assert {p["name"] for p in listing} == {
+        "status", "kind", "target", "tag", "since", "limit", "cursor"
+    }  # fmt: skip
+    limit = next(p for p in listing if p["name"] == "limit")
+    assert (limit["in"], limit["schema"]["maximum"]) == ("query", 200)
+    submit = spec["paths"]["/jobs"]["post"]
+    assert [p["name"] for p in submit["parameters"]] == ["Idempotency-Key"]
+    assert {"200", "201"} <= set(submit["responses"])

@@ -19,6 +19,7 @@ class AuditHandler(SynqHandler):
     auth_resource = "synq:security"
     operations = {
         "get": Operation(
+            query=AuditQuery,
             summary="My organisation's audit log, newest first; filter, page or export",
             description="Query parameters: actor, action, outcome (exact matches), since "
             "(inclusive) and until (exclusive) as ISO 8601 (write UTC as `Z`), limit (1-500), "

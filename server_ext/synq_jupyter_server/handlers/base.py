@@ -45,6 +45,10 @@ class Operation:
     errors: tuple[int, ...] = (401, 403)
     description: str = ""
     tags: tuple[str, ...] = field(default=())
+    query: type[BaseModel] | None = None
+    """The model ``parse_query`` reads the query string with."""
+    idempotent: bool = False
+    """Takes an ``Idempotency-Key`` header (a repeat answers 200 with the first job)."""
 
 
 class RequestError(Exception):

@@ -37,6 +37,7 @@ class JobsHandler(SynqHandler):
     auth_resource = "synq:jobs"
     operations = {
         "post": Operation(
+            idempotent=True,
             summary="Submit a sampler or estimator job",
             description=_IDEMPOTENCY,
             request=JobSubmit,
@@ -46,6 +47,7 @@ class JobsHandler(SynqHandler):
             tags=("jobs",),
         ),
         "get": Operation(
+            query=JobQuery,
             summary="My jobs, newest first; filter by status, kind, target, tag, since",
             description="Query parameters: status, kind, target, tag, since (ISO 8601), "
             "limit (1-200), cursor (from `next_cursor`).",
@@ -76,6 +78,7 @@ class BatchHandler(SynqHandler):
     auth_resource = "synq:jobs"
     operations = {
         "post": Operation(
+            idempotent=True,
             summary="Submit up to 10,000 circuits as one batched sampler job",
             description="The batch is ONE job (kind `sample_batch`) whose result holds a "
             "`counts` list in the order of `sources`; it runs in chunks and reports progress "
@@ -190,6 +193,7 @@ class JobEventsHandler(SynqHandler):
     auth_resource = "synq:jobs"
     operations = {
         "get": Operation(
+            query=EventQuery,
             summary="A job's event timeline: status changes and progress, oldest first",
             description="Query parameters: after (an event id), limit (1-5000). Progress "
             "events of algorithm jobs carry their iterations as `points`.",

@@ -40,6 +40,7 @@ class OrgsHandler(SynqHandler):
     auth_resource = "synq:orgs"
     operations = {
         "get": Operation(
+            query=OrgQuery,
             summary="My organisations (my personal one first) and my role in each",
             description="`?all=true` lists every organisation, for platform admins.",
             response=OrgList,

@@ -63,6 +63,7 @@ def algorithm_operation(
 ) -> Operation:
     """The spec entry of an algorithm route."""
     return Operation(
+        idempotent=True,
         summary=summary,
         description=(description + "\n\n" + _AS_JOB).strip(),
         request=request,
@@ -117,6 +118,7 @@ class QNNPredictHandler(SynqHandler):
     auth_resource = "synq:jobs"
     operations = {
         "post": Operation(
+            idempotent=True,
             summary="Predict labels with a stored model",
             description=_AS_JOB,
             request=QNNPredictRequest,

@@ -27,6 +27,7 @@ class SecurityEventsHandler(SynqHandler):
     auth_resource = "synq:security"
     operations = {
         "get": Operation(
+            query=SecurityEventQuery,
             summary="Security events of my organisation, newest first",
             description="Brute force, new address or user agent, impossible travel, data "
             "exfiltration and privilege-escalation attempts, each with its evidence. Query "
@@ -57,6 +58,7 @@ class IncidentsHandler(SynqHandler):
     auth_resource = "synq:security"
     operations = {
         "get": Operation(
+            query=IncidentQuery,
             summary="Incidents of my organisation, newest first",
             description="A rule opens one incident per subject and keeps adding its events "
             "to it until it is resolved. Query parameters: status, limit (1-500), cursor. " + _KEYS,
