@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.kernel.lab_settings import plot_template
-from synq_jupyter.kernel.views import table
+from synq_jupyter.kernel.views import rows_bundle, table_bundle
 
 if TYPE_CHECKING:
     from synq_jupyter.kernel.widgets.live_plot import LivePlot
@@ -34,7 +34,7 @@ def vqe_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         ("evaluations", result["evaluations"]),
         ("seed", result["seed"]),
     ]
-    return [_table(rows, "VQE result")]
+    return [table_bundle(rows, "VQE result")]
 
 
 def qaoa_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
@@ -65,7 +65,7 @@ def qaoa_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         height=320,
         template=plot_template(),
     )
-    return [_table(rows, "QAOA result"), figure_bundle(figure)]
+    return [table_bundle(rows, "QAOA result"), figure_bundle(figure)]
 
 
 def qnn_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
@@ -82,7 +82,7 @@ def qnn_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         ("samples (train · test)", f"{result['n_train']} · {result['n_test']}"),
         ("epochs", result["epochs"]),
     ]
-    return [_table(rows, "QNN classifier")]
+    return [table_bundle(rows, "QNN classifier")]
 
 
 def synthesis_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
@@ -91,7 +91,7 @@ def synthesis_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle
     verdict = "passed" if check["passed"] else "FAILED"
     rows = [(name, value) for name, value in result["metrics"].items()]
     rows.append(("verification", f"{verdict} ({check['method']})"))
-    return [_table(rows, f"Synthesized {result['spec'].get('kind', 'circuit')}")]
+    return [table_bundle(rows, f"Synthesized {result['spec'].get('kind', 'circuit')}")]
 
 
 def cost_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
@@ -131,7 +131,7 @@ def cost_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         template=plot_template(),
     )
     caption = f"Cost and feasibility ({result['shots']:,} shots)"
-    return [_rows(columns, rows, caption), figure_bundle(figure)]
+    return [rows_bundle(columns, rows, caption), figure_bundle(figure)]
 
 
 def optimize_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
@@ -161,23 +161,11 @@ def optimize_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]
     caption = f"Measured optimizations for {result['target']}"
     if not result["suggestions"]:
         caption += ": none helped"
-    return [_rows(columns, rows, caption)]
+    return [rows_bundle(columns, rows, caption)]
 
 
 def _maybe(value: Any, form: str) -> str:
     return "" if value is None else form.format(value)
-
-
-def _rows(columns: tuple[str, ...], rows: list[tuple[Any, ...]], caption: str) -> Bundle:
-    from synq_jupyter.kernel.views import rows_table
-
-    lines = [caption, " | ".join(columns), *(" | ".join(map(str, row)) for row in rows)]
-    return {"text/html": rows_table(columns, rows, caption), "text/plain": "\n".join(lines)}
-
-
-def _table(rows: list[tuple[str, Any]], caption: str) -> Bundle:
-    plain = "\n".join([caption, *(f"  {label}: {value}" for label, value in rows)])
-    return {"text/html": table(rows, caption), "text/plain": plain}
 
 
 def _number(value: float, digits: int) -> str:

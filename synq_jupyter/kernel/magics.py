@@ -123,7 +123,7 @@ class SynqMagics(Magics):
         """``%synq targets`` lists the catalogue; ``%synq target NAME`` describes one target;
         ``%synq jobs`` lists my recent jobs; ``%synq attach JOB_ID`` brings a job's widget back.
         """
-        from synq_jupyter.kernel.views import jobs_bundle, table, targets_html
+        from synq_jupyter.kernel.views import jobs_bundle, table_bundle, targets_bundle
         from synq_jupyter.quantum import get_target, list_targets
 
         words = shlex.split(line)
@@ -139,11 +139,11 @@ class SynqMagics(Magics):
 
                 display(attach(words[1]).widget())
             elif words == ["targets"]:
-                display(HTML(targets_html([t.summary() for t in list_targets()])))
+                display(targets_bundle([t.summary() for t in list_targets()]), raw=True)
             elif len(words) == 2 and words[0] == "target":
                 detail = get_target(words[1]).detail()
                 rows = [(k, v) for k, v in detail.items() if k != "coupling_map"]
-                display(HTML(table(rows, detail["name"])))
+                display(table_bundle(rows, detail["name"]), raw=True)
             else:
                 raise UsageError(
                     "usage: %synq targets | %synq target NAME | %synq jobs [N] "

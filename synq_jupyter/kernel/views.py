@@ -1,4 +1,5 @@
-"""HTML views of reports and catalogues for notebook output."""
+"""Views of reports, catalogues and jobs for notebook output: HTML, with plain text beside
+it where a table is shown."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def report_html(report: TranspileReport) -> str:
     return table(rows, f"Transpiled for {report.target}")
 
 
-def targets_html(targets: list[dict[str, Any]]) -> str:
+def targets_bundle(targets: list[dict[str, Any]]) -> dict[str, str]:
     """The catalogue as a table, one target per row."""
     columns = ("name", "provider", "qubits", "kind", "region", "connectivity", "price")
     rows = [
@@ -76,7 +77,7 @@ def targets_html(targets: list[dict[str, Any]]) -> str:
         )
         for t in targets
     ]
-    return rows_table(columns, rows)
+    return rows_bundle(columns, rows)
 
 
 def _td(value: Any) -> str:
@@ -98,8 +99,7 @@ def jobs_bundle(jobs: list[dict[str, Any]]) -> dict[str, str]:
             "text/html": "<p>No jobs yet: submit one with <code>%%synq --submit</code>.</p>",
             "text/plain": "No jobs yet: submit one with %%synq --submit.",
         }
-    rows = [_job_row(job) for job in jobs]
-    return {"text/html": rows_table(JOB_COLUMNS, rows), "text/plain": rows_text(JOB_COLUMNS, rows)}
+    return rows_bundle(JOB_COLUMNS, [_job_row(job) for job in jobs])
 
 
 def _job_row(job: dict[str, Any]) -> tuple[Any, ...]:
@@ -113,6 +113,24 @@ def _job_row(job: dict[str, Any]) -> tuple[Any, ...]:
         job["attempts"],
         "" if job.get("progress") is None else f"{job['progress']:.0%}",
     )
+
+
+def rows_bundle(
+    columns: tuple[str, ...], rows: list[tuple[Any, ...]], caption: str | None = None
+) -> dict[str, str]:
+    """A table with a header row as HTML and as aligned plain text (for a terminal or
+    nbconvert), to show with ``display(bundle, raw=True)``."""
+    text = rows_text(columns, rows)
+    return {
+        "text/html": rows_table(columns, rows, caption),
+        "text/plain": text if caption is None else f"{caption}\n{text}",
+    }
+
+
+def table_bundle(rows: list[tuple[str, Any]], caption: str) -> dict[str, str]:
+    """``table`` as HTML and as plain text."""
+    plain = "\n".join([caption, *(f"  {label}: {value}" for label, value in rows)])
+    return {"text/html": table(rows, caption), "text/plain": plain}
 
 
 def rows_text(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:

@@ -109,6 +109,17 @@ def test_the_jobs_table_reads_as_plain_text(shell):
     assert job.id in table["text/html"]
 
 
+def test_the_target_catalogue_and_a_target_read_as_plain_text(shell):
+    (catalogue,) = shown(lambda: shell.run_line_magic("synq", "targets"))
+    header, _, *rows = catalogue["text/plain"].splitlines()
+    assert header.split()[:3] == ["name", "provider", "qubits"]
+    assert rows[0].split()[:3] == ["aer_simulator", "aer", "30"]
+    assert "aer_simulator" in catalogue["text/html"]
+    (torino,) = shown(lambda: shell.run_line_magic("synq", "target ibm_torino"))
+    assert torino["text/plain"].splitlines()[0] == "ibm_torino"
+    assert "  num_qubits: 133" in torino["text/plain"].splitlines()
+
+
 def test_attach_takes_the_short_id_the_widget_shows(shell, monkeypatch):
     job = synq_jupyter.submit(BELL, shots=10)
     short = job.id[:12]
