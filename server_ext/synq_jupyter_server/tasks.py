@@ -96,7 +96,9 @@ def validate_job_task(
             if exc.field in ("source", "target", None):
                 exc.field = field
             if len(sources) > 1:
-                exc.message = f"circuit {index}: {exc.message}"
+                # "circuit 2, line 3, column 9: ...": which circuit first, then where in it.
+                joint = ", " if exc.line is not None else ": "
+                exc.message, exc.line, exc.column = f"circuit {index}{joint}{exc}", None, None
             raise
         if observables is not None:
             observables_of(observables, circuit.num_qubits)

@@ -121,4 +121,4 @@ async def test_a_bad_circuit_refuses_the_whole_batch(api, problem):
     body = problem(info.value)
     assert info.value.code == 422
     assert body["errors"][0]["field"] == "sources[3]"
-    assert "circuit 3" in body["detail"]
+    assert body["detail"].startswith("circuit 3, line 3, column 1: ")
