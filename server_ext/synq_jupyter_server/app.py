@@ -37,9 +37,12 @@ class SynqApp(ExtensionApp):
     )
     executor_workers = Int(
         config=True,
-        help="Worker processes for circuit requests (parsing, transpiling, analysis). Job "
-        "submissions are validated on a worker of their own, so a long transpile never "
-        "holds them up.",
+        help="Worker processes for circuit requests (parsing, transpiling, analysis).",
+    )
+    check_workers = Int(
+        config=True,
+        help="Worker processes that validate job submissions and build the target catalogue: "
+        "a pool of their own, so a long transpile never holds up a submission.",
     )
     executor = Unicode(
         "local",
@@ -177,6 +180,10 @@ class SynqApp(ExtensionApp):
     def _default_workers(self) -> int:
         return max(1, min(4, (os.cpu_count() or 2) - 1))
 
+    @default("check_workers")
+    def _default_check_workers(self) -> int:
+        return self.executor_workers
+
     @default("job_workers")
     def _default_job_workers(self) -> int:
         return max(1, min(8, os.cpu_count() or 2))
@@ -216,6 +223,7 @@ class SynqApp(ExtensionApp):
             keyring,
             orgs,
             threats=self._threat_settings(),
+            checks=LocalExecutor(self.check_workers),
         )
         self.settings["synq_services"] = self.services
         self.rate_limiter = self._rate_limiter()

@@ -75,8 +75,10 @@ def validate_job_task(
     from synq_jupyter_server.jobs.providers.estimate import observables_of
 
     spec = get_target(target)
-    # A noisy simulator target always runs here, so its memory bounds the width now; a
-    # device target may run on the device, and is checked when it runs (in local mode).
+    # A noisy simulator target is always simulated (here or on a Dask worker), so memory
+    # bounds its width now, judged on the qubits the circuit touches before routing (routing
+    # may add some: the run checks again). A device target may run on the device, and is
+    # checked when it runs in local mode.
     simulated = spec.simulator and has_noise(spec)
     widths = []
     for index, source in enumerate(sources):

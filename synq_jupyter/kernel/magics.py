@@ -8,7 +8,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-from IPython.display import HTML, display
+from IPython.display import display
 
 from synq_jupyter.errors import SynqError, SynqInputError
 from synq_jupyter.kernel.cell_result import CellResult
@@ -88,7 +88,7 @@ class SynqMagics(Magics):
 
     def _run_cell(self, args: Any, cell: str) -> None:
         from synq_jupyter.kernel.histogram import counts_figure
-        from synq_jupyter.kernel.views import report_html
+        from synq_jupyter.kernel.views import report_bundle
         from synq_jupyter.quantum import load_circuit, run_local
 
         circuit = load_circuit(cell, args.format)
@@ -105,7 +105,7 @@ class SynqMagics(Magics):
             )
         transpiled = result.transpile
         if transpiled is not None:
-            display(HTML(report_html(transpiled.report)))
+            display(report_bundle(transpiled.report), raw=True)
         noise = "ideal" if result.noise == "none" else "with device noise"
         title = f"{result.target} · {result.shots:,} shots · seed {result.seed} · {noise}"
         display(counts_figure(result.counts, title))

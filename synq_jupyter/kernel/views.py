@@ -1,5 +1,4 @@
-"""Views of reports, catalogues and jobs for notebook output: HTML, with plain text beside
-it where a table is shown."""
+"""Views of reports, catalogues and jobs for notebook output, as HTML and plain text."""
 
 from __future__ import annotations
 
@@ -40,7 +39,7 @@ def rows_table(
     return f"<table style='{_STYLE}'>{title}<tr>{head}</tr>{body}</table>"
 
 
-def report_html(report: TranspileReport) -> str:
+def report_bundle(report: TranspileReport) -> dict[str, str]:
     """The transpile report as a table."""
     duration = report.estimated_duration_s
     ops = ", ".join(f"{name} {n}" for name, n in report.ops.items())
@@ -59,7 +58,7 @@ def report_html(report: TranspileReport) -> str:
         ("fingerprint", report.fingerprint[:16] + "…"),
         ("qiskit", report.versions.get("qiskit", "?")),
     ]
-    return table(rows, f"Transpiled for {report.target}")
+    return table_bundle(rows, f"Transpiled for {report.target}")
 
 
 def targets_bundle(targets: list[dict[str, Any]]) -> dict[str, str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError
@@ -65,8 +67,11 @@ def device_simulation(
 
 def max_simulated_qubits() -> int:
     """The most qubits a noisy simulation holds here: a statevector of 16-byte amplitudes
-    in half the machine's memory, Aer's own cap."""
+    in half the memory this process may use (Aer's own cap), the machine's or its
+    container's, whichever is less."""
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    with contextlib.suppress(OSError, ValueError):  # no cgroup v2 limit, or "max"
+        memory = min(memory, int(Path("/sys/fs/cgroup/memory.max").read_text()))
     return int(math.log2(memory / 2 / 16))
 
 

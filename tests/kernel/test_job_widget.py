@@ -102,6 +102,14 @@ def test_a_job_cancelled_while_queued_says_it_never_started() -> None:
     assert "cancelled" in widget.header.value
 
 
+def test_a_job_cancelled_back_in_the_queue_says_so() -> None:
+    """Requeued after a lost worker, it has run once but not in this attempt."""
+    server = Server(["cancelled"], started_at=None, attempts=1, progress=None)
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    assert widget.message.value == "cancelled while queued"
+    assert "attempt 1" in widget.header.value
+
+
 def test_a_job_cancelled_while_running_says_how_far_it_got() -> None:
     server = Server(["cancelled"], finished_at="2026-11-27T00:00:02+00:00", progress=0.4)
     widget = JobWidget(Handle(server))  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from synq_jupyter_server.db.migrate import upgrade
 from synq_jupyter_server.db.models import JobEvent, JobResult
 from synq_jupyter_server.jobs.idempotency import Idempotency
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, list_jobs
-from synq_jupyter_server.jobs.queue import JobConflict, JobQueue, Lease, NewJob
+from synq_jupyter_server.jobs.queue import JobConflict, JobQueue, Lease, NewJob, Submission
 from synq_jupyter_server.jobs.states import JobScope
 
 
@@ -213,6 +213,26 @@ def test_an_idempotency_key_reused_for_another_request_is_refused(queue):
         queue.submit("ada", noop(idempotency=Idempotency("k-2", "another request")))
     assert info.value.field == "Idempotency-Key"
     assert first.id in str(info.value)
+
+
+def test_a_reused_key_refuses_only_its_own_submission_in_a_batch(queue):
+    """Submissions that arrive together are written together: one caller's key reused for
+    another request must not fail the other callers'."""
+    queue.submit("ada", noop(idempotency=Idempotency("k-3", "first request")))
+    outcomes = queue.submit_many(
+        [
+            Submission("bob", noop(), None),
+            Submission("ada", noop(idempotency=Idempotency("k-3", "another request")), None),
+            Submission("cy", noop(idempotency=Idempotency("k-4", "a request")), None),
+        ]
+    )
+    assert isinstance(outcomes[1], SynqInputError)
+    assert outcomes[1].field == "Idempotency-Key"
+    for outcome in (outcomes[0], outcomes[2]):
+        assert not isinstance(outcome, Exception)
+        view, created = outcome
+        assert created
+        assert view.status == "queued"
 
 
 def test_other_users_cannot_see_a_job(queue):

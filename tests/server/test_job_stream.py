@@ -68,9 +68,9 @@ async def test_stream_replays_after_a_given_event(api, jp_ws_fetch, wait_for):
     ]
 
 
-@pytest.mark.parametrize("after", ["-1", "soon"])
+@pytest.mark.parametrize("after", [[("after", "-1")], [("after", "soon")], [("after", "1")] * 2])
 async def test_stream_refuses_an_after_that_is_not_an_event_id(jp_ws_fetch, started, after):
-    ws = await jp_ws_fetch("synq", "api", "jobs", "stream", params={"after": after})
+    ws = await jp_ws_fetch("synq", "api", "jobs", "stream", params=after)
     assert await asyncio.wait_for(ws.read_message(), 10) is None
     assert ws.close_code == 4400
     assert "at least 0" in str(ws.close_reason)

@@ -159,6 +159,18 @@ async def test_the_server_login_picks_an_organisation_with_a_header(tenants: Ten
 
 
 @sqlite_only
+async def test_an_idempotency_key_belongs_to_one_organisation(tenants: Tenants, api, problem):
+    from tests.fixtures.refusals import refused
+
+    first = await api("jobs", method="POST", body=JOB, headers={"Idempotency-Key": "k-org"})
+    assert first.code == 201
+    elsewhere = {"Idempotency-Key": "k-org", "X-Synq-Org": tenants.orgs["A"]}
+    error = await refused(api("jobs", method="POST", body=JOB, headers=elsewhere))
+    assert error.code == 422
+    assert problem(error)["errors"][0]["field"] == "Idempotency-Key"
+
+
+@sqlite_only
 async def test_plans_are_set_by_platform_admins_only(tenants: Tenants, as_key):
     org_a, keys = tenants.orgs["A"], tenants.keys
     plan = body(await as_key(keys["viewer"], "orgs", org_a, "plan"))

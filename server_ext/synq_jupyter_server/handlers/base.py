@@ -165,10 +165,11 @@ class SynqHandler(APIHandler):
         return JobScope(actor.user, actor.org_id, admin=actor.is_org_admin)
 
     def idempotency(self, body: BaseModel) -> Idempotency | None:
-        """The request's ``Idempotency-Key`` with the fingerprint of its route and ``body``."""
-        headers = self.request.headers
-        dump = body.model_dump(mode="json")
-        return Idempotency.of(headers.get(IDEMPOTENCY_HEADER), self.request.path, dump)
+        """The request's ``Idempotency-Key`` with the fingerprint of its route, organisation
+        and ``body``."""
+        key = self.request.headers.get(IDEMPOTENCY_HEADER)
+        route = f"{self.job_scope.org_id} {self.request.path}"
+        return Idempotency.of(key, route, body.model_dump(mode="json"))
 
     def parse_body(self, model: type[M]) -> M:
         """Validates the JSON body against ``model``; bad input becomes a 400 or 422."""

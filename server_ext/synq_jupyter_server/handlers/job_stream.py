@@ -56,13 +56,13 @@ class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
 
     async def open(self, *args: Any, **kwargs: Any) -> None:
         owner = principal_name(self)
-        after = self.get_query_argument("after", None)
+        given = self.get_query_arguments("after")
         try:
-            start = int(after) if after is not None else await self._jobs.latest_event(owner)
+            start = int(given[0]) if given else await self._jobs.latest_event(owner)
         except ValueError:
             start = -1
-        if start < 0:  # as GET /jobs/{id}/events refuses it
-            self.close(code=4400, reason="after must be an integer of at least 0")
+        if start < 0 or len(given) > 1:  # as GET /jobs/{id}/events refuses them
+            self.close(code=4400, reason="after must be given once, an integer of at least 0")
             return
         self._pump = asyncio.get_running_loop().create_task(self._send_events(owner, start))
 

@@ -18,8 +18,8 @@ class Idempotency:
     """A request's ``Idempotency-Key`` and the fingerprint of what it asked for.
 
     A repeated key returns the job the first request created; a key sent again with a
-    different request (another route or body) is refused, since the answer it would repeat
-    is not the one asked for.
+    different request (another route, organisation or body) is refused, since the answer it
+    would repeat is not the one asked for.
     """
 
     key: str
@@ -27,7 +27,8 @@ class Idempotency:
 
     @classmethod
     def of(cls, key: str | None, route: str, body: dict[str, Any]) -> Idempotency | None:
-        """``None`` when the request carries no key.
+        """``None`` when the request carries no key; ``route`` says where the request went
+        (its path and organisation), ``body`` what it asked.
 
         Raises:
             SynqInputError: The key is longer than ``MAX_KEY_LENGTH``.

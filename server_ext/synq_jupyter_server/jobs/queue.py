@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import Job, JobEvent, JobResult, JobTag, utcnow
 from synq_jupyter_server.jobs import queue_sql as sql
@@ -130,10 +131,15 @@ class JobQueue:
                     return existing, False
             raise
 
-    def submit_many(self, submissions: Sequence[Submission]) -> list[tuple[JobView, bool]]:
+    def submit_many(
+        self, submissions: Sequence[Submission]
+    ) -> list[tuple[JobView, bool] | SynqInputError]:
         """``submit`` for each, in order; those without an idempotency key share one
-        transaction (a key may already exist, so each keyed one is written on its own)."""
-        outcomes: dict[int, tuple[JobView, bool]] = {}
+        transaction (a key may already exist, so each keyed one is written on its own).
+
+        A key reused for another request refuses only its own submission: its outcome is
+        the error, and the others are written."""
+        outcomes: dict[int, tuple[JobView, bool] | SynqInputError] = {}
         plain = [i for i, s in enumerate(submissions) if not s.new.idempotency]
         if plain:
             with self.database.transaction() as connection:
@@ -141,7 +147,10 @@ class JobQueue:
             outcomes.update((i, (view, True)) for i, view in zip(plain, views, strict=True))
         for i, (owner, new, take) in enumerate(submissions):
             if i not in outcomes:
-                outcomes[i] = self.submit(owner, new, take)
+                try:
+                    outcomes[i] = self.submit(owner, new, take)
+                except SynqInputError as refused:
+                    outcomes[i] = refused
         return [outcomes[i] for i in range(len(submissions))]
 
     def _insert(self, connection: Connection, submissions: Sequence[Submission]) -> list[JobView]:

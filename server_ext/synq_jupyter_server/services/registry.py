@@ -72,7 +72,7 @@ class Services:
         checks: LocalExecutor | None = None,
     ) -> Services:
         """``orgs`` carries the plans new organisations start on (free, and enterprise for
-        personal ones, by default); ``checks`` defaults to one worker process of its own."""
+        personal ones, by default); ``checks`` defaults to one worker process."""
         checks = checks or LocalExecutor(1)
         bus = EventBus()
         orgs = orgs or OrgService(database)

@@ -178,7 +178,7 @@ def _message(job: dict[str, Any]) -> str:
     """The line under the bar: the failure, what the job is doing, or how it was cancelled."""
     if job["status"] == "cancelled":
         if not job.get("started_at"):
-            return "cancelled before it started"
+            return "cancelled while queued" if job["attempts"] else "cancelled before it started"
         progress = job.get("progress")
         return "cancelled while running" + (f", at {progress:.0%}" if progress else "")
     return str(job.get("error") or job.get("progress_message") or "")
