@@ -185,6 +185,17 @@ def test_cancel_running_job_stops_its_heartbeat(queue):
     assert queue.get(job.id, JobScope.personal("ada")).status == "cancelled"
 
 
+def test_a_failed_job_shows_its_error_not_what_it_was_doing(queue):
+    job, _ = queue.submit("ada", noop(max_retries=0))
+    queue.claim("w", 10)
+    queue.progress(job.id, "w", 0.5, "sampling 100 shots")
+    queue.fail(job.id, "w", "ValueError: out of memory", transient=False)
+    failed = queue.get(job.id, JobScope.personal("ada"))
+    assert (failed.status, failed.error) == ("failed", "ValueError: out of memory")
+    assert failed.progress_message is None
+    assert failed.progress == 0.5  # how far it got
+
+
 def test_retry_requeues_a_failed_job(queue):
     job, _ = queue.submit("ada", noop(max_retries=0))
     queue.claim("w", 10)

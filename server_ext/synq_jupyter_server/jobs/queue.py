@@ -321,6 +321,7 @@ class JobQueue:
                 self._requeue(session, job, f"attempt {job.attempts} failed: {error}")
             else:
                 job.error = error
+                job.progress_message = None  # what it was doing; the error says what happened
                 self._finish(session, job, "failed")
             return job.status
 
