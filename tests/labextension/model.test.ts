@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { ServerConnection } from '@jupyterlab/services';
+
 import { IJob } from '../../labextension/src/jobs/api';
 import { JobsModel } from '../../labextension/src/jobs/model';
 import { IJobEvent, ISocket, JobStream } from '../../labextension/src/jobs/stream';
@@ -27,7 +29,7 @@ function job(id: string, fields: Partial<IJob> = {}): IJob {
 
 const settle = () => new Promise(resolve => setTimeout(resolve, 0));
 
-function harness(server: Map<string, IJob>) {
+function harness(server: Map<string, IJob>, pageSize = 200) {
   const sockets: ISocket[] = [];
   const stream = new JobStream({
     url: () => 'ws://x',
@@ -49,13 +51,23 @@ function harness(server: Map<string, IJob>) {
   const fetched: string[] = [];
   const model = new JobsModel({
     stream,
-    load: async () => {
+    load: async cursor => {
       loads++;
-      return [...server.values()];
+      const newest = [...server.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
+      const start = cursor ? Number(cursor) : 0;
+      const end = start + pageSize;
+      return {
+        jobs: newest.slice(start, end),
+        next_cursor: end < newest.length ? String(end) : null
+      };
     },
     fetchJob: async id => {
       fetched.push(id);
-      return server.get(id)!;
+      const found = server.get(id);
+      if (!found) {
+        throw new ServerConnection.ResponseError(new Response('{}', { status: 404 }), 'no job');
+      }
+      return found;
     }
   });
   const send = (event: Partial<IJobEvent>) =>
@@ -155,5 +167,32 @@ describe('JobsModel', () => {
     expect(model.visible.map(j => j.id).sort()).toEqual(['bb', 'ccc']);
     model.filter = { status: '', target: '', kind: 'estimate' };
     expect(model.visible.map(j => j.id)).toEqual(['ccc']);
+  });
+
+  it('loads older jobs a page at a time', async () => {
+    const server = new Map(['a', 'bb', 'ccc'].map(id => [id, job(id)]));
+    const { model, sockets } = harness(server, 2);
+    model.start();
+    sockets[0].onopen?.();
+    await settle();
+    expect(model.all.map(j => j.id).sort()).toEqual(['bb', 'ccc']);
+    expect(model.hasMore).toBe(true);
+    await model.loadMore();
+    expect(model.all.map(j => j.id).sort()).toEqual(['a', 'bb', 'ccc']);
+    expect(model.hasMore).toBe(false);
+  });
+
+  it('adds a job older than the loaded pages, and drops one deleted elsewhere', async () => {
+    const server = new Map(['a', 'bb', 'ccc'].map(id => [id, job(id)]));
+    const { model, sockets } = harness(server, 1);
+    model.start();
+    sockets[0].onopen?.();
+    await settle();
+    expect(model.job('a')).toBeUndefined();
+    await model.refresh('a');
+    expect(model.job('a')?.id).toBe('a');
+    server.delete('ccc');
+    await model.refresh('ccc');
+    expect(model.job('ccc')).toBeUndefined();
   });
 });

@@ -181,3 +181,42 @@ def test_a_job_submitted_from_a_cell_is_followed_in_the_panel(
     job_id = detail.get_attribute("data-job-id")
     detail.get_by_role("button", name="← All jobs").click()
     expect(job_row(page, job_id or "")).to_have_attribute("data-status", "succeeded")
+
+
+def test_the_detail_view_follows_cancels_and_shows_expectation_values(
+    page: Page, lab_server: LabServer
+) -> None:
+    open_jobs(page, lab_server)
+    running = submit(lab_server, "qml/vqe", LONG_VQE)
+    row = job_row(page, running["id"])
+    expect(row).to_have_attribute("data-status", "running", timeout=60_000)
+    row.get_by_role("button", name=re.compile(f"^Open job {running['id']}")).click()
+    detail = page.get_by_test_id("synq-job-detail")
+    expect(detail.get_by_test_id("synq-job-progress-message")).to_have_text(
+        re.compile(r"\S"), timeout=60_000
+    )
+    detail.get_by_role("button", name="Cancel").click()
+    expect(detail.get_by_test_id("synq-job-detail-status")).to_have_text(
+        "cancelled", timeout=30_000
+    )
+    expect(detail.get_by_role("button", name="Retry")).to_be_visible()
+    detail.get_by_role("button", name="← All jobs").click()
+
+    estimate = submit(
+        lab_server,
+        "jobs",
+        {"kind": "estimate", "source": BELL, "target": "aer_simulator", "observables": ["ZZ"]},
+    )
+    row = job_row(page, estimate["id"])
+    expect(row).to_have_attribute("data-status", "succeeded", timeout=60_000)
+    row.get_by_role("button", name=re.compile(f"^Open job {estimate['id']}")).click()
+    values = page.get_by_test_id("synq-job-expectations")
+    expect(values).to_contain_text("ZZ")
+    expect(values).to_contain_text("1.0000")  # a Bell pair: ⟨ZZ⟩ = 1 exactly
+    expect(page.get_by_test_id("synq-job-duration")).to_contain_text(" s")
+    page.get_by_role("button", name="← All jobs").click()
+
+    # Deleted elsewhere: opening it drops it from the list.
+    assert lab_server.request("DELETE", f"synq/api/jobs/{estimate['id']}")[0] == 204
+    row.get_by_role("button", name=re.compile(f"^Open job {estimate['id']}")).click()
+    expect(row).to_have_count(0, timeout=30_000)

@@ -1,17 +1,20 @@
 import * as React from 'react';
 
-import { fetchEvents, fetchResult, IJob, IJobResult } from '../jobs/api';
+import { fetchEvents, fetchResult, IJob, IJobResult, TERMINAL } from '../jobs/api';
+import { JobsModel } from '../jobs/model';
 import { IJobEvent } from '../jobs/stream';
 import { errorMessage } from '../request';
 import { Histogram } from './Histogram';
 import { TranspileFacts } from './TranspileFacts';
 
 /**
- * One job: its fields, its result (a histogram for counts), its error and its event
- * timeline. Fetched when opened and again when the job's status changes.
+ * One job: its fields, its progress while it runs, Cancel and Retry, its result (a
+ * histogram for counts, a table for expectation values), its error and its event timeline.
+ * Fetched when opened and again when the job's status changes.
  */
-export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element {
-  const { job } = props;
+export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => void }): JSX.Element {
+  const { job, model } = props;
+  const [acting, setActing] = React.useState(false);
   const [events, setEvents] = React.useState<IJobEvent[] | null>(null);
   const [result, setResult] = React.useState<IJobResult | null>(null);
   const [error, setError] = React.useState<string | null>(null);
@@ -32,6 +35,16 @@ export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element
   }, [job.id, job.status]);
 
   const counts = result?.counts;
+  const act = (action: (id: string) => Promise<void>) => {
+    setActing(true);
+    setError(null);
+    action
+      .call(model, job.id)
+      .catch(reason => setError(errorMessage(reason)))
+      .finally(() => setActing(false));
+  };
+  const cancellable = !TERMINAL.has(job.status) && !job.cancel_requested;
+  const retryable = job.status === 'failed' || job.status === 'cancelled';
   return (
     <div className="synq-Detail" data-testid="synq-job-detail" data-job-id={job.id}>
       <button type="button" className="synq-LinkButton" onClick={props.onBack}>
@@ -61,6 +74,16 @@ export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element
         </dd>
         <dt>Created</dt>
         <dd>{new Date(job.created_at).toLocaleString()}</dd>
+        {job.started_at ? (
+          <>
+            <dt>{job.finished_at ? 'Ran for' : 'Started'}</dt>
+            <dd data-testid="synq-job-duration">
+              {job.finished_at
+                ? seconds(job.started_at, job.finished_at)
+                : new Date(job.started_at).toLocaleTimeString()}
+            </dd>
+          </>
+        ) : null}
         {job.tags.length ? (
           <>
             <dt>Tags</dt>
@@ -68,6 +91,41 @@ export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element
           </>
         ) : null}
       </dl>
+      {job.status === 'running' ? (
+        <div className="synq-Detail-progress">
+          <progress max={1} value={job.progress ?? undefined} aria-label="Progress" />
+          <span data-testid="synq-job-progress-message">
+            {job.progress !== null && job.progress !== undefined
+              ? `${Math.round(job.progress * 100)}%`
+              : ''}{' '}
+            {job.progress_message ?? ''}
+          </span>
+        </div>
+      ) : null}
+      {cancellable || retryable ? (
+        <div className="synq-Detail-actions">
+          {cancellable ? (
+            <button
+              type="button"
+              className="synq-Button"
+              disabled={acting}
+              onClick={() => act(model.cancel)}
+            >
+              Cancel
+            </button>
+          ) : null}
+          {retryable ? (
+            <button
+              type="button"
+              className="synq-Button"
+              disabled={acting}
+              onClick={() => act(model.retry)}
+            >
+              Retry
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       {job.error ? (
         <div className="synq-Message synq-Message-error" role="alert">
           {job.error}
@@ -79,6 +137,7 @@ export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element
         </div>
       ) : null}
       {counts ? <Histogram counts={counts} /> : null}
+      {result ? <Expectations result={result} /> : null}
       {result?.report ? (
         <details className="synq-Detail-section" data-testid="synq-job-transpile">
           <summary>Transpiled for {result.report.target}</summary>
@@ -104,6 +163,56 @@ export function JobDetail(props: { job: IJob; onBack: () => void }): JSX.Element
       )}
     </div>
   );
+}
+
+function seconds(start: string, end: string): string {
+  const elapsed = (new Date(end).getTime() - new Date(start).getTime()) / 1000;
+  return elapsed < 60 ? `${elapsed.toFixed(1)} s` : `${(elapsed / 60).toFixed(1)} min`;
+}
+
+/** An estimate job's expectation values, one row per observable, with standard errors. */
+function Expectations(props: { result: IJobResult }): JSX.Element | null {
+  const values = props.result.expectation_values;
+  if (!Array.isArray(values)) {
+    return null;
+  }
+  const observables = Array.isArray(props.result.observables) ? props.result.observables : [];
+  const errors = Array.isArray(props.result.standard_errors) ? props.result.standard_errors : [];
+  return (
+    <table className="synq-Expectations" data-testid="synq-job-expectations">
+      <thead>
+        <tr>
+          <th>Observable</th>
+          <th>⟨O⟩</th>
+          <th>± std. error</th>
+        </tr>
+      </thead>
+      <tbody>
+        {values.map((value, index) => (
+          <tr key={index}>
+            <td>
+              <code>{observable(observables[index])}</code>
+            </td>
+            <td>{Number(value).toFixed(4)}</td>
+            <td>{typeof errors[index] === 'number' ? errors[index].toFixed(4) : ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** ``[["ZZ", 1.0], ["XI", 0.5]]`` as ``ZZ + 0.5·XI``. */
+function observable(terms: unknown): string {
+  if (!Array.isArray(terms)) {
+    return '';
+  }
+  return terms
+    .map(term => {
+      const [label, coeff] = term as [string, number];
+      return coeff === 1 ? label : `${coeff}·${label}`;
+    })
+    .join(' + ');
 }
 
 function describe(event: IJobEvent): string {

@@ -31,10 +31,22 @@ export class JobsPanel extends ReactWidget {
     return this._model;
   }
 
-  /** Shows one job's detail view. */
+  /**
+   * Shows one job's detail view. The job is read again: one older than the loaded pages
+   * is fetched, and one deleted elsewhere is dropped (back to the list).
+   */
   open(id: string | null): void {
     this._selected = id;
     this.update();
+    if (id !== null) {
+      this._opening = id;
+      void this._model.refresh(id).finally(() => {
+        if (this._opening === id) {
+          this._opening = null;
+          this.update();
+        }
+      });
+    }
   }
 
   protected onAfterShow(msg: Message): void {
@@ -85,7 +97,11 @@ export class JobsPanel extends ReactWidget {
           </div>
         ) : null}
         {selected ? (
-          <JobDetail job={selected} onBack={() => this.open(null)} />
+          <JobDetail job={selected} model={model} onBack={() => this.open(null)} />
+        ) : this._selected !== null && this._opening === this._selected ? (
+          <div className="synq-Message" role="status">
+            Loading job {this._selected.slice(0, 8)}…
+          </div>
         ) : (
           <JobList model={model} onOpen={id => this.open(id)} />
         )}
@@ -95,6 +111,7 @@ export class JobsPanel extends ReactWidget {
 
   private _model: JobsModel;
   private _selected: string | null = null;
+  private _opening: string | null = null;
 }
 
 function Connection(props: { model: JobsModel }): JSX.Element {
@@ -168,9 +185,11 @@ function JobList(props: { model: JobsModel; onOpen: (id: string) => void }): JSX
         </div>
       ) : jobs.length === 0 && model.loaded ? (
         <div className="synq-Message" data-testid="synq-empty">
-          {all.length
-            ? 'No job matches the filter.'
-            : 'No jobs yet. Submit one with %%synq --submit.'}
+          {!all.length
+            ? 'No jobs yet. Submit one with %%synq --submit.'
+            : model.hasMore
+              ? `No job matches the filter among the newest ${all.length}; older ones are not loaded yet.`
+              : 'No job matches the filter.'}
         </div>
       ) : (
         <ul className="synq-JobList" aria-label="My jobs">
@@ -179,6 +198,17 @@ function JobList(props: { model: JobsModel; onOpen: (id: string) => void }): JSX
           ))}
         </ul>
       )}
+      {model.hasMore ? (
+        <button
+          type="button"
+          className="synq-Button synq-LoadMore"
+          data-testid="synq-load-more"
+          disabled={model.loading}
+          onClick={() => void model.loadMore()}
+        >
+          {model.loading ? 'Loading…' : `Load older jobs (${all.length} shown)`}
+        </button>
+      ) : null}
     </section>
   );
 }

@@ -45,9 +45,17 @@ export interface IJobResult {
   [key: string]: unknown;
 }
 
-export async function fetchJobs(limit = 200): Promise<IJob[]> {
-  const body = await requestAPI<{ jobs: IJob[] }>(`jobs?limit=${limit}`);
-  return body.jobs;
+/**
+ * One page of `GET /synq/api/jobs`, newest first; `next_cursor` fetches the next.
+ */
+export interface IJobPage {
+  jobs: IJob[];
+  next_cursor: string | null;
+}
+
+export function fetchJobs(cursor: string | null = null, limit = 200): Promise<IJobPage> {
+  const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+  return requestAPI<IJobPage>(`jobs?limit=${limit}${after}`);
 }
 
 export function fetchJob(id: string): Promise<IJob> {

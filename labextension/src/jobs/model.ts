@@ -2,7 +2,9 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { errorMessage } from '../request';
-import { cancelJob, fetchJob, fetchJobs, IJob, retryJob, TERMINAL } from './api';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { cancelJob, fetchJob, fetchJobs, IJob, IJobPage, retryJob, TERMINAL } from './api';
 import { IJobEvent, JobStream, StreamState } from './stream';
 
 export type SortKey = 'newest' | 'oldest' | 'status' | 'target';
@@ -59,6 +61,11 @@ export class JobsModel implements IDisposable {
 
   get loaded(): boolean {
     return this._loaded;
+  }
+
+  /** Whether older jobs than those loaded exist (the list comes a page at a time). */
+  get hasMore(): boolean {
+    return this._nextCursor !== null;
   }
 
   get filter(): IJobFilter {
@@ -138,8 +145,9 @@ export class JobsModel implements IDisposable {
     this._loading = true;
     this._changed.emit();
     try {
-      const jobs = await this._load();
-      this._jobs = new Map(jobs.map(job => [job.id, job]));
+      const page = await this._load(null);
+      this._jobs = new Map(page.jobs.map(job => [job.id, job]));
+      this._nextCursor = page.next_cursor;
       this._error = null;
       this._loaded = true;
     } catch (error) {
@@ -148,6 +156,34 @@ export class JobsModel implements IDisposable {
       this._loading = false;
       this._changed.emit();
     }
+  }
+
+  /** Adds the next page of older jobs. */
+  async loadMore(): Promise<void> {
+    if (this._nextCursor === null || this._loading) {
+      return;
+    }
+    this._loading = true;
+    this._changed.emit();
+    try {
+      const page = await this._load(this._nextCursor);
+      page.jobs.forEach(job => this._jobs.set(job.id, job));
+      this._nextCursor = page.next_cursor;
+      this._error = null;
+    } catch (error) {
+      this._error = errorMessage(error);
+    } finally {
+      this._loading = false;
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * Reads one job again: a job older than the loaded pages is added, and one deleted
+   * elsewhere is dropped.
+   */
+  async refresh(id: string): Promise<void> {
+    await this._fetch(id);
   }
 
   async cancel(id: string): Promise<void> {
@@ -211,8 +247,12 @@ export class JobsModel implements IDisposable {
   private async _fetch(id: string): Promise<void> {
     try {
       this._put(await this._fetchJob(id));
-    } catch {
-      // Deleted meanwhile, or the server is going away: the next reload settles it.
+    } catch (error) {
+      if (error instanceof ServerConnection.ResponseError && error.response.status === 404) {
+        this._jobs.delete(id); // deleted meanwhile
+        this._changed.emit();
+      }
+      // Otherwise the server is going away: the next reload settles it.
     }
   }
 
@@ -225,13 +265,14 @@ export class JobsModel implements IDisposable {
   }
 
   private _stream: JobStream;
-  private _load: () => Promise<IJob[]>;
+  private _load: (cursor: string | null) => Promise<IJobPage>;
   private _fetchJob: (id: string) => Promise<IJob>;
   private _jobs = new Map<string, IJob>();
   private _filter: IJobFilter = ANY;
   private _sort: SortKey = 'newest';
   private _loading = false;
   private _loaded = false;
+  private _nextCursor: string | null = null;
   private _error: string | null = null;
   private _disposed = false;
   private _changed = new Signal<this, void>(this);
@@ -240,7 +281,7 @@ export class JobsModel implements IDisposable {
 export namespace JobsModel {
   export interface IOptions {
     stream: JobStream;
-    load?: () => Promise<IJob[]>;
+    load?: (cursor: string | null) => Promise<IJobPage>;
     fetchJob?: (id: string) => Promise<IJob>;
   }
 }
