@@ -1,10 +1,11 @@
 import * as React from 'react';
 
-import { fetchEvents, fetchResult, IJob, IJobResult, TERMINAL } from '../jobs/api';
+import { fetchEvents, fetchResult, IJob, IJobResult } from '../jobs/api';
 import { JobsModel } from '../jobs/model';
 import { IJobEvent } from '../jobs/stream';
 import { errorMessage } from '../request';
 import { Histogram } from './Histogram';
+import { JobActions } from './JobActions';
 import { TranspileFacts } from './TranspileFacts';
 
 /**
@@ -14,7 +15,6 @@ import { TranspileFacts } from './TranspileFacts';
  */
 export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => void }): JSX.Element {
   const { job, model } = props;
-  const [acting, setActing] = React.useState(false);
   const [events, setEvents] = React.useState<IJobEvent[] | null>(null);
   const [result, setResult] = React.useState<IJobResult | null>(null);
   const [error, setError] = React.useState<string | null>(null);
@@ -35,16 +35,6 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
   }, [job.id, job.status]);
 
   const counts = result?.counts;
-  const act = (action: (id: string) => Promise<void>) => {
-    setActing(true);
-    setError(null);
-    action
-      .call(model, job.id)
-      .catch(reason => setError(errorMessage(reason)))
-      .finally(() => setActing(false));
-  };
-  const cancellable = !TERMINAL.has(job.status) && !job.cancel_requested;
-  const retryable = job.status === 'failed' || job.status === 'cancelled';
   return (
     <div className="synq-Detail" data-testid="synq-job-detail" data-job-id={job.id}>
       <button type="button" className="synq-LinkButton" onClick={props.onBack}>
@@ -102,30 +92,9 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
           </span>
         </div>
       ) : null}
-      {cancellable || retryable ? (
-        <div className="synq-Detail-actions">
-          {cancellable ? (
-            <button
-              type="button"
-              className="synq-Button"
-              disabled={acting}
-              onClick={() => act(model.cancel)}
-            >
-              Cancel
-            </button>
-          ) : null}
-          {retryable ? (
-            <button
-              type="button"
-              className="synq-Button"
-              disabled={acting}
-              onClick={() => act(model.retry)}
-            >
-              Retry
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      <div className="synq-Detail-actions">
+        <JobActions job={job} model={model} />
+      </div>
       {job.error ? (
         <div className="synq-Message synq-Message-error" role="alert">
           {job.error}

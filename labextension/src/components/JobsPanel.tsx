@@ -2,9 +2,9 @@ import { ReactWidget, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
-import { IJob, TERMINAL } from '../jobs/api';
+import { IJob } from '../jobs/api';
 import { JobsModel, SortKey } from '../jobs/model';
-import { errorMessage } from '../request';
+import { JobActions } from './JobActions';
 import { JobDetail } from './JobDetail';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
@@ -240,18 +240,6 @@ function Choice(props: {
 
 function JobRow(props: { job: IJob; model: JobsModel; onOpen: (id: string) => void }): JSX.Element {
   const { job, model } = props;
-  const [busy, setBusy] = React.useState(false);
-  const [failure, setFailure] = React.useState<string | null>(null);
-  const act = (action: (id: string) => Promise<void>) => {
-    setBusy(true);
-    setFailure(null);
-    action
-      .call(model, job.id)
-      .catch(reason => setFailure(errorMessage(reason)))
-      .finally(() => setBusy(false));
-  };
-  const cancellable = !TERMINAL.has(job.status) && !job.cancel_requested;
-  const retryable = job.status === 'failed' || job.status === 'cancelled';
   return (
     <li
       className="synq-Job"
@@ -266,7 +254,7 @@ function JobRow(props: { job: IJob; model: JobsModel; onOpen: (id: string) => vo
         aria-label={`Open job ${job.id}: ${job.kind} on ${job.target}, ${job.status}`}
       >
         <span className="synq-Job-line">
-          <span className="synq-Job-name">
+          <span className="synq-Job-name" title={`${job.kind} on ${job.target}`}>
             {job.kind} · {job.target}
           </span>
           <span
@@ -290,35 +278,7 @@ function JobRow(props: { job: IJob; model: JobsModel; onOpen: (id: string) => vo
           />
         ) : null}
       </button>
-      <span className="synq-Job-actions">
-        {cancellable ? (
-          <button
-            type="button"
-            className="synq-Button"
-            disabled={busy}
-            onClick={() => act(model.cancel)}
-            aria-label={`Cancel job ${job.id}`}
-          >
-            Cancel
-          </button>
-        ) : null}
-        {retryable ? (
-          <button
-            type="button"
-            className="synq-Button"
-            disabled={busy}
-            onClick={() => act(model.retry)}
-            aria-label={`Retry job ${job.id}`}
-          >
-            Retry
-          </button>
-        ) : null}
-      </span>
-      {failure ? (
-        <span className="synq-Message synq-Message-error" role="alert">
-          {failure}
-        </span>
-      ) : null}
+      <JobActions job={job} model={model} inList />
     </li>
   );
 }

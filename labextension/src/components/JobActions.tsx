@@ -1,0 +1,61 @@
+import * as React from 'react';
+
+import { IJob, TERMINAL } from '../jobs/api';
+import { JobsModel } from '../jobs/model';
+import { errorMessage } from '../request';
+
+/**
+ * **Cancel** (queued or running) or **Retry** (failed or cancelled) for one job, with the
+ * server's refusal shown beside them. In a list, `inList` names the job in each button's
+ * accessible name, since every row has the same buttons.
+ */
+export function JobActions(props: {
+  job: IJob;
+  model: JobsModel;
+  inList?: boolean;
+}): JSX.Element | null {
+  const { job, model } = props;
+  const [busy, setBusy] = React.useState(false);
+  const [failure, setFailure] = React.useState<string | null>(null);
+  const act = (action: (id: string) => Promise<void>) => {
+    setBusy(true);
+    setFailure(null);
+    action
+      .call(model, job.id)
+      .catch(reason => setFailure(errorMessage(reason)))
+      .finally(() => setBusy(false));
+  };
+  const buttons: [string, (id: string) => Promise<void>][] = [];
+  if (!TERMINAL.has(job.status) && !job.cancel_requested) {
+    buttons.push(['Cancel', model.cancel]);
+  }
+  if (job.status === 'failed' || job.status === 'cancelled') {
+    buttons.push(['Retry', model.retry]);
+  }
+  if (!buttons.length && !failure) {
+    return null;
+  }
+  return (
+    <>
+      <span className="synq-Job-actions">
+        {buttons.map(([label, action]) => (
+          <button
+            key={label}
+            type="button"
+            className="synq-Button"
+            disabled={busy}
+            onClick={() => act(action)}
+            aria-label={props.inList ? `${label} job ${job.id}` : undefined}
+          >
+            {label}
+          </button>
+        ))}
+      </span>
+      {failure ? (
+        <span className="synq-Message synq-Message-error" role="alert">
+          {failure}
+        </span>
+      ) : null}
+    </>
+  );
+}
