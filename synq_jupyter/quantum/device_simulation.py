@@ -60,8 +60,17 @@ def device_simulation(
 
     circuit, qubits = _compact(_natives_as_unitaries(transpiled), keep or [])
     check_simulable(len(qubits), target.name)
+    # Aer picks a density matrix for noisy runs with many shots, whatever its size: at 2n
+    # qubits' worth of memory it runs out where the statevector (one trajectory per shot)
+    # fits.
+    fits_density = 2 * len(qubits) <= max_simulated_qubits()
     return DeviceSimulation(
-        circuit, qubits, AerSimulator(noise_model=noise_model_for(target, qubits))
+        circuit,
+        qubits,
+        AerSimulator(
+            method="automatic" if fits_density else "statevector",
+            noise_model=noise_model_for(target, qubits),
+        ),
     )
 
 

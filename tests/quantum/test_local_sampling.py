@@ -63,3 +63,18 @@ def test_a_noisy_run_too_wide_for_this_machine_is_refused_naming_the_source(monk
     assert info.value.field == "source"
     assert "acts on 4 qubits" in str(info.value)
     assert "at most 3" in str(info.value)
+
+
+def test_a_noisy_run_too_wide_for_a_density_matrix_samples_trajectories(monkeypatch) -> None:
+    """With many shots Aer would pick a density matrix, 4^n amplitudes: 64 GiB at 16 qubits."""
+    from synq_jupyter.quantum import device_simulation as simulation
+    from synq_jupyter.quantum.targets import get_target
+    from synq_jupyter.quantum.transpile import transpile_circuit
+
+    monkeypatch.setattr(simulation, "max_simulated_qubits", lambda: 29)  # 16 GiB of memory
+    target = get_target("aer_noisy_torino")
+    for width, method in ((2, "automatic"), (16, "statevector")):
+        circuit = load_circuit(ghz(width), "synq")
+        circuit.measure_all()
+        transpiled = transpile_circuit(circuit, target, seed=1).circuit
+        assert simulation.device_simulation(transpiled, target).simulator.options.method == method
