@@ -24,6 +24,17 @@ export function duration(seconds: number | null): string {
   return `${value < 10 ? value.toPrecision(3) : value.toFixed(value < 100 ? 1 : 0)} ${unit}`;
 }
 
+/**
+ * When something happened: the time alone for today, the date and time before that.
+ */
+export function timestamp(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return at.toDateString() === now.toDateString()
+    ? time
+    : `${at.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
+}
+
 export function money(amount: number | null, currency: string): string {
   if (amount === null) {
     return 'n/a';

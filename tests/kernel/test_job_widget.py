@@ -116,3 +116,10 @@ def test_a_job_cancelled_while_running_says_how_far_it_got() -> None:
     assert widget.message.value == "cancelled while running, at 40%"
     assert widget.elapsed.value == "2.0 s"
     assert "attempt 1" in widget.header.value
+
+
+def test_a_failed_jobs_error_is_shown_as_text_not_markup() -> None:
+    error = "QiskitError: 'x <b>not</b> y' & more"
+    server = Server(["failed"], error=error, progress=None)
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    assert widget.message.value == "QiskitError: 'x &lt;b&gt;not&lt;/b&gt; y' &amp; more"

@@ -213,10 +213,32 @@ def test_the_detail_view_follows_cancels_and_shows_expectation_values(
     values = page.get_by_test_id("synq-job-expectations")
     expect(values).to_contain_text("ZZ")
     expect(values).to_contain_text("1.0000")  # a Bell pair: ⟨ZZ⟩ = 1 exactly
-    expect(page.get_by_test_id("synq-job-duration")).to_contain_text(" s")
+    expect(page.get_by_test_id("synq-job-duration")).to_have_text(
+        re.compile(r"^[\d.]+ (µs|ms|s|min|h)$")
+    )
     page.get_by_role("button", name="← All jobs").click()
 
     # Deleted elsewhere: opening it drops it from the list.
     assert lab_server.request("DELETE", f"synq/api/jobs/{estimate['id']}")[0] == 204
     row.get_by_role("button", name=re.compile(f"^Open job {estimate['id']}")).click()
     expect(row).to_have_count(0, timeout=30_000)
+
+
+def test_the_keyboard_goes_into_a_job_and_back_to_its_row(
+    page: Page, lab_server: LabServer
+) -> None:
+    open_jobs(page, lab_server)
+    job = submit(
+        lab_server,
+        "jobs",
+        {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 16},
+    )
+    opener = job_row(page, job["id"]).get_by_role(
+        "button", name=re.compile(f"^Open job {job['id']}")
+    )
+    expect(opener).to_be_visible(timeout=30_000)
+    opener.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="← All jobs")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(opener).to_be_focused()

@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { duration } from '../format';
 import { fetchEvents, fetchResult, IJob, IJobResult } from '../jobs/api';
 import { JobsModel } from '../jobs/model';
 import { IJobEvent } from '../jobs/stream';
@@ -15,6 +16,8 @@ import { TranspileFacts } from './TranspileFacts';
  */
 export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => void }): JSX.Element {
   const { job, model } = props;
+  const back = React.useRef<HTMLButtonElement>(null);
+  React.useEffect(() => back.current?.focus(), [job.id]); // Enter on a row lands here
   const [events, setEvents] = React.useState<IJobEvent[] | null>(null);
   const [result, setResult] = React.useState<IJobResult | null>(null);
   const [error, setError] = React.useState<string | null>(null);
@@ -36,8 +39,13 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
 
   const counts = result?.counts;
   return (
-    <div className="synq-Detail" data-testid="synq-job-detail" data-job-id={job.id}>
-      <button type="button" className="synq-LinkButton" onClick={props.onBack}>
+    <div
+      className="synq-Detail"
+      data-testid="synq-job-detail"
+      data-job-id={job.id}
+      onKeyDown={event => event.key === 'Escape' && props.onBack()}
+    >
+      <button type="button" className="synq-LinkButton" onClick={props.onBack} ref={back}>
         ← All jobs
       </button>
       <h4 className="synq-Detail-title">
@@ -69,7 +77,10 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
             <dt>{job.finished_at ? 'Ran for' : 'Started'}</dt>
             <dd data-testid="synq-job-duration">
               {job.finished_at
-                ? seconds(job.started_at, job.finished_at)
+                ? duration(
+                    (new Date(job.finished_at).getTime() - new Date(job.started_at).getTime()) /
+                      1000
+                  )
                 : new Date(job.started_at).toLocaleTimeString()}
             </dd>
           </>
@@ -132,11 +143,6 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
       )}
     </div>
   );
-}
-
-function seconds(start: string, end: string): string {
-  const elapsed = (new Date(end).getTime() - new Date(start).getTime()) / 1000;
-  return elapsed < 60 ? `${elapsed.toFixed(1)} s` : `${(elapsed / 60).toFixed(1)} min`;
 }
 
 /** An estimate job's expectation values, one row per observable, with standard errors. */

@@ -2,6 +2,7 @@ import { ReactWidget, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { timestamp } from '../format';
 import { IJob } from '../jobs/api';
 import { JobsModel, SortKey } from '../jobs/model';
 import { JobActions } from './JobActions';
@@ -36,6 +37,7 @@ export class JobsPanel extends ReactWidget {
    * is fetched, and one deleted elsewhere is dropped (back to the list).
    */
   open(id: string | null): void {
+    this._returnTo = id === null ? this._selected : null;
     this._selected = id;
     this.update();
     if (id !== null) {
@@ -100,10 +102,10 @@ export class JobsPanel extends ReactWidget {
           <JobDetail job={selected} model={model} onBack={() => this.open(null)} />
         ) : this._selected !== null && this._opening === this._selected ? (
           <div className="synq-Message" role="status">
-            Loading job {this._selected.slice(0, 8)}…
+            Loading job {this._selected.slice(0, 12)}…
           </div>
         ) : (
-          <JobList model={model} onOpen={id => this.open(id)} />
+          <JobList model={model} onOpen={id => this.open(id)} focus={this._returnTo} />
         )}
       </>
     );
@@ -112,6 +114,8 @@ export class JobsPanel extends ReactWidget {
   private _model: JobsModel;
   private _selected: string | null = null;
   private _opening: string | null = null;
+  /** The job whose detail was just closed: its row takes the focus back. */
+  private _returnTo: string | null = null;
 }
 
 function Connection(props: { model: JobsModel }): JSX.Element {
@@ -136,7 +140,11 @@ function Connection(props: { model: JobsModel }): JSX.Element {
   );
 }
 
-function JobList(props: { model: JobsModel; onOpen: (id: string) => void }): JSX.Element {
+function JobList(props: {
+  model: JobsModel;
+  onOpen: (id: string) => void;
+  focus: string | null;
+}): JSX.Element {
   const { model } = props;
   const jobs = model.visible;
   const all = model.all;
@@ -194,7 +202,13 @@ function JobList(props: { model: JobsModel; onOpen: (id: string) => void }): JSX
       ) : (
         <ul className="synq-JobList" aria-label="My jobs">
           {jobs.map(job => (
-            <JobRow key={job.id} job={job} model={model} onOpen={props.onOpen} />
+            <JobRow
+              key={job.id}
+              job={job}
+              model={model}
+              onOpen={props.onOpen}
+              focused={job.id === props.focus}
+            />
           ))}
         </ul>
       )}
@@ -238,8 +252,19 @@ function Choice(props: {
   );
 }
 
-function JobRow(props: { job: IJob; model: JobsModel; onOpen: (id: string) => void }): JSX.Element {
+function JobRow(props: {
+  job: IJob;
+  model: JobsModel;
+  onOpen: (id: string) => void;
+  focused: boolean;
+}): JSX.Element {
   const { job, model } = props;
+  const opener = React.useRef<HTMLButtonElement>(null);
+  React.useEffect(() => {
+    if (props.focused) {
+      opener.current?.focus(); // back from its detail: keyboard and scroll where they were
+    }
+  }, []);
   return (
     <li
       className="synq-Job"
@@ -250,6 +275,7 @@ function JobRow(props: { job: IJob; model: JobsModel; onOpen: (id: string) => vo
       <button
         type="button"
         className="synq-RowButton"
+        ref={opener}
         onClick={() => props.onOpen(job.id)}
         aria-label={`Open job ${job.id}: ${job.kind} on ${job.target}, ${job.status}`}
       >
@@ -265,8 +291,8 @@ function JobRow(props: { job: IJob; model: JobsModel; onOpen: (id: string) => vo
           </span>
         </span>
         <span className="synq-Job-meta">
-          <code>{job.id.slice(0, 8)}</code>
-          <span>{new Date(job.created_at).toLocaleTimeString()}</span>
+          <code title="%synq attach takes this short id">{job.id.slice(0, 12)}</code>
+          <span>{timestamp(job.created_at)}</span>
           {job.shots !== null ? <span>{job.shots} shots</span> : null}
         </span>
         {job.status === 'running' ? (

@@ -40,7 +40,8 @@ class JobWidget(widgets.VBox):
         self.handle = handle
         self.header = widgets.HTML()
         self.bar = widgets.FloatProgress(min=0.0, max=1.0, layout=widgets.Layout(width="260px"))
-        self.message = widgets.Label()
+        # HTML, not a Label: a Label cuts a long error at one line; this wraps it.
+        self.message = widgets.HTML()
         self.elapsed = widgets.Label()
         self.cancel_button = widgets.Button(
             description="Cancel", icon="stop", button_style="", tooltip="Cancel this job"
@@ -91,7 +92,7 @@ class JobWidget(widgets.VBox):
                     "progress_message": data["message"],
                 }
             self.bar.value = float(data["progress"])
-            self.message.value = str(data["message"])
+            self.message.value = escape(str(data["message"]), quote=False)
             if self.plot is not None and data.get("points"):
                 self.plot.extend(data["points"])
         elif event["type"] == "cancelling":
@@ -113,7 +114,7 @@ class JobWidget(widgets.VBox):
         )
         self.bar.value = 1.0 if status == "succeeded" else float(job.get("progress") or 0.0)
         self.bar.bar_style = _BAR_STYLE.get(status, "info")
-        self.message.value = _message(job)
+        self.message.value = escape(_message(job), quote=False)
         self.cancel_button.disabled = status in ("succeeded", "failed", "cancelled")
         self.elapsed.value = _elapsed(job)
         if show_result:
