@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { duration } from '../format';
+import { duration, percent } from '../format';
 import { fetchEvents, fetchResult, IJob, IJobResult } from '../jobs/api';
 import { JobsModel } from '../jobs/model';
 import { IJobEvent } from '../jobs/stream';
@@ -96,9 +96,7 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
         <div className="synq-Detail-progress">
           <progress max={1} value={job.progress ?? undefined} aria-label="Progress" />
           <span data-testid="synq-job-progress-message">
-            {job.progress !== null && job.progress !== undefined
-              ? `${Math.round(job.progress * 100)}%`
-              : ''}{' '}
+            {job.progress !== null && job.progress !== undefined ? percent(job.progress, 0) : ''}{' '}
             {job.progress_message ?? ''}
           </span>
         </div>

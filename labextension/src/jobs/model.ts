@@ -141,40 +141,15 @@ export class JobsModel implements IDisposable {
     this._stream.start();
   }
 
+  /** Loads the newest page again, in place of every job known. */
   async reload(): Promise<void> {
-    this._loading = true;
-    this._changed.emit();
-    try {
-      const page = await this._load(null);
-      this._jobs = new Map(page.jobs.map(job => [job.id, job]));
-      this._nextCursor = page.next_cursor;
-      this._error = null;
-      this._loaded = true;
-    } catch (error) {
-      this._error = errorMessage(error);
-    } finally {
-      this._loading = false;
-      this._changed.emit();
-    }
+    await this._loadPage(null);
   }
 
   /** Adds the next page of older jobs. */
   async loadMore(): Promise<void> {
-    if (this._nextCursor === null || this._loading) {
-      return;
-    }
-    this._loading = true;
-    this._changed.emit();
-    try {
-      const page = await this._load(this._nextCursor);
-      page.jobs.forEach(job => this._jobs.set(job.id, job));
-      this._nextCursor = page.next_cursor;
-      this._error = null;
-    } catch (error) {
-      this._error = errorMessage(error);
-    } finally {
-      this._loading = false;
-      this._changed.emit();
+    if (this._nextCursor !== null && !this._loading) {
+      await this._loadPage(this._nextCursor);
     }
   }
 
@@ -242,6 +217,27 @@ export class JobsModel implements IDisposable {
       next.cancel_requested = true;
     }
     this._put(next);
+  }
+
+  /** The page after `cursor`; the newest (replacing the jobs known) when it is `null`. */
+  private async _loadPage(cursor: string | null): Promise<void> {
+    this._loading = true;
+    this._changed.emit();
+    try {
+      const page = await this._load(cursor);
+      if (cursor === null) {
+        this._jobs = new Map();
+        this._loaded = true;
+      }
+      page.jobs.forEach(job => this._jobs.set(job.id, job));
+      this._nextCursor = page.next_cursor;
+      this._error = null;
+    } catch (error) {
+      this._error = errorMessage(error);
+    } finally {
+      this._loading = false;
+      this._changed.emit();
+    }
   }
 
   private async _fetch(id: string): Promise<void> {
