@@ -69,7 +69,7 @@ def validate_job_task(
     """
     from synq_jupyter.errors import SynqInputError
     from synq_jupyter.quantum import get_target, load_circuit
-    from synq_jupyter.quantum.device_simulation import check_simulable
+    from synq_jupyter.quantum.device_simulation import active_qubits, check_simulable
     from synq_jupyter.quantum.noise import has_noise
     from synq_jupyter.quantum.transpile import check_fits
     from synq_jupyter_server.jobs.providers.estimate import observables_of
@@ -93,7 +93,7 @@ def validate_job_task(
                 )
             check_fits(circuit, spec)
             if simulated:
-                check_simulable(len({q for i in circuit.data for q in i.qubits}), spec.name)
+                check_simulable(len(active_qubits(circuit)), spec.name)
         except SynqInputError as exc:
             if exc.field in ("source", "target", None):
                 exc.field = field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 from dataclasses import dataclass
@@ -74,10 +75,11 @@ def device_simulation(
     )
 
 
+@functools.cache
 def max_simulated_qubits() -> int:
     """The most qubits a noisy simulation holds here: a statevector of 16-byte amplitudes
     in half the memory this process may use (Aer's own cap), the machine's or its
-    container's, whichever is less."""
+    container's, whichever is less. Read once: every validation and noisy run asks."""
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     with contextlib.suppress(OSError, ValueError):  # no cgroup v2 limit, or "max"
         memory = min(memory, int(Path("/sys/fs/cgroup/memory.max").read_text()))
@@ -122,12 +124,16 @@ def _natives_as_unitaries(circuit: QuantumCircuit) -> QuantumCircuit:
     return out
 
 
+def active_qubits(circuit: QuantumCircuit) -> set[int]:
+    """The indices of the qubits some instruction of ``circuit`` acts on."""
+    return {circuit.find_bit(q).index for inst in circuit.data for q in inst.qubits}
+
+
 def _compact(circuit: QuantumCircuit, keep: list[int]) -> tuple[QuantumCircuit, list[int]]:
     """Keeps only the qubits ``circuit`` acts on (and ``keep``), renumbered in order."""
     from qiskit import QuantumCircuit
 
-    touched = {circuit.find_bit(q).index for inst in circuit.data for q in inst.qubits}
-    used = sorted(touched | set(keep))
+    used = sorted(active_qubits(circuit) | set(keep))
     index = {q: i for i, q in enumerate(used)}
     out = QuantumCircuit(len(used), name=circuit.name)
     for creg in circuit.cregs:

@@ -168,6 +168,8 @@ class SynqHandler(APIHandler):
         """The request's ``Idempotency-Key`` with the fingerprint of its route, organisation
         and ``body``."""
         key = self.request.headers.get(IDEMPOTENCY_HEADER)
+        if not key:  # most submissions: nothing to fingerprint
+            return None
         route = f"{self.job_scope.org_id} {self.request.path}"
         return Idempotency.of(key, route, body.model_dump(mode="json"))
 

@@ -26,15 +26,13 @@ class Idempotency:
     digest: str
 
     @classmethod
-    def of(cls, key: str | None, route: str, body: dict[str, Any]) -> Idempotency | None:
-        """``None`` when the request carries no key; ``route`` says where the request went
-        (its path and organisation), ``body`` what it asked.
+    def of(cls, key: str, route: str, body: dict[str, Any]) -> Idempotency:
+        """``key`` as sent; ``route`` says where the request went (its path and
+        organisation), ``body`` what it asked.
 
         Raises:
             SynqInputError: The key is longer than ``MAX_KEY_LENGTH``.
         """
-        if not key:
-            return None
         if len(key) > MAX_KEY_LENGTH:
             raise SynqInputError(
                 f"the key is {len(key)} characters; at most {MAX_KEY_LENGTH} are allowed",

@@ -47,7 +47,8 @@ class Job(Base):
     max_retries: Mapped[int] = mapped_column(Integer, default=2)
     idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
     request_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    """Fingerprint of the request that carried ``idempotency_key`` (route and body)."""
+    """Fingerprint of the request that carried ``idempotency_key`` (route, organisation and
+    body)."""
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
