@@ -68,6 +68,12 @@ function harness(server: Map<string, IJob>, pageSize = 200) {
         throw new ServerConnection.ResponseError(new Response('{}', { status: 404 }), 'no job');
       }
       return found;
+    },
+    deleteJob: async id => {
+      if (!server.get(id)) {
+        throw new ServerConnection.ResponseError(new Response('{}', { status: 404 }), 'no job');
+      }
+      server.delete(id);
     }
   });
   const send = (event: Partial<IJobEvent>) =>
@@ -194,5 +200,33 @@ describe('JobsModel', () => {
     server.delete('ccc');
     await model.refresh('ccc');
     expect(model.job('ccc')).toBeUndefined();
+  });
+
+  it('drops a job the stream says was deleted, without asking the server about it', async () => {
+    const server = new Map(['a', 'bb'].map(id => [id, job(id, { status: 'succeeded' })]));
+    const { model, sockets, send, fetched } = harness(server);
+    model.start();
+    sockets[0].onopen?.({});
+    await settle();
+    let changes = 0;
+    model.changed.connect(() => changes++);
+    send({ id: 7, job_id: 'a', type: 'deleted', data: {} });
+    send({ id: 8, job_id: 'zzz', type: 'deleted', data: {} }); // never loaded here
+    await settle();
+    expect(model.all.map(j => j.id)).toEqual(['bb']);
+    expect(changes).toBe(1);
+    expect(fetched).toEqual([]);
+  });
+
+  it('deletes a job on the server and drops it from the list', async () => {
+    const server = new Map(['a', 'bb'].map(id => [id, job(id, { status: 'failed' })]));
+    const { model, sockets } = harness(server);
+    model.start();
+    sockets[0].onopen?.({});
+    await settle();
+    await model.delete('a');
+    expect(server.has('a')).toBe(false);
+    expect(model.all.map(j => j.id)).toEqual(['bb']);
+    await expect(model.delete('a')).rejects.toThrow('no job');
   });
 });

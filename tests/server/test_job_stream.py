@@ -68,6 +68,30 @@ async def test_stream_replays_after_a_given_event(api, jp_ws_fetch, wait_for):
     ]
 
 
+async def test_stream_says_when_a_job_is_deleted(api, jp_ws_fetch, wait_for):
+    # Another tab's jobs panel follows the same stream: the job must leave it too.
+    response = await api(
+        "jobs",
+        method="POST",
+        body={
+            "kind": "sample",
+            "source": "qubit q[1]\nquantum x q[0]\n",
+            "target": "aer_simulator",
+        },
+    )
+    job = json.loads(response.body)
+    await wait_for(job["id"])
+    ws = await jp_ws_fetch("synq", "api", "jobs", "stream", params={"after": "0"})
+    await next_events(ws, job["id"], "succeeded", timeout=30)
+    await api("jobs", job["id"], method="DELETE")
+    deleted = json.loads(await asyncio.wait_for(ws.read_message(), 30))
+    ws.close()
+    assert (deleted["job_id"], deleted["type"], deleted["data"]) == (job["id"], "deleted", {})
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", job["id"], "events")
+    assert info.value.code == 404
+
+
 @pytest.mark.parametrize("after", [[("after", "-1")], [("after", "soon")], [("after", "1")] * 2])
 async def test_stream_refuses_an_after_that_is_not_an_event_id(jp_ws_fetch, started, after):
     ws = await jp_ws_fetch("synq", "api", "jobs", "stream", params=after)

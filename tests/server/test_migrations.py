@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -9,6 +11,9 @@ from sqlalchemy import inspect
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import current_revision, head_revision, upgrade
 from synq_jupyter_server.db.models import Base
+from synq_jupyter_server.jobs.listing import events_after
+from synq_jupyter_server.jobs.queue import JobQueue, NewJob
+from synq_jupyter_server.jobs.states import JobScope
 
 
 def test_migrations_reach_head_and_match_the_models(db_url):
@@ -26,7 +31,7 @@ def test_upgrade_twice_is_harmless(db_url):
     database = Database(db_url)
     upgrade(database)
     upgrade(database)
-    assert current_revision(database) == head_revision(database) == "0010"
+    assert current_revision(database) == head_revision(database) == "0011"
     database.dispose()
 
 
@@ -35,4 +40,23 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
     with database.engine.connect() as connection:
         mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
     assert mode == "wal"
+    database.dispose()
+
+
+def test_job_events_outlive_their_job_after_0011_and_keep_their_ids(db_url):
+    database = Database(db_url)
+    upgrade(database, "0010")
+    owner = f"ann-{uuid.uuid4().hex[:8]}"
+    queue, scope = JobQueue(database), JobScope.personal(owner)
+    job, _ = queue.submit(owner, NewJob(kind="noop", target="aer_simulator", payload={}))
+    queue.cancel(job.id, scope)
+    upgrade(database)
+    before = [(e["type"], e["data"].get("status")) for e in events_after(database, owner, 0)]
+    assert before == [("status", "queued"), ("status", "cancelled")]
+    newest = max(e["id"] for e in events_after(database, owner, 0))
+    queue.delete(job.id, scope)
+    # The job's events went with it; the deleted event came after them, with a new id.
+    after = events_after(database, owner, 0)
+    assert [(e["job_id"], e["type"]) for e in after] == [(job.id, "deleted")]
+    assert after[0]["id"] > newest
     database.dispose()

@@ -242,3 +242,31 @@ def test_the_keyboard_goes_into_a_job_and_back_to_its_row(
     expect(page.get_by_role("button", name="← All jobs")).to_be_focused()
     page.keyboard.press("Escape")
     expect(opener).to_be_focused()
+
+
+def test_deleted_jobs_leave_the_panel_here_and_in_other_tabs(
+    page: Page, lab_server: LabServer
+) -> None:
+    open_jobs(page, lab_server)
+    body = {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 64}
+    mine, elsewhere = submit(lab_server, "jobs", body), submit(lab_server, "jobs", body)
+    for job in (mine, elsewhere):
+        expect(job_row(page, job["id"])).to_have_attribute(
+            "data-status", "succeeded", timeout=60_000
+        )
+
+    job_row(page, mine["id"]).get_by_role(
+        "button", name=re.compile(f"^Open job {mine['id']}")
+    ).click()
+    page.get_by_test_id("synq-job-detail").get_by_role("button", name="Delete").click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text(f"Delete job {mine['id'][:12]}?")
+    dialog.get_by_role("button", name="Delete").click()
+    expect(page.get_by_test_id("synq-job-gone")).to_have_text(f"Job {mine['id'][:12]} was deleted.")
+    expect(job_row(page, mine["id"])).to_have_count(0)
+    assert lab_server.request("GET", f"synq/api/jobs/{mine['id']}")[0] == 404
+
+    # Deleted by another client (a notebook, another tab): the stream takes the row away.
+    status, _ = lab_server.request("DELETE", f"synq/api/jobs/{elsewhere['id']}")
+    assert status == 204
+    expect(job_row(page, elsewhere["id"])).to_have_count(0, timeout=10_000)

@@ -1,3 +1,4 @@
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import * as React from 'react';
 
 import { IJob, TERMINAL } from '../jobs/api';
@@ -5,9 +6,10 @@ import { JobsModel } from '../jobs/model';
 import { errorMessage } from '../request';
 
 /**
- * **Cancel** (queued or running) or **Retry** (failed or cancelled) for one job, with the
- * server's refusal shown beside them. In a list, `inList` names the job in each button's
- * accessible name, since every row has the same buttons.
+ * **Cancel** (queued or running) or **Retry** (failed or cancelled) for one job, and in
+ * its detail view **Delete** (finished, after a confirmation), with the server's refusal
+ * shown beside them. In a list, `inList` names the job in each button's accessible name,
+ * since every row has the same buttons.
  */
 export function JobActions(props: {
   job: IJob;
@@ -31,6 +33,12 @@ export function JobActions(props: {
   }
   if (job.status === 'failed' || job.status === 'cancelled') {
     buttons.push(['Retry', model.retry]);
+  }
+  if (TERMINAL.has(job.status) && !props.inList) {
+    buttons.push([
+      'Delete',
+      id => confirmDelete(id).then(yes => (yes ? model.delete(id) : undefined))
+    ]);
   }
   if (!buttons.length && !failure) {
     return null;
@@ -58,4 +66,13 @@ export function JobActions(props: {
       ) : null}
     </>
   );
+}
+
+async function confirmDelete(id: string): Promise<boolean> {
+  const answer = await showDialog({
+    title: `Delete job ${id.slice(0, 12)}?`,
+    body: 'Its result and history are deleted with it. This cannot be undone.',
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+  });
+  return answer.button.accept;
 }

@@ -105,7 +105,15 @@ export class JobsPanel extends ReactWidget {
             Loading job {this._selected.slice(0, 12)}…
           </div>
         ) : (
-          <JobList model={model} onOpen={id => this.open(id)} focus={this._returnTo} />
+          <>
+            {this._selected !== null ? (
+              // The open job was deleted (here, in another tab or from a notebook).
+              <div className="synq-Message" role="status" data-testid="synq-job-gone">
+                Job {this._selected.slice(0, 12)} was deleted.
+              </div>
+            ) : null}
+            <JobList model={model} onOpen={id => this.open(id)} focus={this._returnTo} />
+          </>
         )}
       </>
     );

@@ -81,6 +81,11 @@ export function retryJob(id: string): Promise<IJob> {
   return requestAPI<IJob>(`jobs/${encodeURIComponent(id)}/retry`, { method: 'POST', body: '{}' });
 }
 
+/** Deletes a finished job with its result and events (the server refuses others). */
+export async function deleteJob(id: string): Promise<void> {
+  await requestAPI<unknown>(`jobs/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
 /**
  * The URL of the job event stream, with the server's token when the page has one
  * (a browser cannot set headers on a WebSocket).

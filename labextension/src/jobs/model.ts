@@ -4,7 +4,16 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { errorMessage } from '../request';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { cancelJob, fetchJob, fetchJobs, IJob, IJobPage, retryJob, TERMINAL } from './api';
+import {
+  cancelJob,
+  deleteJob,
+  fetchJob,
+  fetchJobs,
+  IJob,
+  IJobPage,
+  retryJob,
+  TERMINAL
+} from './api';
 import { IJobEvent, JobStream, StreamState } from './stream';
 
 export type SortKey = 'newest' | 'oldest' | 'status' | 'target';
@@ -30,6 +39,7 @@ export class JobsModel implements IDisposable {
     this._stream = options.stream;
     this._load = options.load ?? fetchJobs;
     this._fetchJob = options.fetchJob ?? fetchJob;
+    this._deleteJob = options.deleteJob ?? deleteJob;
     this._stream.received.connect((_, event) => this._apply(event));
     this._stream.stateChanged.connect((_, state) => {
       if (state === 'open') {
@@ -169,6 +179,13 @@ export class JobsModel implements IDisposable {
     await this._act(() => retryJob(id));
   }
 
+  /** Deletes a finished job; it leaves the list at once (other tabs hear of it). */
+  async delete(id: string): Promise<void> {
+    await this._deleteJob(id);
+    this._jobs.delete(id);
+    this._changed.emit();
+  }
+
   get isDisposed(): boolean {
     return this._disposed;
   }
@@ -194,6 +211,12 @@ export class JobsModel implements IDisposable {
   }
 
   private _apply(event: IJobEvent): void {
+    if (event.type === 'deleted') {
+      if (this._jobs.delete(event.job_id)) {
+        this._changed.emit();
+      }
+      return;
+    }
     const job = this._jobs.get(event.job_id);
     if (!job) {
       void this._fetch(event.job_id);
@@ -263,6 +286,7 @@ export class JobsModel implements IDisposable {
   private _stream: JobStream;
   private _load: (cursor: string | null) => Promise<IJobPage>;
   private _fetchJob: (id: string) => Promise<IJob>;
+  private _deleteJob: (id: string) => Promise<void>;
   private _jobs = new Map<string, IJob>();
   private _filter: IJobFilter = ANY;
   private _sort: SortKey = 'newest';
@@ -279,6 +303,7 @@ export namespace JobsModel {
     stream: JobStream;
     load?: (cursor: string | null) => Promise<IJobPage>;
     fetchJob?: (id: string) => Promise<IJob>;
+    deleteJob?: (id: string) => Promise<void>;
   }
 }
 

@@ -2,13 +2,13 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 /**
- * One message of `/synq/api/jobs/stream`: a status change, a progress report or a
- * cancel request of one of the caller's jobs. `id` grows with every event.
+ * One message of `/synq/api/jobs/stream`: a status change, a progress report, a
+ * cancel request or the deletion of one of the caller's jobs. `id` grows with every event.
  */
 export interface IJobEvent {
   id: number;
   job_id: string;
-  type: 'status' | 'progress' | 'cancelling';
+  type: 'status' | 'progress' | 'cancelling' | 'deleted';
   data: { status?: string; progress?: number; message?: string; [key: string]: unknown };
   created_at: string;
 }

@@ -20,7 +20,8 @@ POLL_SECONDS = 1.0
 
 class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
     """Sends each event as one JSON text message, in order:
-    ``{"id", "job_id", "type": "status"|"progress"|"cancelling", "data", "created_at"}``.
+    ``{"id", "job_id", "type": "status"|"progress"|"cancelling"|"deleted", "data",
+    "created_at"}``.
 
     ``?after=N`` replays events with an id above N first (for reconnecting clients);
     without it the stream starts with events that happen after the connection opens.

@@ -405,13 +405,15 @@ class JobQueue:
             return JobView.of(job)
 
     def delete(self, job_id: str, scope: JobScope) -> None:
-        """Deletes a finished job with its result, events and tags."""
+        """Deletes a finished job with its result, events and tags, leaving one ``deleted``
+        event so that whoever follows the owner's events can drop the job."""
         with self.database.session() as session:
             job = self._owned(session, job_id, scope, change=True)
             if job.status not in TERMINAL:
                 raise JobConflict(f"a {job.status} job cannot be deleted; cancel it first")
             for table in (JobEvent, JobTag, JobResult):
                 session.execute(delete(table).where(table.job_id == job_id))
+            _event(session, job, "deleted", {})
             session.delete(job)
 
     # -- helpers ------------------------------------------------------------------------------

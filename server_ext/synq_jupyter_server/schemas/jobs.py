@@ -128,7 +128,10 @@ def result_body(job_id: str, kind: str, result: dict[str, Any]) -> JobResult:
 class JobEvent(Response):
     id: int = Field(description="Increasing; pass the last one as `after` for newer events.")
     job_id: str
-    type: str = Field(description="`status`, `progress`, `cancelling` ...")
+    type: str = Field(
+        description="`status`, `progress`, `cancelling`; `deleted` (the last, with no data) "
+        "when the job was deleted"
+    )
     data: dict[str, Any]
     created_at: datetime
 

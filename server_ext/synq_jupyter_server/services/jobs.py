@@ -205,6 +205,7 @@ class JobService:
 
     async def delete(self, scope: JobScope, job_id: str) -> None:
         await asyncio.to_thread(self.queue.delete, job_id, scope)
+        self.bus.notify()
 
     async def events(
         self, owner: str, after: int, job_id: str | None = None, limit: int = 500

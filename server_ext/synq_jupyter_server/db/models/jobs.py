@@ -77,14 +77,17 @@ class JobResult(Base):
 
 
 class JobEvent(Base):
-    """Something that happened to a job: a status change or progress, in order."""
+    """Something that happened to a job: a status change or progress, in order.
+
+    ``job_id`` is not a foreign key: a deleted job leaves its ``deleted`` event behind. Ids
+    are never reused (SQLite's AUTOINCREMENT), since clients resume the stream after one.
+    """
 
     __tablename__ = "job_events"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    job_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("jobs.id", ondelete="CASCADE"), index=True
-    )
+    job_id: Mapped[str] = mapped_column(String(32), index=True)
     owner: Mapped[str] = mapped_column(String(255), index=True)
     type: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
