@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
     from qiskit import QuantumCircuit
 
 MAX_SHOTS = 1_000_000
+TRAJECTORY_CHUNKS = 20
+"""Parts a run of one noisy trajectory per shot is split into, for progress."""
+MIN_CHUNK = 50
+"""Fewest shots in one part."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,7 @@ def run_local(
     else:
         simulator = AerSimulator()
         runnable = transpile(circuit, simulator, optimization_level=0)
-    if progress:
-        progress(0.5, f"sampling {shots:,} shots on Aer")
-    counts = simulator.run(runnable, shots=shots, seed_simulator=seed).result().get_counts()
+    counts = sample_counts(simulator, runnable, shots, seed, _scaled(progress, 0.5, 1.0))
     if progress:
         progress(1.0, "done")
     return SampleResult(
@@ -102,6 +105,35 @@ def run_local(
         measured_all=measured_all,
         transpile=transpiled,
     )
+
+
+def sample_counts(
+    simulator: Any, circuit: QuantumCircuit, shots: int, seed: int, progress: Progress | None
+) -> dict[str, int]:
+    """Runs ``circuit`` on the Aer ``simulator``; its counts.
+
+    A noisy statevector simulation is one trajectory per shot, and can take minutes: it
+    runs in up to ``TRAJECTORY_CHUNKS`` parts (seeds ``seed``, ``seed + 1``, ...), reporting
+    progress after each. Any other run samples one final state, in one call. Either way the
+    same seed gives the same counts.
+    """
+    options = simulator.options
+    per_shot = options.method == "statevector" and options.noise_model is not None
+    parts = min(TRAJECTORY_CHUNKS, shots // MIN_CHUNK) if per_shot else 1
+    if parts <= 1:
+        if progress:
+            progress(0.0, f"sampling {shots:,} shots on Aer")
+        return dict(simulator.run(circuit, shots=shots, seed_simulator=seed).result().get_counts())
+    counts: Counter[str] = Counter()
+    done = 0
+    for part in range(parts):
+        size = shots // parts + (part < shots % parts)
+        if progress:
+            progress(done / shots, f"{done:,} of {shots:,} shots (noisy trajectories)")
+        result = simulator.run(circuit, shots=size, seed_simulator=seed + part).result()
+        counts.update(result.get_counts())
+        done += size
+    return dict(counts)
 
 
 def with_measurements(circuit: QuantumCircuit) -> tuple[QuantumCircuit, bool]:

@@ -78,3 +78,37 @@ def test_a_noisy_run_too_wide_for_a_density_matrix_samples_trajectories(monkeypa
         circuit.measure_all()
         transpiled = transpile_circuit(circuit, target, seed=1).circuit
         assert simulation.device_simulation(transpiled, target).simulator.options.method == method
+
+
+def test_noisy_trajectories_report_progress_as_their_shots_are_sampled(monkeypatch) -> None:
+    """One trajectory per shot can take minutes: the bar must move while it runs."""
+    from synq_jupyter.quantum import device_simulation as simulation
+
+    monkeypatch.setattr(
+        simulation, "max_simulated_qubits", lambda: 5
+    )  # 3 qubits: no density matrix
+    circuit = load_circuit(ghz(3), "synq")
+    reports: list[tuple[float, str]] = []
+
+    result = run_local(
+        circuit,
+        target="aer_noisy_torino",
+        shots=400,
+        seed=11,
+        progress=lambda fraction, message: reports.append((fraction, message)),
+    )
+
+    sampling = [(f, m) for f, m in reports if "noisy trajectories" in m]
+    assert [m for _, m in sampling][:2] == [
+        "0 of 400 shots (noisy trajectories)",
+        "50 of 400 shots (noisy trajectories)",
+    ]
+    assert len(sampling) == 8  # 400 shots in parts of 50
+    fractions = [f for f, _ in reports]
+    assert fractions == sorted(fractions)
+    assert 0.5 <= sampling[0][0] < sampling[-1][0] < 1.0
+    assert reports[-1] == (1.0, "done")
+    assert sum(result.counts.values()) == 400
+    # The parts change nothing a seed promises: the same counts, watched or not.
+    again = run_local(circuit, target="aer_noisy_torino", shots=400, seed=11)
+    assert again.counts == result.counts
