@@ -111,8 +111,9 @@ describe('JobsModel', () => {
     sockets[0].onopen?.({});
     await settle();
 
-    send({ id: 1, job_id: 'a', data: { status: 'running' } });
+    send({ id: 1, job_id: 'a', data: { status: 'running', attempt: 2 } });
     expect(model.job('a')!.status).toBe('running');
+    expect(model.job('a')!.attempts).toBe(2); // a retry's attempt shows at once
     expect(model.active).toBe(1);
     send({ id: 2, job_id: 'a', type: 'progress', data: { progress: 0.5, message: 'half' } });
     expect(model.job('a')!.progress).toBe(0.5);

@@ -195,6 +195,10 @@ def test_the_detail_view_follows_cancels_and_shows_expectation_values(
     expect(detail.get_by_test_id("synq-job-progress-message")).to_have_text(
         re.compile(r"\S"), timeout=60_000
     )
+    # The timeline grows while it is open: no need to go back and open the job again.
+    entries = detail.get_by_test_id("synq-job-timeline").locator("li")
+    expect(entries.first).to_be_visible()
+    expect(entries).not_to_have_count(entries.count(), timeout=60_000)
     detail.get_by_role("button", name="Cancel").click()
     expect(detail.get_by_test_id("synq-job-detail-status")).to_have_text(
         "cancelled", timeout=30_000
@@ -218,9 +222,8 @@ def test_the_detail_view_follows_cancels_and_shows_expectation_values(
     )
     page.get_by_role("button", name="← All jobs").click()
 
-    # Deleted elsewhere: opening it drops it from the list.
+    # Deleted elsewhere: the stream takes it off the list.
     assert lab_server.request("DELETE", f"synq/api/jobs/{estimate['id']}")[0] == 204
-    row.get_by_role("button", name=re.compile(f"^Open job {estimate['id']}")).click()
     expect(row).to_have_count(0, timeout=30_000)
 
 
@@ -270,3 +273,34 @@ def test_deleted_jobs_leave_the_panel_here_and_in_other_tabs(
     status, _ = lab_server.request("DELETE", f"synq/api/jobs/{elsewhere['id']}")
     assert status == 204
     expect(job_row(page, elsewhere["id"])).to_have_count(0, timeout=10_000)
+
+
+def test_a_batch_jobs_counts_are_shown_one_circuit_at_a_time(
+    page: Page, lab_server: LabServer
+) -> None:
+    open_jobs(page, lab_server)
+    flip, stay, both = (
+        "qubit q[1]\nquantum x q[0]\n",
+        "qubit q[1]\n",
+        "qubit q[2]\nquantum x q[1]\n",
+    )
+    job = submit(
+        lab_server,
+        "jobs/batch",
+        {"sources": [flip, stay, both], "target": "aer_simulator", "shots": 50},
+    )
+    row = job_row(page, job["id"])
+    expect(row).to_have_attribute("data-status", "succeeded", timeout=60_000)
+    row.get_by_role("button", name=re.compile(f"^Open job {job['id']}")).click()
+
+    batch = page.get_by_test_id("synq-batch-counts")
+    expect(batch).to_contain_text("of 3")
+    outcomes = batch.get_by_test_id("synq-histogram").locator("[data-outcome]")
+    expect(outcomes).to_have_count(1)
+    expect(outcomes).to_have_attribute("data-outcome", "1")
+    batch.get_by_role("button", name="Next circuit").click()
+    expect(batch.locator(".synq-Batch-source")).to_have_text("sources[1]")
+    expect(outcomes).to_have_attribute("data-outcome", "0")
+    batch.get_by_role("spinbutton").fill("3")
+    expect(outcomes).to_have_attribute("data-outcome", "10")
+    expect(batch.get_by_role("button", name="Next circuit")).to_be_disabled()

@@ -5,13 +5,15 @@ import { fetchEvents, fetchResult, IJob, IJobResult } from '../jobs/api';
 import { JobsModel } from '../jobs/model';
 import { IJobEvent } from '../jobs/stream';
 import { errorMessage } from '../request';
+import { BatchCounts } from './BatchCounts';
 import { Histogram } from './Histogram';
 import { JobActions } from './JobActions';
 import { TranspileFacts } from './TranspileFacts';
 
 /**
- * One job: its fields, its progress while it runs, Cancel and Retry, its result (a
- * histogram for counts, a table for expectation values), its error and its event timeline.
+ * One job: its fields, its progress while it runs, Cancel, Retry and Delete, its result
+ * (a histogram for counts, one circuit at a time for a batch; a table for expectation
+ * values), its error and its event timeline.
  * Fetched when opened and again when the job's status changes.
  */
 export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => void }): JSX.Element {
@@ -23,9 +25,19 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
   const [error, setError] = React.useState<string | null>(null);
 
   React.useEffect(() => {
+    // The timeline grows as the stream brings this job's events; those that come while
+    // the stored ones load are merged in when they arrive.
+    const follow = (_: unknown, event: IJobEvent) =>
+      event.job_id === job.id && setEvents(known => merged(known ?? [], [event]));
+    model.received.connect(follow);
+    return () => {
+      model.received.disconnect(follow);
+    };
+  }, [job.id, model]);
+  React.useEffect(() => {
     let live = true;
     fetchEvents(job.id)
-      .then(found => live && setEvents(found))
+      .then(found => live && setEvents(known => merged(found, known ?? [])))
       .catch(reason => live && setError(errorMessage(reason)));
     if (job.status === 'succeeded') {
       fetchResult(job.id)
@@ -114,7 +126,11 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
           {error}
         </div>
       ) : null}
-      {counts ? <Histogram counts={counts} /> : null}
+      {Array.isArray(counts) ? (
+        <BatchCounts counts={counts} />
+      ) : counts ? (
+        <Histogram counts={counts} />
+      ) : null}
       {result ? <Expectations result={result} /> : null}
       {result?.report ? (
         <details className="synq-Detail-section" data-testid="synq-job-transpile">
@@ -186,6 +202,12 @@ function observable(terms: unknown): string {
       return coeff === 1 ? label : `${coeff}·${label}`;
     })
     .join(' + ');
+}
+
+/** Both lists' events, each once, oldest first. */
+function merged(a: IJobEvent[], b: IJobEvent[]): IJobEvent[] {
+  const byId = new Map([...a, ...b].map(event => [event.id, event]));
+  return [...byId.values()].sort((x, y) => x.id - y.id);
 }
 
 function describe(event: IJobEvent): string {

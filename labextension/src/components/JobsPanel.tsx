@@ -6,6 +6,7 @@ import { timestamp } from '../format';
 import { IJob } from '../jobs/api';
 import { JobsModel, SortKey } from '../jobs/model';
 import { JobActions } from './JobActions';
+import { ErrorBoundary } from './ErrorBoundary';
 import { JobDetail } from './JobDetail';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
@@ -84,7 +85,12 @@ export class JobsPanel extends ReactWidget {
             className="synq-IconButton"
             aria-label="Reload SynQ jobs"
             title="Reload"
-            onClick={() => void model.reload()}
+            onClick={() => {
+              if (this._selected !== null && !model.job(this._selected)) {
+                this._selected = null; // the "was deleted" notice goes too
+              }
+              void model.reload();
+            }}
           >
             <refreshIcon.react tag="span" className="synq-IconButton-icon" />
           </button>
@@ -99,7 +105,9 @@ export class JobsPanel extends ReactWidget {
           </div>
         ) : null}
         {selected ? (
-          <JobDetail job={selected} model={model} onBack={() => this.open(null)} />
+          <ErrorBoundary key={selected.id} what={`job ${selected.id.slice(0, 12)}`}>
+            <JobDetail job={selected} model={model} onBack={() => this.open(null)} />
+          </ErrorBoundary>
         ) : this._selected !== null && this._opening === this._selected ? (
           <div className="synq-Message" role="status">
             Loading job {this._selected.slice(0, 12)}…

@@ -35,11 +35,12 @@ export interface IJob {
 }
 
 /**
- * `GET /synq/api/jobs/{id}/result`: counts for sampler jobs, and whatever else the
- * job kind adds (a transpile report, energies ...).
+ * `GET /synq/api/jobs/{id}/result`: counts for sampler jobs (a list of them, in the
+ * order of `sources`, for a batch), and whatever else the job kind adds (a transpile
+ * report, energies ...).
  */
 export interface IJobResult {
-  counts?: Record<string, number>;
+  counts?: Record<string, number> | Record<string, number>[];
   shots?: number;
   report?: ITranspileReport;
   [key: string]: unknown;

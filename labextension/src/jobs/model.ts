@@ -53,6 +53,11 @@ export class JobsModel implements IDisposable {
     return this._changed;
   }
 
+  /** Every event of the stream, as it arrives (after the jobs were updated with it). */
+  get received(): ISignal<JobStream, IJobEvent> {
+    return this._stream.received;
+  }
+
   get connection(): StreamState {
     return this._stream.state;
   }
@@ -231,6 +236,9 @@ export class JobsModel implements IDisposable {
       if (TERMINAL.has(next.status)) {
         next.finished_at = next.finished_at ?? event.created_at;
         void this._fetch(job.id); // the error, attempts and times as stored
+      }
+      if (typeof event.data.attempt === 'number') {
+        next.attempts = event.data.attempt;
       }
     } else if (event.type === 'progress') {
       next.progress = typeof event.data.progress === 'number' ? event.data.progress : null;
