@@ -16,10 +16,11 @@ if TYPE_CHECKING:
     from qiskit import QuantumCircuit
 
 MAX_SHOTS = 1_000_000
-TRAJECTORY_CHUNKS = 20
-"""Parts a run of one noisy trajectory per shot is split into, for progress."""
-MIN_CHUNK = 50
-"""Fewest shots in one part."""
+TRAJECTORY_PARTS = 200
+"""Most parts a run of one noisy trajectory per shot is split into, for progress."""
+MIN_PART = 50
+"""Fewest shots in one part: at the 16+ qubits where trajectories are simulated, a shot
+takes a tenth of a second or more, so each part outlasts Aer's setup many times over."""
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,14 @@ def sample_counts(
 ) -> dict[str, int]:
     """Runs ``circuit`` on the Aer ``simulator``; its counts.
 
-    A noisy statevector simulation is one trajectory per shot, and can take minutes: it
-    runs in up to ``TRAJECTORY_CHUNKS`` parts (seeds ``seed``, ``seed + 1``, ...), reporting
-    progress after each. Any other run samples one final state, in one call. Either way the
-    same seed gives the same counts.
+    A noisy statevector simulation is one trajectory per shot, and can take hours: it runs
+    in parts of at least ``MIN_PART`` shots, at most ``TRAJECTORY_PARTS`` of them (seeds
+    ``seed``, ``seed + 1``, ...), reporting progress after each. Any other run samples one
+    final state, in one call. Either way the same seed gives the same counts.
     """
     options = simulator.options
     per_shot = options.method == "statevector" and options.noise_model is not None
-    parts = min(TRAJECTORY_CHUNKS, shots // MIN_CHUNK) if per_shot else 1
+    parts = min(TRAJECTORY_PARTS, shots // MIN_PART) if per_shot else 1
     if parts <= 1:
         if progress:
             progress(0.0, f"sampling {shots:,} shots on Aer")

@@ -76,9 +76,9 @@ def transpile_circuit(
         transpiled = manager.run(circuit)
     except TranspilerError as exc:
         raise TargetError(f"cannot transpile for {spec.name}: {exc}") from None
-    _report(progress, 0.9, "measuring the result")
+    _report(progress, 0.9, "analysing the transpiled circuit")
     report = TranspileReport.build(circuit, transpiled, spec, optimization_level=level, seed=seed)
-    _report(progress, 1.0, "done")
+    _report(progress, 1.0, f"transpiled for {spec.name}")
     return TranspileResult(circuit=transpiled, report=report)
 
 
