@@ -38,6 +38,14 @@ class SynqInputError(SynqError, ValueError):
         # errors cross process boundaries (worker pools, Dask).
         return (_rebuild, (type(self), self.message, self.field, self.line, self.column))
 
+    def _render_traceback_(self) -> list[str]:
+        """How IPython shows it: one line naming the field, not a traceback through SynQ's
+        code (the input was wrong, not the code)."""
+        text = str(self)
+        if self.field and self.line is None and not text.startswith(f"{self.field}:"):
+            text = f"{self.field}: {text}"
+        return [f"{type(self).__name__}: {text}"]
+
     def __str__(self) -> str:
         if self.line is None:
             return self.message

@@ -64,6 +64,16 @@ def test_a_refused_python_submit_names_the_field_and_why(shell, call, message):
     assert str(refused.value) == message
 
 
+def test_a_refused_python_submit_shows_as_one_line_not_a_traceback(shell):
+    with capture_output() as captured:
+        shell.run_cell(f"import synq_jupyter\nsynq_jupyter.submit({BELL!r}, shots=-1)")
+        shell.run_cell(f"synq_jupyter.submit({BELL!r}, target='aer_simulatr')")
+    lines = captured.stdout.splitlines() + captured.stderr.splitlines()
+    assert lines[0] == f"SynqInputError: shots: {AT_LEAST_1}"
+    assert lines[1].startswith("SynqInputError: target: unknown target 'aer_simulatr'; known")
+    assert len(lines) == 2
+
+
 @pytest.mark.parametrize(
     ("count", "message"),
     [
