@@ -59,6 +59,16 @@ export const jobsPlugin: JupyterFrontEndPlugin<JobsModel> = {
         panel.open(args.id ? String(args.id) : null);
       }
     });
+    // The job widget's "Show in SynQ Jobs" button, in any notebook: handled here, since
+    // JupyterLab's command linker would first ask to trust a notebook from elsewhere.
+    document.body.addEventListener('click', event => {
+      const target = event.target instanceof Element ? event.target : null;
+      const button = target?.closest<HTMLElement>('.synq-OpenInPanel[data-synq-job-id]');
+      if (button?.dataset.synqJobId) {
+        event.preventDefault();
+        void app.commands.execute(CommandIDs.openJob, { id: button.dataset.synqJobId });
+      }
+    });
     if (palette) {
       palette.addItem({ command: CommandIDs.openJobs, category: 'SynQ' });
     }

@@ -61,6 +61,8 @@ function harness(server: Map<string, IJob>, pageSize = 200) {
         next_cursor: end < newest.length ? String(end) : null
       };
     },
+    loadActive: async () =>
+      [...server.values()].filter(j => ['queued', 'running'].includes(j.status)),
     fetchJob: async id => {
       fetched.push(id);
       const found = server.get(id);
@@ -177,7 +179,8 @@ describe('JobsModel', () => {
   });
 
   it('loads older jobs a page at a time', async () => {
-    const server = new Map(['a', 'bb', 'ccc'].map(id => [id, job(id)]));
+    const done = (id: string) => job(id, { status: 'succeeded' });
+    const server = new Map(['a', 'bb', 'ccc'].map(id => [id, done(id)]));
     const { model, sockets } = harness(server, 2);
     model.start();
     sockets[0].onopen?.();
@@ -190,7 +193,8 @@ describe('JobsModel', () => {
   });
 
   it('adds a job older than the loaded pages, and drops one deleted elsewhere', async () => {
-    const server = new Map(['a', 'bb', 'ccc'].map(id => [id, job(id)]));
+    const done = (id: string) => job(id, { status: 'failed' });
+    const server = new Map(['a', 'bb', 'ccc'].map(id => [id, done(id)]));
     const { model, sockets } = harness(server, 1);
     model.start();
     sockets[0].onopen?.();
@@ -201,6 +205,20 @@ describe('JobsModel', () => {
     server.delete('ccc');
     await model.refresh('ccc');
     expect(model.job('ccc')).toBeUndefined();
+  });
+
+  it('shows and counts every active job, even one older than the loaded page', async () => {
+    const server = new Map([
+      ['a', job('a', { status: 'running' })],
+      ['bb', job('bb', { status: 'succeeded' })],
+      ['ccc', job('ccc', { status: 'succeeded' })]
+    ]);
+    const { model, sockets } = harness(server, 1);
+    model.start();
+    sockets[0].onopen?.({});
+    await settle();
+    expect(model.all.map(j => j.id).sort()).toEqual(['a', 'ccc']);
+    expect(model.active).toBe(1);
   });
 
   it('drops a job the stream says was deleted, without asking the server about it', async () => {

@@ -121,8 +121,10 @@ class LabServer(ServerProcess):
         """JupyterLab in a workspace of its own, so no test inherits another's layout."""
         return f"{self.url}lab/workspaces/{workspace}?token={self.token}"
 
-    def save_notebook(self, name: str, cells: list[str]) -> None:
-        """Writes a notebook of unexecuted code cells with a Python 3 kernelspec."""
+    def save_notebook(self, name: str, cells: list[str], untrusted: bool = False) -> None:
+        """Writes a notebook of unexecuted code cells with a Python 3 kernelspec; with
+        ``untrusted``, the first cell keeps an HTML output from elsewhere, as a notebook
+        someone sent has, which JupyterLab does not trust."""
         notebook = {
             "cells": [
                 {
@@ -140,6 +142,10 @@ class LabServer(ServerProcess):
             "nbformat": 4,
             "nbformat_minor": 5,
         }
+        if untrusted:
+            html = {"text/html": "<b>run elsewhere</b>", "text/plain": "run elsewhere"}
+            output = {"output_type": "display_data", "data": html, "metadata": {}}
+            notebook["cells"][0]["outputs"] = [output]  # type: ignore[index]
         body = {"type": "notebook", "format": "json", "content": notebook}
         status, answer = self.request("PUT", f"api/contents/{name}", body)
         assert status in (200, 201), answer

@@ -155,15 +155,21 @@ def test_a_job_submitted_from_a_cell_is_followed_in_the_panel(
 ) -> None:
     name = f"submit-{uuid.uuid4().hex[:6]}.ipynb"
     cells = [
+        "print('run elsewhere')",
         "%load_ext synq_jupyter",
         f"%%synq --submit --target aer_simulator --shots 128\n{BELL}",
     ]
-    lab_server.save_notebook(name, cells)
+    # A notebook from elsewhere, whose first cell's output was not made here: JupyterLab
+    # does not trust it, and the widget's button must still open the job without asking to
+    # trust the notebook first.
+    lab_server.save_notebook(name, cells, untrusted=True)
     open_jobs(page, lab_server)
     run_command(page, "docmanager:open", {"path": name})
     wait_for_kernel(page, name)
-    expect(page.locator(".jp-Notebook .jp-CodeCell")).to_have_count(2, timeout=FIRST_LOAD_MS)
-    run_command(page, "notebook:run-all-cells")
+    code_cells = page.locator(".jp-Notebook .jp-CodeCell")
+    expect(code_cells).to_have_count(3, timeout=FIRST_LOAD_MS)
+    code_cells.nth(1).locator(".jp-InputPrompt").click()
+    run_command(page, "notebook:run-all-below")
 
     show = page.locator(".jp-OutputArea button.synq-OpenInPanel")
     try:
@@ -174,6 +180,7 @@ def test_a_job_submitted_from_a_cell_is_followed_in_the_panel(
     show.click()
     detail = page.get_by_test_id("synq-job-detail")
     expect(detail).to_be_visible()
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
     expect(detail.get_by_test_id("synq-job-detail-status")).to_have_text(
         "succeeded", timeout=60_000
     )

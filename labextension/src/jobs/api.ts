@@ -59,6 +59,17 @@ export function fetchJobs(cursor: string | null = null, limit = 200): Promise<IJ
   return requestAPI<IJobPage>(`jobs?limit=${limit}${after}`);
 }
 
+/**
+ * Every queued and running job, however old: the list loads the newest page, and these
+ * are added to it so that what is active is always shown and counted.
+ */
+export async function fetchActiveJobs(): Promise<IJob[]> {
+  const pages = await Promise.all(
+    ['queued', 'running'].map(status => requestAPI<IJobPage>(`jobs?status=${status}&limit=200`))
+  );
+  return pages.flatMap(page => page.jobs);
+}
+
 export function fetchJob(id: string): Promise<IJob> {
   return requestAPI<IJob>(`jobs/${encodeURIComponent(id)}`);
 }

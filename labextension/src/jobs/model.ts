@@ -7,6 +7,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import {
   cancelJob,
   deleteJob,
+  fetchActiveJobs,
   fetchJob,
   fetchJobs,
   IJob,
@@ -38,6 +39,7 @@ export class JobsModel implements IDisposable {
   constructor(options: JobsModel.IOptions) {
     this._stream = options.stream;
     this._load = options.load ?? fetchJobs;
+    this._loadActive = options.loadActive ?? fetchActiveJobs;
     this._fetchJob = options.fetchJob ?? fetchJob;
     this._deleteJob = options.deleteJob ?? deleteJob;
     this._stream.received.connect((_, event) => this._apply(event));
@@ -255,12 +257,15 @@ export class JobsModel implements IDisposable {
     this._loading = true;
     this._changed.emit();
     try {
-      const page = await this._load(cursor);
+      const [page, active] = await Promise.all([
+        this._load(cursor),
+        cursor === null ? this._loadActive() : Promise.resolve([])
+      ]);
       if (cursor === null) {
         this._jobs = new Map();
         this._loaded = true;
       }
-      page.jobs.forEach(job => this._jobs.set(job.id, job));
+      [...page.jobs, ...active].forEach(job => this._jobs.set(job.id, job));
       this._nextCursor = page.next_cursor;
       this._error = null;
     } catch (error) {
@@ -293,6 +298,7 @@ export class JobsModel implements IDisposable {
 
   private _stream: JobStream;
   private _load: (cursor: string | null) => Promise<IJobPage>;
+  private _loadActive: () => Promise<IJob[]>;
   private _fetchJob: (id: string) => Promise<IJob>;
   private _deleteJob: (id: string) => Promise<void>;
   private _jobs = new Map<string, IJob>();
@@ -310,6 +316,7 @@ export namespace JobsModel {
   export interface IOptions {
     stream: JobStream;
     load?: (cursor: string | null) => Promise<IJobPage>;
+    loadActive?: () => Promise<IJob[]>;
     fetchJob?: (id: string) => Promise<IJob>;
     deleteJob?: (id: string) => Promise<void>;
   }

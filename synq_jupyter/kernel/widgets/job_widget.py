@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -165,13 +164,12 @@ class JobWidget(widgets.VBox):
 
 
 def _panel_link(job_id: str) -> str:
-    """A button that opens the job in JupyterLab's SynQ Jobs panel (JupyterLab runs the
-    command named in ``data-commandlinker-command`` when it is clicked)."""
-    args = escape(json.dumps({"id": job_id}), quote=True)
+    """A button that opens the job in JupyterLab's SynQ Jobs panel. SynQ's labextension
+    handles its clicks: JupyterLab's command linker would first ask to trust a notebook
+    that came from elsewhere."""
     return (
         "<button type='button' class='synq-OpenInPanel' title='Open this job in the SynQ "
-        f"Jobs panel' data-commandlinker-command='synq:open-job' data-commandlinker-args='{args}'>"
-        "Show in SynQ Jobs</button>"
+        f"Jobs panel' data-synq-job-id='{escape(job_id, quote=True)}'>Show in SynQ Jobs</button>"
     )
 
 
