@@ -107,7 +107,7 @@ def _job_row(job: dict[str, Any]) -> tuple[Any, ...]:
         job["kind"],
         job["status"],
         job["target"],
-        job.get("shots") or "",
+        f"{job['shots']:,}" if job.get("shots") else "",
         str(job["created_at"])[:19].replace("T", " "),
         job["attempts"],
         "" if job.get("progress") is None else f"{job['progress']:.0%}",

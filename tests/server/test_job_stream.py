@@ -87,6 +87,7 @@ async def test_stream_says_when_a_job_is_deleted(api, jp_ws_fetch, wait_for):
     deleted = json.loads(await asyncio.wait_for(ws.read_message(), 30))
     ws.close()
     assert (deleted["job_id"], deleted["type"], deleted["data"]) == (job["id"], "deleted", {})
+    assert deleted["created_at"].endswith("Z")  # as the REST API writes times
     with pytest.raises(HTTPClientError) as info:
         await api("jobs", job["id"], "events")
     assert info.value.code == 404

@@ -16,7 +16,8 @@ export function Histogram(props: { counts: Record<string, number> }): JSX.Elemen
   return (
     <figure className="synq-Histogram" data-testid="synq-histogram">
       <figcaption className="synq-Histogram-caption">
-        {entries.length} outcome{entries.length === 1 ? '' : 's'} over {total} shots
+        {entries.length} outcome{entries.length === 1 ? '' : 's'} over {total.toLocaleString()}{' '}
+        shots
         {entries.length > MAX_BARS ? ` (top ${MAX_BARS})` : ''}
       </figcaption>
       <ul className="synq-Histogram-bars" aria-label="Counts per outcome">

@@ -75,7 +75,7 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
         {job.shots !== null ? (
           <>
             <dt>Shots</dt>
-            <dd>{job.shots}</dd>
+            <dd>{job.shots.toLocaleString()}</dd>
           </>
         ) : null}
         <dt>Attempts</dt>

@@ -309,7 +309,7 @@ function JobRow(props: {
         <span className="synq-Job-meta">
           <code title="%synq attach takes this short id">{job.id.slice(0, 12)}</code>
           <span>{timestamp(job.created_at)}</span>
-          {job.shots !== null ? <span>{job.shots} shots</span> : null}
+          {job.shots !== null ? <span>{job.shots.toLocaleString()} shots</span> : null}
         </span>
         {job.status === 'running' ? (
           <progress

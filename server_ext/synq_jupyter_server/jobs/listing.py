@@ -79,7 +79,8 @@ def events_after(
                 "job_id": event.job_id,
                 "type": event.type,
                 "data": event.data,
-                "created_at": as_utc(event.created_at).isoformat(),
+                # As the REST API writes times (pydantic): UTC with a "Z".
+                "created_at": as_utc(event.created_at).isoformat().replace("+00:00", "Z"),
             }
             for event in session.scalars(query)
         ]
