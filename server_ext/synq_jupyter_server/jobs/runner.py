@@ -7,6 +7,7 @@ No tornado and no database here, so a local worker or a Dask worker imports it c
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,10 @@ BATCH_CHUNK = 250
 
 def run_job(kind: str, payload: dict[str, Any], report: Report) -> dict[str, Any]:
     """Runs one job of ``kind`` and returns its result."""
+    if kind != "noop" and "qiskit" not in sys.modules:
+        # A fresh worker (the first job, or the one after a cancel killed its worker)
+        # spends seconds importing Qiskit before it can report anything else.
+        report("progress", (0.0, "starting a worker: loading Qiskit"))
     if kind == "sample":
         return _sample(payload, report)
     if kind == "estimate":
