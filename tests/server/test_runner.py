@@ -30,4 +30,5 @@ def test_a_fresh_worker_says_it_is_loading_qiskit_and_a_warm_one_does_not():
     first, second = " ".join(reports).split("--")[:2]
     assert reports[0] == "starting a worker: loading Qiskit"
     assert "loading Qiskit" not in second
-    assert "sampling 10 shots on Aer" in first and "sampling 10 shots on Aer" in second
+    assert "sampling 10 shots on Aer" in first
+    assert "sampling 10 shots on Aer" in second
