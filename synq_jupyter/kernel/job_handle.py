@@ -86,9 +86,13 @@ class JobHandle:
             info = self.info()
             if info["status"] in TERMINAL:
                 return info
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"job {self.id} is still {info['status']}")
-            time.sleep(delay)
+            pause = delay
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"job {self.id} is still {info['status']}")
+                pause = min(pause, left)  # a last look at the deadline, not a second after
+            time.sleep(pause)
             delay = min(delay * 1.5, 1.0)
 
 

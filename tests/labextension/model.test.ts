@@ -61,6 +61,15 @@ function harness(server: Map<string, IJob>, pageSize = 200) {
         next_cursor: end < newest.length ? String(end) : null
       };
     },
+    match: async filter => ({
+      jobs: [...server.values()].filter(
+        j =>
+          (!filter.status || j.status === filter.status) &&
+          (!filter.target || j.target === filter.target) &&
+          (!filter.kind || j.kind === filter.kind)
+      ),
+      next_cursor: null
+    }),
     loadActive: async () =>
       [...server.values()].filter(j => ['queued', 'running'].includes(j.status)),
     fetchJob: async id => {
@@ -88,6 +97,24 @@ function harness(server: Map<string, IJob>, pageSize = 200) {
       })
     });
   return { model, sockets, send, fetched, loads: () => loads };
+}
+
+/** Jobs `a` (the oldest, with `fields`), `bb` and `ccc`, the last two succeeded. */
+function oldestOfThree(fields: Partial<IJob>): Map<string, IJob> {
+  return new Map([
+    ['a', job('a', fields)],
+    ['bb', job('bb', { status: 'succeeded' })],
+    ['ccc', job('ccc', { status: 'succeeded' })]
+  ]);
+}
+
+/** The harness with its stream open and the first page loaded. */
+async function connected(server: Map<string, IJob>, pageSize: number) {
+  const loaded = harness(server, pageSize);
+  loaded.model.start();
+  loaded.sockets[0].onopen?.({});
+  await settle();
+  return loaded;
 }
 
 describe('JobsModel', () => {
@@ -208,17 +235,22 @@ describe('JobsModel', () => {
   });
 
   it('shows and counts every active job, even one older than the loaded page', async () => {
-    const server = new Map([
-      ['a', job('a', { status: 'running' })],
-      ['bb', job('bb', { status: 'succeeded' })],
-      ['ccc', job('ccc', { status: 'succeeded' })]
-    ]);
-    const { model, sockets } = harness(server, 1);
-    model.start();
-    sockets[0].onopen?.({});
-    await settle();
+    const { model } = await connected(oldestOfThree({ status: 'running' }), 1);
     expect(model.all.map(j => j.id).sort()).toEqual(['a', 'ccc']);
     expect(model.active).toBe(1);
+  });
+
+  it('asks the server for what a filter matches, beyond the loaded page', async () => {
+    const { model } = await connected(
+      oldestOfThree({ status: 'failed', target: 'ionq_aria_1' }),
+      1
+    );
+    expect(model.all.map(j => j.id)).toEqual(['ccc']);
+    model.filter = { status: '', target: 'ionq_aria_1', kind: '' };
+    expect(model.filterLoaded).toBe(false);
+    await settle();
+    expect(model.visible.map(j => j.id)).toEqual(['a']);
+    expect(model.filterLoaded).toBe(true);
   });
 
   it('drops a job the stream says was deleted, without asking the server about it', async () => {

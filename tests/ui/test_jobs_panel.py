@@ -66,11 +66,19 @@ def test_a_submitted_job_appears_and_finishes_without_reload(
     job = submit(
         lab_server,
         "jobs",
-        {"kind": "sample", "source": BELL, "target": "aer_simulator", "shots": 256, "seed": 5},
+        {
+            "kind": "sample",
+            "source": BELL,
+            "target": "aer_simulator",
+            "shots": 256,
+            "seed": 5,
+            "tags": ["bell", "demo"],
+        },
     )
 
     row = job_row(page, job["id"])
     expect(row).to_be_visible(timeout=30_000)
+    expect(row.get_by_test_id("synq-job-tag")).to_have_text(["bell", "demo"])
     expect(row).to_have_attribute("data-status", "succeeded", timeout=60_000)
     # The stream brought it in and moved it on: the list was fetched once, on connecting.
     assert len(lists) == 1

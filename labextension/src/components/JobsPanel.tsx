@@ -164,9 +164,12 @@ function JobList(props: {
   const { model } = props;
   const jobs = model.visible;
   const all = model.all;
-  const targets = [...new Set(all.map(job => job.target))].sort();
-  const kinds = [...new Set(all.map(job => job.kind))].sort();
   const filter = model.filter;
+  // The chosen target stays a choice even when none of its jobs is loaded.
+  const targets = [...new Set([...all.map(job => job.target), filter.target])]
+    .filter(Boolean)
+    .sort();
+  const kinds = [...new Set(all.map(job => job.kind))].sort();
   return (
     <section className="synq-Section" aria-label="Jobs">
       <div className="synq-Filters" role="group" aria-label="Filter and sort jobs">
@@ -211,8 +214,8 @@ function JobList(props: {
         <div className="synq-Message" data-testid="synq-empty">
           {!all.length
             ? 'No jobs yet. Submit one with %%synq --submit.'
-            : model.hasMore
-              ? `No job matches the filter among the newest ${all.length}; older ones are not loaded yet.`
+            : model.hasMore && !model.filterLoaded
+              ? `No job matches the filter among the newest ${all.length}; looking further…`
               : 'No job matches the filter.'}
         </div>
       ) : (
@@ -310,6 +313,11 @@ function JobRow(props: {
           <code title="%synq attach takes this short id">{job.id.slice(0, 12)}</code>
           <span>{timestamp(job.created_at)}</span>
           {job.shots !== null ? <span>{job.shots.toLocaleString()} shots</span> : null}
+          {job.tags.map(tag => (
+            <span key={tag} className="synq-Tag" data-testid="synq-job-tag">
+              {tag}
+            </span>
+          ))}
         </span>
         {job.status === 'running' ? (
           <progress

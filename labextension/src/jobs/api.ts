@@ -54,9 +54,23 @@ export interface IJobPage {
   next_cursor: string | null;
 }
 
-export function fetchJobs(cursor: string | null = null, limit = 200): Promise<IJobPage> {
-  const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-  return requestAPI<IJobPage>(`jobs?limit=${limit}${after}`);
+/**
+ * One page of my jobs, newest first; with `only`, just those whose fields have the
+ * given values (empty values match anything).
+ */
+export function fetchJobs(
+  cursor: string | null = null,
+  limit = 200,
+  only: Record<string, string> = {}
+): Promise<IJobPage> {
+  const query: Record<string, string> = { limit: String(limit) };
+  if (cursor) {
+    query.cursor = cursor;
+  }
+  Object.entries(only)
+    .filter(([, value]) => value)
+    .forEach(([name, value]) => (query[name] = value));
+  return requestAPI<IJobPage>(`jobs${URLExt.objectToQueryString(query)}`);
 }
 
 /**

@@ -40,6 +40,7 @@ export class JobsModel implements IDisposable {
     this._stream = options.stream;
     this._load = options.load ?? fetchJobs;
     this._loadActive = options.loadActive ?? fetchActiveJobs;
+    this._match = options.match ?? (filter => fetchJobs(null, 200, { ...filter }));
     this._fetchJob = options.fetchJob ?? fetchJob;
     this._deleteJob = options.deleteJob ?? deleteJob;
     this._stream.received.connect((_, event) => this._apply(event));
@@ -89,9 +90,22 @@ export class JobsModel implements IDisposable {
     return this._filter;
   }
 
+  /**
+   * Filters the list. The server is asked for the newest 200 jobs that match too, so a
+   * match older than the loaded pages is shown as well.
+   */
   set filter(filter: IJobFilter) {
     this._filter = filter;
+    this._filterLoaded = false;
     this._changed.emit();
+    if (filter.status || filter.target || filter.kind) {
+      void this._loadMatching(filter);
+    }
+  }
+
+  /** Whether the server was asked for the filter's matches (and answered). */
+  get filterLoaded(): boolean {
+    return this._filterLoaded;
   }
 
   get sort(): SortKey {
@@ -276,6 +290,17 @@ export class JobsModel implements IDisposable {
     }
   }
 
+  private async _loadMatching(filter: IJobFilter): Promise<void> {
+    try {
+      const page = await this._match(filter);
+      page.jobs.forEach(job => this._jobs.set(job.id, job));
+      this._filterLoaded = this._filter === filter;
+    } catch (error) {
+      this._error = errorMessage(error);
+    }
+    this._changed.emit();
+  }
+
   private async _fetch(id: string): Promise<void> {
     try {
       this._put(await this._fetchJob(id));
@@ -299,6 +324,8 @@ export class JobsModel implements IDisposable {
   private _stream: JobStream;
   private _load: (cursor: string | null) => Promise<IJobPage>;
   private _loadActive: () => Promise<IJob[]>;
+  private _match: (filter: IJobFilter) => Promise<IJobPage>;
+  private _filterLoaded = false;
   private _fetchJob: (id: string) => Promise<IJob>;
   private _deleteJob: (id: string) => Promise<void>;
   private _jobs = new Map<string, IJob>();
@@ -317,6 +344,7 @@ export namespace JobsModel {
     stream: JobStream;
     load?: (cursor: string | null) => Promise<IJobPage>;
     loadActive?: () => Promise<IJob[]>;
+    match?: (filter: IJobFilter) => Promise<IJobPage>;
     fetchJob?: (id: string) => Promise<IJob>;
     deleteJob?: (id: string) => Promise<void>;
   }
