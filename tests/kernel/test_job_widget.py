@@ -123,3 +123,21 @@ def test_a_failed_jobs_error_is_shown_as_text_not_markup() -> None:
     server = Server(["failed"], error=error, progress=None)
     widget = JobWidget(Handle(server))  # type: ignore[arg-type]
     assert widget.message.value == "QiskitError: 'x &lt;b&gt;not&lt;/b&gt; y' &amp; more"
+
+
+def test_cancel_clicked_as_the_job_succeeds_shows_it_succeeded() -> None:
+    """The server refuses to cancel a finished job (409): the widget shows how it ended."""
+    from synq_jupyter.kernel.client import ApiError
+
+    server = Server(["running", "running", "succeeded"])
+    handle = Handle(server)
+
+    def refuse() -> dict[str, Any]:
+        raise ApiError(409, "the job already succeeded: there is nothing to cancel", {})
+
+    handle.cancel = refuse  # type: ignore[attr-defined]
+    widget = JobWidget(handle)  # type: ignore[arg-type]
+    assert widget.status == "running"
+    widget.cancel_button.click()
+    assert widget.status == "succeeded"
+    assert widget.message.value != "cancelling…"

@@ -200,11 +200,12 @@ async def test_retry_runs_a_cancelled_job_again(api, jp_serverapp, wait_for):
     assert (await wait_for(job["id"]))["status"] == "succeeded"
 
 
-async def test_retry_of_a_succeeded_job_is_409(api, wait_for, problem):
+@pytest.mark.parametrize("action", ["retry", "cancel"])
+async def test_retry_or_cancel_of_a_succeeded_job_is_409(api, wait_for, problem, action):
     _, job = await submit(api)
     await wait_for(job["id"])
     with pytest.raises(HTTPClientError) as info:
-        await api("jobs", job["id"], "retry", method="POST", body="")
+        await api("jobs", job["id"], action, method="POST", body="")
     assert info.value.code == 409
     assert "succeeded" in problem(info.value)["detail"]
 

@@ -159,9 +159,11 @@ class JobCancelHandler(SynqHandler):
         "post": Operation(
             summary="Cancel a job",
             description="A queued job is cancelled at once and never starts; a running one "
-            "is stopped (its process terminated) and then marked cancelled.",
+            "is stopped (its process terminated) and then marked cancelled. Cancelling a "
+            "cancelled job changes nothing; a job that already succeeded or failed is refused "
+            "(409).",
             response=Job,
-            errors=_ONE_JOB_ERRORS,
+            errors=(*_ONE_JOB_ERRORS, 409),
             tags=("jobs",),
         )
     }

@@ -380,9 +380,15 @@ class JobQueue:
             return JobView.of(job), (dict(row.result) if row else None)
 
     def cancel(self, job_id: str, scope: JobScope) -> JobView:
-        """A queued job is cancelled at once; a running one is flagged for its worker."""
+        """A queued job is cancelled at once; a running one is flagged for its worker.
+
+        Raises:
+            JobConflict: The job already succeeded or failed: there is nothing to stop.
+        """
         with self.database.session() as session:
             job = self._owned(session, job_id, scope, change=True)
+            if job.status in ("succeeded", "failed"):
+                raise JobConflict(f"the job already {job.status}: there is nothing to cancel")
             if job.status == "queued":
                 self._finish(session, job, "cancelled")
             elif job.status == "running" and not job.cancel_requested:

@@ -6,12 +6,17 @@ import logging
 import math
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from synq_jupyter_server.security.rate_limit import Decision
 
 log = logging.getLogger("synq.security")
+
+MAX_CONNECTIONS = 16
+"""Connections to Redis per store (per server process)."""
+POOL_WAIT_S = 5.0
+"""How long a request waits for a free connection before it is let through unlimited."""
 
 # One round trip, atomic: the first hit of a window sets its expiry, so the window starts
 # at that hit on every process alike. A key left without expiry (never, unless someone
@@ -41,8 +46,20 @@ class RedisStore:
 
     @classmethod
     def from_url(cls, url: str, timeout_s: float = 1.0) -> RedisStore:
-        """A store on ``redis://host:port/db`` (or ``rediss://``, ``unix://``)."""
-        return cls(Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s))
+        """A store on ``redis://host:port/db`` (or ``rediss://``, ``unix://``).
+
+        At most ``MAX_CONNECTIONS`` connections: a burst of requests shares them rather
+        than opening a socket each, which on a busy machine took longer to connect than
+        the timeout and let the whole burst through unlimited.
+        """
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=POOL_WAIT_S,
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+        )
+        return cls(Redis(connection_pool=pool))
 
     async def hit(self, key: str, limit: int, window_s: float) -> Decision:
         window_ms = max(1, math.ceil(window_s * 1000))
@@ -59,4 +76,4 @@ class RedisStore:
         return Decision.of(int(count), limit, int(ttl_ms) / 1000)
 
     async def close(self) -> None:
-        await self._client.aclose()
+        await self._client.aclose(close_connection_pool=True)  # the pool is ours

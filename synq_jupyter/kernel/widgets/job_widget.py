@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from synq_jupyter.kernel.client import ApiError
 from synq_jupyter.kernel.job_handle import TERMINAL
 from synq_jupyter.kernel.job_stream import follower_for
 from synq_jupyter.kernel.widgets.live_plot import PLOTTED, LivePlot
@@ -155,7 +156,10 @@ class JobWidget(widgets.VBox):
     def _cancel(self) -> None:
         self.cancel_button.disabled = True
         self.message.value = "cancelling…"
-        self._show(self.handle.cancel())
+        try:
+            self._show(self.handle.cancel())
+        except ApiError:  # it finished meanwhile: show how
+            self.refresh()
 
     def _tick(self) -> None:
         while self.status not in ("succeeded", "failed", "cancelled"):
