@@ -21,6 +21,7 @@ from synq_jupyter_server.jobs.providers.sampling import (
     transpile_for_sampling,
     wait_until_final,
 )
+from synq_jupyter_server.jobs.providers.transport import no_answer
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -243,7 +244,9 @@ def _transport_error(exc: BaseException) -> tuple[int | None, str]:
         if isinstance(seen, ApiException):
             return (int(seen.status_code) if seen.status_code else -1), str(seen.message)
         if isinstance(seen, requests.RequestException):
-            return (-1 if seen.response is None else seen.response.status_code), str(seen)
+            if seen.response is None:
+                return -1, no_answer(seen)
+            return seen.response.status_code, str(seen)
         seen = seen.__cause__ or seen.__context__
     return None, str(exc)
 

@@ -20,6 +20,7 @@ from synq_jupyter_server.jobs.providers.sampling import (
     transpile_for_sampling,
     wait_until_final,
 )
+from synq_jupyter_server.jobs.providers.transport import no_answer
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -256,10 +257,10 @@ def _ionq_errors() -> Iterator[None]:
             f"IonQ refused the request ({exc.status_code}: {exc.message})"
         ) from None
     except ionq.IonQRetriableError as exc:
-        detail = exc.__cause__ or exc.message
+        detail = no_answer(exc.__cause__) if exc.__cause__ else exc.message
         raise TransientJobError(f"IonQ is busy or unreachable: {detail}") from None
     except requests.RequestException as exc:
-        raise TransientJobError(f"cannot reach IonQ: {exc}") from None
+        raise TransientJobError(f"cannot reach IonQ: {no_answer(exc)}") from None
     except ionq.IonQCredentialsError as exc:
         raise SynqInputError(f"IonQ credentials: {exc.message}", field="credentials") from None
     except ionq.IonQJobFailureError as exc:
