@@ -115,7 +115,7 @@ def sample_counts(
 
     A noisy statevector simulation is one trajectory per shot, and can take hours: it runs
     in parts of at least ``MIN_PART`` shots, at most ``TRAJECTORY_PARTS`` of them (seeds
-    ``seed``, ``seed + 1``, ...), reporting progress after each. Any other run samples one
+    ``seed``, ``seed + 1``, ...), reporting the shots done before each. Any other run samples one
     final state, in one call. Either way the same seed gives the same counts.
     """
     options = simulator.options

@@ -79,7 +79,7 @@ export function fetchJobs(
  */
 export async function fetchActiveJobs(): Promise<IJob[]> {
   const pages = await Promise.all(
-    ['queued', 'running'].map(status => requestAPI<IJobPage>(`jobs?status=${status}&limit=200`))
+    ['queued', 'running'].map(status => fetchJobs(null, 200, { status }))
   );
   return pages.flatMap(page => page.jobs);
 }
