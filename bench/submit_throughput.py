@@ -1,16 +1,18 @@
 """Throughput of ``POST /synq/api/jobs`` against a bare authenticated handler.
 
 Starts one Jupyter server with SynQ (SQLite) and a handler that returns ``{}``, then sends
-the same number of authenticated POSTs to each from concurrent clients on loopback. The job
+the same number of authenticated POSTs to each from concurrent clients on loopback, in
+alternating rounds (bare, jobs; jobs, bare; ...) so that both see the same machine. The job
 submissions are real: each validates its circuit and writes a job row and event. The server
 is started with ``max_running_jobs=0`` so it only accepts jobs (as an API node in front of
 separate workers would) and running them does not compete for the CPU being measured, and
 with a rate limit high enough that one client sending thousands of requests is not refused.
-Prints the requests/s ratio (target >= 0.5), the p99 latency of each, and the CPU time the
-server spent per request (its process and its worker processes, all threads): the part of
-the ratio that does not depend on how busy the machine's other core is.
+Prints the median of the rounds' requests/s ratios (target >= 0.5), the p99 latency of
+each, and the CPU time the server spent per request (its process and its worker
+processes, all threads): the part of the ratio that does not depend on how busy the
+machine's other core is.
 
-    python bench/submit_throughput.py [--requests 1000] [--concurrency 16]
+    python bench/submit_throughput.py [--requests 2000] [--concurrency 16] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -84,28 +86,58 @@ class Phase(NamedTuple):
     """Server CPU milliseconds per request."""
 
 
-async def measure(server: ServerProcess, args: argparse.Namespace) -> dict[str, Phase]:
-    results = {}
-    for name, path, body in (
-        ("bare handler", "bench/empty", {}),
-        ("POST /synq/api/jobs", "synq/api/jobs", JOB),
-    ):
-        url = f"{server.url}{path}"
-        await load(url, server.token, body, args.concurrency * 2, args.concurrency)  # warm up
-        cpu = server_cpu(server)
-        start = time.perf_counter()
-        latencies = await load(url, server.token, body, args.requests, args.concurrency)
-        elapsed = time.perf_counter() - start
-        cpu_ms = (server_cpu(server) - cpu) / args.requests * 1e3
-        p99 = statistics.quantiles(latencies, n=100)[98]
-        results[name] = Phase(args.requests / elapsed, p99, cpu_ms)
-    return results
+class Tally:
+    """One endpoint's requests, seconds and server CPU seconds, summed over rounds."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.seconds = 0.0
+        self.cpu = 0.0
+
+    def phase(self) -> Phase:
+        count = len(self.latencies)
+        p99 = statistics.quantiles(self.latencies, n=100)[98]
+        return Phase(count / self.seconds, p99, self.cpu / count * 1e3)
+
+
+async def measure(
+    server: ServerProcess, args: argparse.Namespace
+) -> tuple[Phase, Phase, list[float]]:
+    """Both endpoints in alternating rounds, so that both see the same machine: on a shared
+    machine another tenant's load comes and goes within seconds, and one long phase after
+    the other measured it as much as the server. Returns the two phases and each round's
+    ratio."""
+    endpoints = {
+        "bare": (f"{server.url}bench/empty", {}),
+        "jobs": (f"{server.url}synq/api/jobs", JOB),
+    }
+    tallies = {name: Tally() for name in endpoints}
+    for url, body in endpoints.values():  # warm up
+        await load(url, server.token, body, args.concurrency * 2, args.concurrency)
+    per_round = max(args.concurrency, args.requests // args.rounds)
+    ratios = []
+    for round_ in range(args.rounds):
+        rates = {}
+        # Alternate which goes first, so neither always follows the other.
+        for name in sorted(endpoints, reverse=round_ % 2 == 1):
+            url, body = endpoints[name]
+            tally = tallies[name]
+            cpu = server_cpu(server)
+            start = time.perf_counter()
+            tally.latencies += await load(url, server.token, body, per_round, args.concurrency)
+            seconds = time.perf_counter() - start
+            tally.seconds += seconds
+            tally.cpu += server_cpu(server) - cpu
+            rates[name] = per_round / seconds
+        ratios.append(rates["jobs"] / rates["bare"])
+    return tallies["bare"].phase(), tallies["jobs"].phase(), ratios
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=2000, help="to each endpoint")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]
@@ -125,17 +157,23 @@ def main() -> int:
             ],
         ).start()
         try:
-            results = asyncio.run(measure(server, args))
+            bare, jobs, ratios = asyncio.run(measure(server, args))
         finally:
             server.stop()
-    bare, jobs = results.values()
-    print(f"{args.requests} authenticated POSTs each, {args.concurrency} concurrent clients")
+    print(
+        f"{args.requests} authenticated POSTs to each, {args.concurrency} concurrent clients, "
+        f"in {args.rounds} alternating rounds"
+    )
     for label, phase in (("bare handler returning {}:", bare), ("POST /synq/api/jobs:", jobs)):
         print(
             f"  {label:27} {phase.rps:,.0f} req/s, p99 {phase.p99 * 1e3:.1f} ms, "
             f"server CPU {phase.cpu_ms:.2f} ms/request"
         )
-    print(f"  requests/s ratio (jobs / bare): {jobs.rps / bare.rps:.2f} (target >= 0.5)")
+    rounds = " ".join(f"{r:.2f}" for r in ratios)
+    print(f"  requests/s ratio (jobs / bare) in each round: {rounds}")
+    print(
+        f"  requests/s ratio, median of the rounds: {statistics.median(ratios):.2f} (target >= 0.5)"
+    )
     print(f"  server CPU per request (bare / jobs): {bare.cpu_ms / jobs.cpu_ms:.2f}")
     return 0
 
