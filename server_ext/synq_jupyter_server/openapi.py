@@ -10,6 +10,7 @@ from pydantic.json_schema import models_json_schema
 from synq_jupyter._version import __version__
 from synq_jupyter_server.handlers.base import PROBLEM_JSON, Operation
 from synq_jupyter_server.schemas.base import Problem
+from synq_jupyter_server.security.authorizer import ORG_HEADER
 
 REF = "#/components/schemas/{model}"
 
@@ -40,19 +41,25 @@ def build_spec(routes: list[Any], server_url: str = "/synq/api") -> dict[str, An
         "info": {
             "title": "SynQ for Jupyter API",
             "version": __version__,
-            "description": "Circuits, targets and (later) jobs, served by the SynQ Jupyter "
-            "server extension. Authenticate with the Jupyter token "
-            "(`Authorization: token ...`).",
+            "description": "Circuits, targets, durable jobs, organisations and security, "
+            "served by the SynQ Jupyter server extension. Authenticate with the Jupyter token "
+            "(`Authorization: token ...`) or a SynQ API key (`Authorization: Bearer synq_...`). "
+            "Every route is rate limited per caller (429 with `Retry-After`).",
         },
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
             "securitySchemes": {
-                "jupyterToken": {"type": "apiKey", "in": "header", "name": "Authorization"}
+                "jupyterToken": {"type": "apiKey", "in": "header", "name": "Authorization"},
+                "synqApiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A SynQ API key (`synq_...`) from POST /auth/api-keys.",
+                },
             },
         },
-        "security": [{"jupyterToken": []}],
+        "security": [{"jupyterToken": []}, {"synqApiKey": []}],
     }
 
 
@@ -77,8 +84,9 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
         parameters += _query_parameters(op.query)
     if op.idempotent:
         parameters.append(IDEMPOTENCY_PARAMETER)
-    if parameters:
-        spec["parameters"] = parameters
+    if "org_id" not in route.parameters:
+        parameters.append(ORG_PARAMETER)
+    spec["parameters"] = parameters
     if op.request is not None:
         spec["requestBody"] = {
             "required": True,
@@ -90,7 +98,9 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
     spec["responses"][str(op.status)] = ok
     if op.idempotent:
         spec["responses"]["200"] = {**ok, "description": "An earlier request's, for its key"}
-    for status in op.errors:
+    # A query string is parsed strictly (422), and every route is rate limited (429).
+    errors = {*op.errors, 429} | ({422} if op.query is not None else set())
+    for status in sorted(errors):
         spec["responses"][str(status)] = {
             "description": _ERRORS.get(status, "Error"),
             "content": {PROBLEM_JSON: {"schema": {"$ref": refs[Problem]}}},
@@ -121,11 +131,22 @@ IDEMPOTENCY_PARAMETER = {
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
 
+ORG_PARAMETER = {
+    "name": ORG_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "The organisation the request acts in (you must be a member); your "
+    "personal one when left out. An API key acts in its own organisation.",
+    "schema": {"type": "string"},
+}
+
 _ERRORS = {
     400: "The body is missing or is not JSON",
-    401: "Not authenticated",
-    403: "Not allowed",
+    401: "The API key or access token is invalid, expired or revoked",
+    403: "Not allowed: no credentials (Jupyter's answer), or a role, scope or plan is missing",
     404: "No such resource",
+    409: "The resource's state does not allow it; `detail` says why",
     422: "A field is invalid; `errors` names it",
+    429: "Too many requests, or a lockout; retry after `Retry-After` seconds",
     503: "The executor could not run the task",
 }

@@ -62,10 +62,12 @@ def validate_job_task(
     format: str | None,
     target: str,
     observables: list[Any] | None,
+    batch: bool = False,
 ) -> list[int]:
     """Checks that every source parses and fits ``target``; returns their qubit counts.
 
-    Errors name the field: ``source`` for a single circuit, ``sources[i]`` in a batch.
+    Errors name the field: ``source`` for a single circuit, ``sources[i]`` in a ``batch``
+    (even a batch of one).
     """
     from synq_jupyter.errors import SynqInputError
     from synq_jupyter.quantum import get_target, load_circuit
@@ -82,7 +84,7 @@ def validate_job_task(
     simulated = spec.simulator and has_noise(spec)
     widths = []
     for index, source in enumerate(sources):
-        field = "source" if len(sources) == 1 else f"sources[{index}]"
+        field = f"sources[{index}]" if batch else "source"
         try:
             circuit = load_circuit(source, format)
             if circuit.num_qubits == 0:
@@ -97,7 +99,7 @@ def validate_job_task(
         except SynqInputError as exc:
             if exc.field in ("source", "target", None):
                 exc.field = field
-            if len(sources) > 1:
+            if batch:
                 # "circuit 2, line 3, column 9: ...": which circuit first, then where in it.
                 joint = ", " if exc.line is not None else ": "
                 exc.message, exc.line, exc.column = f"circuit {index}{joint}{exc}", None, None
@@ -108,8 +110,8 @@ def validate_job_task(
     return widths
 
 
-Validation = tuple[list[str], str | None, str, list[Any] | None]
-"""One ``validate_job_task`` call's arguments: sources, format, target, observables."""
+Validation = tuple[list[str], str | None, str, list[Any] | None, bool]
+"""One ``validate_job_task`` call's arguments: sources, format, target, observables, batch."""
 
 
 def validate_jobs_task(validations: list[Validation]) -> list[list[int] | Exception]:

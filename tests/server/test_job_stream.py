@@ -93,7 +93,19 @@ async def test_stream_says_when_a_job_is_deleted(api, jp_ws_fetch, wait_for):
     assert info.value.code == 404
 
 
-@pytest.mark.parametrize("after", [[("after", "-1")], [("after", "soon")], [("after", "1")] * 2])
+@pytest.mark.parametrize(
+    "after",
+    [
+        [("after", "-1")],
+        [("after", "soon")],
+        [("after", "1")] * 2,
+        # What int() would take but an event id is not: spaces, underscores, other digits.
+        [("after", " 1")],
+        [("after", "1_0")],
+        [("after", "\u0663")],
+        [("after", str(2**31))],  # beyond what the database holds
+    ],
+)
 async def test_stream_refuses_an_after_that_is_not_an_event_id(jp_ws_fetch, started, after):
     ws = await jp_ws_fetch("synq", "api", "jobs", "stream", params=after)
     assert await asyncio.wait_for(ws.read_message(), 10) is None

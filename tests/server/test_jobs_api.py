@@ -123,8 +123,8 @@ async def test_an_idempotency_key_longer_than_255_characters_is_refused(api, pro
         ({"observables": ["ZZ"]}, "observables", "estimate jobs"),
         ({"source": "OPENQASM 3.0;\n", "format": "qasm3"}, "source", "no qubits"),
         ({"source": GHZ_100, "target": "aer_noisy_torino"}, "source", "acts on 100 qubits"),
-        ({"tags": ["ok", ""]}, "tags.1", "at least 1 character"),
-        ({"tags": ["x" * 65]}, "tags.0", "at most 64 characters"),
+        ({"tags": ["ok", ""]}, "tags[1]", "at least 1 character"),
+        ({"tags": ["x" * 65]}, "tags[0]", "at most 64 characters"),
     ],
 )
 async def test_bad_input_is_4xx_naming_the_problem_and_creates_no_row(

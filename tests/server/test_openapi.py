@@ -78,10 +78,22 @@ async def test_job_routes_document_their_filters_and_idempotency_key(api):
     spec = json.loads((await api("openapi.json")).body)
     listing = spec["paths"]["/jobs"]["get"]["parameters"]
     assert {p["name"] for p in listing} == {
-        "status", "kind", "target", "tag", "since", "limit", "cursor"
+        "status", "kind", "target", "tag", "since", "limit", "cursor", "X-Synq-Org"
     }  # fmt: skip
     limit = next(p for p in listing if p["name"] == "limit")
     assert (limit["in"], limit["schema"]["maximum"]) == ("query", 200)
     submit = spec["paths"]["/jobs"]["post"]
-    assert [p["name"] for p in submit["parameters"]] == ["Idempotency-Key"]
+    assert [p["name"] for p in submit["parameters"]] == ["Idempotency-Key", "X-Synq-Org"]
     assert {"200", "201"} <= set(submit["responses"])
+
+
+async def test_spec_documents_rate_limits_query_errors_and_api_keys(api):
+    """What every route can answer beyond its own errors: 429 from the rate limits, 422 from
+    a query string it parses; and the two ways to authenticate."""
+    spec = json.loads((await api("openapi.json")).body)
+    operations = [op for path in spec["paths"].values() for op in path.values()]
+    assert all("429" in op["responses"] for op in operations)
+    events = spec["paths"]["/jobs/{job_id}/events"]["get"]
+    assert "422" in events["responses"]
+    assert set(spec["components"]["securitySchemes"]) == {"jupyterToken", "synqApiKey"}
+    assert "(later)" not in spec["info"]["description"]

@@ -39,7 +39,7 @@ async def test_a_circuit_that_kills_the_worker_fails_only_its_own_submission() -
     jobs = service(workers)
     sources = [BELL, DEADLY, BELL, "qubit q[2]\nquantum hh q[0]\n"]
     outcomes = await asyncio.gather(
-        *(jobs._validations.submit(([s], None, "aer_simulator", None)) for s in sources),
+        *(jobs._validations.submit(([s], None, "aer_simulator", None, False)) for s in sources),
         return_exceptions=True,
     )
     assert outcomes[0] == [2]

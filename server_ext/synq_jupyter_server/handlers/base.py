@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from asyncio import Future
 from dataclasses import dataclass, field
@@ -168,7 +169,7 @@ class SynqHandler(APIHandler):
         """The request's ``Idempotency-Key`` with the fingerprint of its route, organisation
         and ``body``."""
         key = self.request.headers.get(IDEMPOTENCY_HEADER)
-        if not key:  # most submissions: nothing to fingerprint
+        if key is None:  # most submissions: nothing to fingerprint
             return None
         route = f"{self.job_scope.org_id} {self.request.path}"
         return Idempotency.of(key, route, body.model_dump(mode="json"))
@@ -193,8 +194,10 @@ class SynqHandler(APIHandler):
         a parameter and is left out; any other unknown name is refused, and so is a name
         given more than once (rather than silently keeping one of its values).
         """
+        # Values as sent: a trimmed value would silently become another (a tag " " the
+        # empty filter, "a " the name "a").
         args = {
-            k: self.get_query_argument(k)
+            k: self.get_query_argument(k, strip=False)
             for k in self.request.query_arguments
             if not (k.isdigit() and not self.get_query_argument(k))
         }
@@ -210,6 +213,17 @@ class SynqHandler(APIHandler):
         except ValidationError as exc:
             errors = [_field_error(e) for e in exc.errors()]
             raise RequestError(422, "the query has invalid parameters", errors) from None
+
+    def decode_argument(self, value: bytes, name: str | None = None) -> str:
+        """A path part or query value as text; one that is not UTF-8 is a 400 naming it,
+        not Tornado's bare one."""
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            field = name or "path"
+            message = "not valid UTF-8 (percent-encode UTF-8 bytes)"
+            errors = [FieldError(field=field, message=message)]
+            raise RequestError(400, f"{field} is {message}", errors) from None
 
     def write_model(self, model: BaseModel, status: int = 200) -> None:
         self.set_status(status)
@@ -255,9 +269,8 @@ class SynqHandler(APIHandler):
             errors = [FieldError(field=exc.field or "body", message=str(exc))]
             return _make(code, str(exc), instance, errors)
         if isinstance(exc, NotFound):
-            return _make(
-                404, f"no {exc.what} {exc}", instance, [FieldError(field="id", message="not found")]
-            )
+            errors = [FieldError(field=exc.field, message="not found")]
+            return _make(404, f"no {exc.what} {exc}", instance, errors)
         if isinstance(exc, JobConflict):
             return _make(409, str(exc), instance)
         if isinstance(exc, ExecutorUnavailable):
@@ -282,6 +295,11 @@ def status_phrase(status: int) -> str:
 _RFC_9110 = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 
+MAX_MESSAGE = 1000
+"""Characters of a problem's detail or field message: one that quotes a huge input (a
+million-character name in a circuit) is cut, not sent back whole."""
+
+
 def _make(
     status: int, detail: str, instance: str, errors: list[FieldError] | None = None
 ) -> Problem:
@@ -291,16 +309,33 @@ def _make(
         type=f"urn:synq:problem:{slug}",
         title=phrase,
         status=status,
-        detail=detail,
-        instance=instance,
-        errors=errors or [],
+        detail=_clip(detail),
+        instance=_clip(instance),
+        errors=[FieldError(field=_clip(e.field), message=_clip(e.message)) for e in errors or []],
     )
 
 
+def _clip(text: str) -> str:
+    if len(text) <= MAX_MESSAGE:
+        return text
+    return f"{text[:MAX_MESSAGE]}… ({len(text) - MAX_MESSAGE:,} more characters)"
+
+
 def _field_error(error: Any) -> FieldError:
-    location = [str(part) for part in error.get("loc", ())]
-    name = ".".join(location) or "body"
-    return FieldError(field=name, message=str(error.get("msg", "invalid")))
+    """A pydantic error as a field error, named as the docs name fields: ``tags[0]``,
+    ``observables[2].coeffs[0]`` (without pydantic's names of union members)."""
+    name = ""
+    for part in error.get("loc", ()):
+        if isinstance(part, int):
+            name += f"[{part}]"
+        elif not _UNION_MEMBER.match(str(part)):
+            name += f".{part}" if name else str(part)
+    return FieldError(field=name or "body", message=str(error.get("msg", "invalid")))
+
+
+_UNION_MEMBER = re.compile(r"^(str|int|float|bool|list\[.*\]|dict\[.*\]|[A-Z]\w*)$")
+"""How pydantic names the member of a union it tried (``str``, ``PauliSum``); API field
+names are lower-case."""
 
 
 def _body_error(message: str) -> FieldError:

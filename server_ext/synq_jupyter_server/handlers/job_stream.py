@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from typing import Any
 
 from jupyter_core.utils import ensure_async
@@ -13,9 +14,11 @@ from jupyter_server.base.handlers import JupyterHandler
 from tornado import web, websocket
 
 from synq_jupyter_server.principal import principal_name
+from synq_jupyter_server.schemas.jobs import MAX_EVENT_ID
 from synq_jupyter_server.security.refusals import Forbidden
 
 POLL_SECONDS = 1.0
+_AFTER = re.compile(r"[0-9]+")
 
 
 class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
@@ -57,10 +60,14 @@ class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
 
     async def open(self, *args: Any, **kwargs: Any) -> None:
         owner = principal_name(self)
-        given = self.get_query_arguments("after")
-        try:
-            start = int(given[0]) if given else await self._jobs.latest_event(owner)
-        except ValueError:
+        given = self.get_query_arguments("after", strip=False)
+        # Digits only, as GET /jobs/{id}/events reads it (int() would also take " 1", "1_0"
+        # and other scripts' digits).
+        if not given:
+            start = await self._jobs.latest_event(owner)
+        elif _AFTER.fullmatch(given[0]) and int(given[0]) <= MAX_EVENT_ID:
+            start = int(given[0])
+        else:
             start = -1
         if start < 0 or len(given) > 1:  # as GET /jobs/{id}/events refuses them
             self.close(code=4400, reason="after must be given once, an integer of at least 0")

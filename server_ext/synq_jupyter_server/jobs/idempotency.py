@@ -31,8 +31,12 @@ class Idempotency:
         organisation), ``body`` what it asked.
 
         Raises:
-            SynqInputError: The key is longer than ``MAX_KEY_LENGTH``.
+            SynqInputError: The key is blank or longer than ``MAX_KEY_LENGTH``.
         """
+        if not key.strip():
+            raise SynqInputError(
+                "the key is empty; send a unique key, or leave the header out", field=HEADER
+            )
         if len(key) > MAX_KEY_LENGTH:
             raise SynqInputError(
                 f"the key is {len(key)} characters; at most {MAX_KEY_LENGTH} are allowed",

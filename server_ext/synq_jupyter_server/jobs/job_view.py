@@ -76,7 +76,10 @@ class JobView:
 
 
 def as_utc(value: datetime | None) -> Any:
-    """``value`` with its UTC timezone (SQLite returns naive datetimes)."""
-    if value is not None and value.tzinfo is None:
+    """``value`` in UTC: naive values (SQLite returns them) are UTC already; others are
+    converted (a database, or a caller, may give another offset)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
-    return value
+    return value.astimezone(timezone.utc)

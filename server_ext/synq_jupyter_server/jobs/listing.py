@@ -44,7 +44,7 @@ def list_jobs(
     if filters.target:
         query = query.where(Job.target == filters.target)
     if filters.since:
-        query = query.where(Job.created_at >= filters.since)
+        query = query.where(Job.created_at >= as_utc(filters.since))
     if filters.tag:
         query = query.where(Job.id.in_(select(JobTag.job_id).where(JobTag.tag == filters.tag)))
     if cursor:

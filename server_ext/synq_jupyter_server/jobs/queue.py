@@ -25,9 +25,11 @@ from synq_jupyter_server.security.refusals import Forbidden
 
 
 class NotFound(LookupError):
-    """No such thing belongs to the caller; ``what`` names the kind of thing."""
+    """No such thing belongs to the caller; ``what`` names the kind of thing, ``field``
+    the part of the request that named it."""
 
     what = "item"
+    field = "id"
 
 
 class JobNotFound(NotFound):

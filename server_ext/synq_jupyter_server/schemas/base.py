@@ -13,9 +13,11 @@ its body: a request model that does not declare one of these drops it unread."""
 
 class Request(BaseModel):
     """A request body: unknown fields are refused and types are not coerced, except the
-    ``PROTECTED_FIELDS``, which are ignored (no mass assignment, no error to probe with)."""
+    ``PROTECTED_FIELDS``, which are ignored (no mass assignment, no error to probe with).
+    Numbers must be finite: ``NaN``, ``Infinity`` and overflowing literals (``1e400``) are
+    refused, not carried into a computation."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod

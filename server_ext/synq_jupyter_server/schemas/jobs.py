@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, field_validator
 
 from synq_jupyter_server.schemas.base import Request, Response
 from synq_jupyter_server.schemas.circuits import MAX_SEED, MAX_SOURCE, CircuitFormat
 
 MAX_SHOTS = 1_000_000
 MAX_BATCH = 10_000
-Tag = Annotated[str, Field(min_length=1, max_length=64)]
+MAX_EVENT_ID = 2**31 - 1
+"""The largest event id: the column is an INTEGER, 32 bits on PostgreSQL."""
+
+
+def _searchable(tag: str) -> str:
+    # Something to search by with GET /jobs?tag=, which cannot carry control characters
+    # (Tornado turns them into spaces).
+    if not tag.strip() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in tag):
+        raise ValueError("a tag is printable text, not only spaces")
+    return tag
+
+
+Tag = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_searchable)]
+Source = Annotated[str, Field(min_length=1, max_length=MAX_SOURCE)]
 JobKind = Literal[
     "sample",
     "estimate",
@@ -43,6 +56,11 @@ class JobSettings(Request):
     priority: int = Field(default=0, ge=-10, le=10, description="Higher runs first.")
     max_retries: int = Field(default=2, ge=0, le=5, description="Retries of transient failures.")
 
+    @field_validator("tags")
+    @classmethod
+    def _once_each(cls, tags: list[str]) -> list[str]:
+        return list(dict.fromkeys(tags))
+
 
 class JobOptions(JobSettings):
     target: str = Field(min_length=1, max_length=64, examples=["aer_simulator"])
@@ -51,7 +69,7 @@ class JobOptions(JobSettings):
 
 class JobSubmit(JobOptions):
     kind: Literal["sample", "estimate"]
-    source: str = Field(min_length=1, max_length=MAX_SOURCE)
+    source: Source
     format: CircuitFormat | None = None
     shots: int | None = Field(
         default=None,
@@ -66,7 +84,7 @@ class JobSubmit(JobOptions):
 
 
 class BatchSubmit(JobOptions):
-    sources: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+    sources: list[Source] = Field(min_length=1, max_length=MAX_BATCH)
     format: CircuitFormat | None = None
     shots: int = Field(default=1024, ge=1, le=MAX_SHOTS)
 
@@ -106,9 +124,19 @@ class JobQuery(Request):
     kind: JobKind | None = None
     target: str | None = None
     tag: str | None = None
-    since: datetime | None = None
+    since: datetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = None
+
+    @field_validator("since")
+    @classmethod
+    def _in_utc(cls, since: datetime | None) -> datetime | None:
+        # Stored times are UTC: compare the same instant, not the same wall-clock time.
+        if since is None:
+            return None
+        if since.tzinfo is None:
+            return since.replace(tzinfo=timezone.utc)
+        return since.astimezone(timezone.utc)
 
 
 class JobResult(Response):
@@ -143,5 +171,5 @@ class JobEventList(Response):
 class EventQuery(Request):
     model_config = Request.model_config | {"strict": False}
 
-    after: int = Field(default=0, ge=0)
+    after: int = Field(default=0, ge=0, le=MAX_EVENT_ID)
     limit: int = Field(default=500, ge=1, le=5000)

@@ -50,7 +50,8 @@ def request_event(handler: RequestHandler) -> AuditEvent:
     key = key_principal(handler)
     authenticated = signed_in(handler)
     actor = principal_name(handler) if authenticated else ANONYMOUS
-    kwargs = handler.path_kwargs or {}
+    # Not set when the request was refused before routing finished (a path that is not UTF-8).
+    kwargs = getattr(handler, "path_kwargs", None) or {}
     acting = getattr(handler, "synq_actor", None)  # set once the authorizer let it through
     org_id = acting.org_id if acting else personal_org(actor) if authenticated else SYSTEM_ORG
     return AuditEvent(

@@ -120,7 +120,12 @@ class SynqAuthorizer(Authorizer):
         if only is not None and not platform_reaches(platform, only):
             raise Forbidden(f"only a platform {only} may do this", field="role", kind="admin")
         if needed != NO_ROLE and org_id != personal_org(user):
-            await self._require_org_mfa(user, org_id)
+            try:
+                await self._require_org_mfa(user, org_id)
+            except OrgNotFound as missing:  # name what named it: the header or the path
+                asked = handler.request.headers.get(ORG_HEADER) == org_id
+                missing.field = ORG_HEADER if asked else "org_id"
+                raise
         return Actor(user, org_id, role, platform, key)
 
     @staticmethod

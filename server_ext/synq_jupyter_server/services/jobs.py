@@ -79,7 +79,7 @@ class JobService:
         await self.quotas.admit(scope.org_id, body.target, None)
         if body.kind == "estimate" and not body.observables:
             raise SynqInputError("an estimate job needs observables", field="observables")
-        if body.kind == "sample" and body.observables:
+        if body.kind == "sample" and body.observables is not None:
             raise SynqInputError(
                 "observables apply to estimate jobs; a sample job returns counts",
                 field="observables",
@@ -90,7 +90,7 @@ class JobService:
             else None
         )
         widths = await self._validations.submit(
-            ([body.source], body.format, body.target, observables)
+            ([body.source], body.format, body.target, observables, False)
         )
         shots = body.shots if body.shots is not None or body.kind == "estimate" else DEFAULT_SHOTS
         payload = {
@@ -111,7 +111,9 @@ class JobService:
     ) -> tuple[JobView, bool]:
         await self._catalogue.require(body.target)
         await self.quotas.admit(scope.org_id, body.target, None)
-        widths = await self._validations.submit((body.sources, body.format, body.target, None))
+        widths = await self._validations.submit(
+            (body.sources, body.format, body.target, None, True)
+        )
         payload = {
             "sources": body.sources,
             "format": body.format,

@@ -62,7 +62,13 @@ def _describe_terminal(name: str) -> str:
     return f"'{pattern.value}'" if pattern.type == "str" else name.lower()
 
 
+MAX_QUOTED = 40
+"""Characters of a token an error message quotes."""
+
+
 def _describe_token(token_type: str, value: str) -> str:
+    if len(value) > MAX_QUOTED:
+        value = value[:MAX_QUOTED] + "…"
     if token_type in ("_NL", "$END"):
         return _TERMINAL_WORDS[token_type]
     if token_type == "NAME":
@@ -89,7 +95,7 @@ def _token_error(exc: UnexpectedToken, text: str) -> SynqSyntaxError:
         return SynqSyntaxError("the program ends in the middle of a statement", line=line)
     if token.type == "NAME" and "QUANTUM" in expected and "LET" in expected:
         return SynqSyntaxError(
-            f"unknown statement '{token}'; a statement starts with "
+            f"unknown statement {_describe_token('', str(token))}; a statement starts with "
             + _join(list(STATEMENT_KEYWORDS)),
             line=line,
             column=column,

@@ -1,0 +1,147 @@
+"""Edge cases of the job routes' input, found by probing the API as a hostile client: each
+is refused as a 4xx naming the field (or, for good input, does what the docs say)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from synq_jupyter_server.security.audit_records import SYSTEM_ORG, AuditFilter
+
+BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
+
+
+async def refusal(api, problem, *parts, **kwargs) -> tuple[int, dict]:
+    with pytest.raises(HTTPClientError) as info:
+        await api(*parts, **kwargs)
+    return info.value.code, problem(info.value)
+
+
+async def refused_submission(api, problem, headers=None, **fields) -> tuple[int, dict]:
+    body = {"kind": "sample", "source": BELL, "target": "aer_simulator", **fields}
+    return await refusal(api, problem, "jobs", method="POST", body=body, headers=headers)
+
+
+async def submit(api, **fields) -> dict:
+    body = {"kind": "sample", "source": BELL, "target": "aer_simulator", **fields}
+    return json.loads((await api("jobs", method="POST", body=body)).body)
+
+
+async def test_since_compares_the_instant_whatever_its_offset(api):
+    job = await submit(api, tags=["tz"])
+    created = datetime.fromisoformat(job["created_at"].replace("Z", "+00:00"))
+    hour_before_in_india = (created - timedelta(hours=1)).astimezone(
+        timezone(timedelta(hours=5, minutes=30))
+    )
+    hour_after_in_new_york = (created + timedelta(hours=1)).astimezone(
+        timezone(timedelta(hours=-5))
+    )
+
+    async def listed(since: datetime) -> list[str]:
+        query = {"tag": "tz", "since": since.isoformat()}
+        return [j["id"] for j in json.loads((await api("jobs", params=query)).body)["jobs"]]
+
+    assert await listed(hour_before_in_india) == [job["id"]]
+    assert await listed(hour_after_in_new_york) == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("coefficient", ["NaN", "Infinity", "1e400"])
+async def test_coefficients_must_be_finite_numbers(api, problem, coefficient):
+    # Written out: json.dumps would not write 1e400, and the point is what a client sends.
+    observables = '[{"paulis": ["ZZ"], "coeffs": [' + coefficient + "]}]"
+    body = json.dumps({"kind": "estimate", "source": BELL, "target": "aer_simulator"})
+    body = body[:-1] + ', "observables": ' + observables + "}"
+    code, refused = await refusal(api, problem, "jobs", method="POST", body=body)
+    assert code == 422
+    assert {"field": "observables[0].coeffs[0]", "message": "Input should be a finite number"} in (
+        refused["errors"]
+    )
+    assert json.loads((await api("jobs")).body)["jobs"] == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("tag", [" ", "a\x00b", "tab\there"])
+async def test_a_tag_must_be_something_the_tag_filter_can_find(api, problem, tag):
+    code, refused = await refused_submission(api, problem, tags=["fine", tag])
+    assert code == 422
+    assert refused["errors"][0]["field"] == "tags[1]"
+    assert "printable text" in refused["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_tag_given_twice_is_kept_once_and_a_spaced_one_is_found(api):
+    job = await submit(api, tags=["sweep", "sweep", " spaced "])
+    assert job["tags"] == ["sweep", " spaced "]
+    found = json.loads((await api("jobs", params={"tag": " spaced "})).body)["jobs"]
+    assert [j["id"] for j in found] == [job["id"]]
+    # A trimmed value is another tag, not "no filter".
+    assert json.loads((await api("jobs", params={"tag": "spaced"})).body)["jobs"] == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("sources", "phrase"),
+    [
+        ([""], "at least 1 character"),
+        (["qubit q[2]\nquantum hh q[0]\n"], "circuit 0"),
+        ([BELL + "//" + "x" * 1_000_000], "at most 1000000 characters"),
+    ],
+)
+async def test_a_batch_names_its_bad_circuit_even_when_it_is_the_only_one(
+    api, problem, sources, phrase
+):
+    body = {"target": "aer_simulator", "sources": sources, "shots": 10}
+    code, refused = await refusal(api, problem, "jobs", "batch", method="POST", body=body)
+    assert code == 422
+    assert refused["errors"][0]["field"] == "sources[0]"
+    assert phrase in json.dumps(refused)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_an_error_quoting_a_huge_input_is_cut_short(api, problem):
+    body = {"kind": "sample", "source": "x" * 999_000, "target": "aer_simulator"}
+    with pytest.raises(HTTPClientError) as info:
+        await api("jobs", method="POST", body=body)
+    assert info.value.code == 422
+    assert len(info.value.response.body) < 5_000
+    assert "xxx…" in problem(info.value)["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("key", ["", "   "])
+async def test_a_blank_idempotency_key_is_refused_not_ignored(api, problem, key):
+    code, refused = await refused_submission(api, problem, headers={"Idempotency-Key": key})
+    assert code == 422
+    assert refused["errors"][0]["field"] == "Idempotency-Key"
+    assert json.loads((await api("jobs")).body)["jobs"] == []
+
+
+async def test_an_event_id_beyond_what_a_database_holds_is_422(api, problem):
+    job = await submit(api)
+    code, refused = await refusal(
+        api, problem, "jobs", job["id"], "events", params={"after": str(2**31)}
+    )
+    assert code == 422
+    assert refused["errors"][0]["field"] == "after"
+    newest = await api("jobs", job["id"], "events", params={"after": str(2**31 - 1)})
+    assert json.loads(newest.body)["events"] == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_path_that_is_not_utf8_is_a_400_naming_it_and_is_audited(
+    started, problem, http_server_client, jp_base_url, jp_auth_header
+):
+    # Sent by hand: jp_fetch would percent-encode the "%" itself.
+    url = f"{jp_base_url}synq/api/jobs/%FF"
+    with pytest.raises(HTTPClientError) as info:
+        await http_server_client.fetch(url, method="DELETE", headers=jp_auth_header)
+    assert info.value.code == 400
+    assert problem(info.value)["errors"][0]["field"] == "job_id"
+    # Refused before authentication: recorded as the system organisation's, as any such.
+    audit = started.web_app.settings["synq_services"].audit
+    records, _ = audit.query(SYSTEM_ORG, AuditFilter(), None, 10)
+    assert [(r.action, r.outcome) for r in records] == [("DELETE /synq/api/jobs/{job_id}", "400")]
