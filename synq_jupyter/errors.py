@@ -8,6 +8,11 @@ from typing import Any
 class SynqError(Exception):
     """Base class of every error SynQ raises on purpose."""
 
+    def _render_traceback_(self) -> list[str]:
+        """How IPython shows it: one line, not a traceback through SynQ's code (a refused
+        request, a failed job, a server that is down: nothing in the code to debug)."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class SynqInputError(SynqError, ValueError):
     """The caller's input is wrong: a circuit that does not parse, a bad option.
@@ -53,6 +58,11 @@ class SynqInputError(SynqError, ValueError):
         if self.column is not None:
             where += f", column {self.column}"
         return f"{where}: {self.message}"
+
+
+class SynqTypeError(SynqInputError, TypeError):
+    """An argument of the wrong type (a number where a circuit goes); still a
+    ``TypeError`` for code that catches one."""
 
 
 class SynqSyntaxError(SynqInputError):

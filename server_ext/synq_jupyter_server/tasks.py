@@ -93,6 +93,13 @@ def validate_job_task(
                     "OpenQASM) and the gates on them",
                     field="source",
                 )
+            if circuit.parameters:
+                names = ", ".join(p.name for p in list(circuit.parameters)[:5])
+                raise SynqInputError(
+                    f"the circuit has unbound parameters ({names}); give them values "
+                    "(circuit.assign_parameters) before submitting",
+                    field="source",
+                )
             check_fits(circuit, spec)
             if simulated:
                 check_simulable(len(active_qubits(circuit)), spec.name)

@@ -74,10 +74,30 @@ class SynqClient:
     def stream_url(self) -> str:
         return "ws" + self.url.removeprefix("http") + "jobs/stream"
 
-    def request(self, method: str, path: str, json: Any = None, **params: Any) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        *,
+        timeout: float | None = None,
+        **params: Any,
+    ) -> Any:
+        """Sends one request and returns its JSON answer.
+
+        Args:
+            timeout: Seconds to wait for the answer (this client's ``timeout`` when
+                ``None``).
+
+        Raises:
+            ServerUnavailable: No answer: the server is down, or did not answer in time.
+            SynqInputError: A 422 naming the field.
+            ApiError: Any other refusal.
+        """
         import requests
 
         query = {k: v for k, v in params.items() if v is not None} or None
+        seconds = self.timeout if timeout is None else timeout
         for attempt in range(1, RATE_LIMIT_TRIES + 1):
             try:
                 response = requests.request(
@@ -86,11 +106,16 @@ class SynqClient:
                     json=json,
                     params=query,
                     headers=self.headers,
-                    timeout=self.timeout,
+                    timeout=seconds,
                 )
+            except requests.Timeout:
+                raise ServerUnavailable(
+                    f"the SynQ server at {self.url} did not answer within {seconds:g} s"
+                ) from None
             except requests.ConnectionError as exc:
-                message = f"cannot reach the SynQ server at {self.url}: {exc}"
-                raise ServerUnavailable(message) from None
+                raise ServerUnavailable(
+                    f"cannot reach the SynQ server at {self.url}: {_why(exc)}"
+                ) from None
             wait = self._rate_limit_wait(response)
             if wait is None or attempt == RATE_LIMIT_TRIES:
                 break
@@ -107,6 +132,13 @@ class SynqClient:
                 problem = {"detail": response.text[:200]}
             detail = problem_message(response.status_code, problem, response.reason)
             errors = problem.get("errors") or []
+            if response.status_code == 403 and not errors:
+                # Jupyter's refusal of a request without valid credentials ("Forbidden",
+                # "'_xsrf' argument missing"): SynQ's own 403s name what is missing.
+                detail = (
+                    f"the SynQ server refused this kernel's token (${TOKEN_ENV}); restart "
+                    "the kernel from JupyterLab, or set the server's token"
+                )
             if response.status_code == 422 and errors:
                 raise SynqInputError(detail, field=errors[0].get("field"))
             raise ApiError(response.status_code, detail, problem)
@@ -123,6 +155,18 @@ class SynqClient:
         except ValueError:
             return None
         return wait if 0 <= wait <= self.max_retry_wait else None
+
+
+def _why(error: Exception) -> str:
+    """Why a connection failed, in words (not urllib3's nested repr)."""
+    text = str(error).lower()
+    if "refused" in text:
+        return "it refused the connection (is JupyterLab still running?)"
+    if "name or service not known" in text or "nodename nor servname" in text:
+        return "its host name does not resolve"
+    if "reset" in text or "aborted" in text:
+        return "the connection was dropped"
+    return "no connection"
 
 
 def problem_message(status: int, problem: dict[str, Any], reason: str = "") -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from synq_jupyter.errors import SynqError, SynqInputError
+from synq_jupyter.errors import SynqError, SynqInputError, SynqTypeError
 from synq_jupyter.kernel.client import ApiError, SynqClient
+from synq_jupyter.kernel.request_values import exportable, observables_json, plain
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -16,12 +17,18 @@ if TYPE_CHECKING:
 TERMINAL = ("succeeded", "failed", "cancelled")
 JOB_ID_LENGTH = 32
 """A job id is a UUID's 32 hex digits; the job widget shows the first 12."""
+MIN_ANSWER_S = 0.5
+"""Seconds a status request may take, however close the deadline."""
 MAX_JOBS_PAGE = 200
 """The most jobs the server lists in one page (``GET jobs?limit=``)."""
 
 
 class JobFailed(SynqError):
     """The job ended failed or cancelled, so it has no result."""
+
+
+class JobTimeout(TimeoutError, SynqError):
+    """The job did not end within the time given (it goes on running)."""
 
 
 class JobHandle:
@@ -39,9 +46,11 @@ class JobHandle:
     def __repr__(self) -> str:
         return f"<JobHandle {self.id}>"
 
-    def info(self) -> dict[str, Any]:
-        """The job as the server reports it (status, progress, timestamps, attempts ...)."""
-        return dict(self.client.request("GET", f"jobs/{self.id}"))
+    def info(self, timeout: float | None = None) -> dict[str, Any]:
+        """The job as the server reports it (status, progress, timestamps, attempts ...),
+        waiting at most ``timeout`` seconds for the answer (the client's default when
+        ``None``)."""
+        return dict(self.client.request("GET", f"jobs/{self.id}", timeout=timeout))
 
     def status(self) -> str:
         return str(self.info()["status"])
@@ -58,7 +67,7 @@ class JobHandle:
 
         Raises:
             JobFailed: The job failed or was cancelled.
-            TimeoutError: It did not finish in time.
+            JobTimeout: It did not finish in time (a ``TimeoutError``).
         """
         info = self._wait(timeout)
         if info["status"] != "succeeded":
@@ -67,6 +76,7 @@ class JobHandle:
 
     def wait(self, timeout: float | None = None, progress: bool = True) -> dict[str, Any]:
         """Blocks until the job ends; in a notebook shows its live widget meanwhile."""
+        _check_timeout(timeout)
         if progress and in_notebook():
             from IPython.display import display
 
@@ -80,20 +90,30 @@ class JobHandle:
         return JobWidget(self)
 
     def _wait(self, timeout: float | None) -> dict[str, Any]:
+        _check_timeout(timeout)
         deadline = None if timeout is None else time.monotonic() + timeout
         delay = 0.1
         while True:
-            info = self.info()
+            # A server that does not answer is given no longer than the caller's deadline.
+            left = None if deadline is None else max(MIN_ANSWER_S, deadline - time.monotonic())
+            info = self.info(None if left is None else min(left, self.client.timeout))
             if info["status"] in TERMINAL:
                 return info
             pause = delay
             if deadline is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError(f"job {self.id} is still {info['status']}")
+                    raise JobTimeout(f"job {self.id} is still {info['status']}")
                 pause = min(pause, left)  # a last look at the deadline, not a second after
             time.sleep(pause)
             delay = min(delay * 1.5, 1.0)
+
+
+def _check_timeout(timeout: object) -> None:
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
+        raise SynqTypeError(
+            f"timeout is a number of seconds, not {type(timeout).__name__}", field="timeout"
+        )
 
 
 def submit(
@@ -130,14 +150,11 @@ def submit(
         "kind": kind,
         **circuit_source(circuit, format),
         "target": target,
-        "shots": shots,
-        "seed": seed,
-        "optimization_level": optimization_level,
-        "tags": tags or [],
-        "priority": priority,
+        **_settings(shots=shots, seed=seed, tags=tags, priority=priority),
+        "optimization_level": plain(optimization_level, "optimization_level"),
     }
     if observables is not None:
-        body["observables"] = observables
+        body["observables"] = plain(observables_json(observables), "observables")
     job = client.request("POST", "jobs", json=body)
     return JobHandle(job["id"], client)
 
@@ -149,22 +166,23 @@ def circuit_source(circuit: QuantumCircuit | str, format: str | None = None) -> 
         return {"source": circuit, "format": format}
     from qiskit import qasm3
 
-    return {"source": qasm3.dumps(_quantum_circuit(circuit)), "format": "qasm3"}
+    return {"source": qasm3.dumps(exportable(_quantum_circuit(circuit))), "format": "qasm3"}
 
 
 def _quantum_circuit(circuit: object, name: str = "circuit") -> QuantumCircuit:
     """``circuit`` itself if it is a ``QuantumCircuit``.
 
     Raises:
-        TypeError: It is neither source text nor a ``QuantumCircuit``.
+        SynqTypeError: It is neither source text nor a ``QuantumCircuit``.
     """
     from qiskit import QuantumCircuit
 
     if isinstance(circuit, QuantumCircuit):
         return circuit
-    raise TypeError(
+    raise SynqTypeError(
         f"{name} must be SynQ or OpenQASM source text (a str) or a qiskit QuantumCircuit, "
-        f"not {type(circuit).__name__}"
+        f"not {type(circuit).__name__}",
+        field=name,
     )
 
 
@@ -183,38 +201,40 @@ def submit_batch(
     Its result holds ``counts``: one dict per circuit, in order.
     """
     if isinstance(circuits, str) or not isinstance(circuits, list | tuple):
-        raise TypeError(
+        raise SynqTypeError(
             "circuits must be a list of circuits (source texts or QuantumCircuits), "
-            f"not {type(circuits).__name__}"
+            f"not {type(circuits).__name__}",
+            field="circuits",
         )
     client = client or SynqClient()
     sources = [
         c if isinstance(c, str) else _batch_source(_quantum_circuit(c, f"circuits[{i}]"))
         for i, c in enumerate(circuits)
     ]
-    body = {
-        "sources": sources,
-        "target": target,
-        "shots": shots,
-        "seed": seed,
-        "tags": tags or [],
-        "priority": priority,
-    }
+    settings = _settings(shots=shots, seed=seed, tags=tags, priority=priority)
+    body = {"sources": sources, "target": target, **settings}
     job = client.request("POST", "jobs/batch", json=body)
     return JobHandle(job["id"], client)
+
+
+def _settings(**values: Any) -> dict[str, Any]:
+    """Shots, seed, tags and priority as JSON: numpy numbers are fine, a tag set is sorted."""
+    values["tags"] = values["tags"] or []
+    return {name: plain(value, name) for name, value in values.items()}
 
 
 def _batch_source(circuit: QuantumCircuit) -> str:
     """OpenQASM 2 where it can express the circuit (its parser is far faster), else 3."""
     from qiskit import qasm2, qasm3
 
+    circuit = exportable(circuit)
     try:
         return str(qasm2.dumps(circuit))
     except qasm2.QASM2Error:
         return str(qasm3.dumps(circuit))
 
 
-def attach(job_id: str, client: SynqClient | None = None) -> JobHandle:
+def attach(job_id: str | JobHandle, client: SynqClient | None = None) -> JobHandle:
     """A handle on an existing job, e.g. after a kernel restart.
 
     Args:
@@ -225,6 +245,13 @@ def attach(job_id: str, client: SynqClient | None = None) -> JobHandle:
     Raises:
         SynqInputError: No job has that id, or more than one starts with it.
     """
+    if isinstance(job_id, JobHandle):
+        job_id = job_id.id
+    if not isinstance(job_id, str):
+        raise SynqTypeError(
+            f"a job id is text (as the job widget shows it), not {type(job_id).__name__}",
+            field="job_id",
+        )
     client = client or SynqClient()
     job_id = job_id.strip()
     if not job_id:
@@ -235,7 +262,7 @@ def attach(job_id: str, client: SynqClient | None = None) -> JobHandle:
         handle.info()  # fail now if the id is unknown
     except ApiError as exc:
         if exc.status == 404:
-            raise SynqInputError(f"no job {job_id}", field="job_id") from None
+            raise SynqInputError(f"no job {_quoted(job_id)}", field="job_id") from None
         raise
     return handle
 
@@ -262,7 +289,11 @@ def _full_id(prefix: str, client: SynqClient) -> str:
             )
         cursor = page.get("next_cursor")
         if not cursor:
-            raise SynqInputError(f"no job {prefix}", field="job_id")
+            raise SynqInputError(f"no job {_quoted(prefix)}", field="job_id")
+
+
+def _quoted(job_id: str) -> str:
+    return job_id if len(job_id) <= 40 else job_id[:40] + "…"
 
 
 def in_notebook() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from keyword import iskeyword
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -54,8 +55,8 @@ class SynqMagics(Magics):
         transpiled for that device, the transpile report is shown, and the transpiled circuit
         is sampled with the device's noise.
         """
-        args = _with_defaults(parse_argstring(self.synq, line))
-        if args.name is not None and not args.name.isidentifier():
+        args = _with_defaults(parse_argstring(self.synq, _quotes_closed(line)))
+        if args.name is not None and (not args.name.isidentifier() or iskeyword(args.name)):
             raise UsageError(f"SynQ: --name needs a Python identifier, not {args.name!r}")
         try:
             if args.submit:
@@ -126,7 +127,7 @@ class SynqMagics(Magics):
         from synq_jupyter.kernel.views import jobs_bundle, table_bundle, targets_bundle
         from synq_jupyter.quantum import get_target, list_targets
 
-        words = shlex.split(line)
+        words = shlex.split(_quotes_closed(line))
         try:
             if words and words[0] == "jobs" and len(words) <= 2:
                 from synq_jupyter.kernel.client import SynqClient
@@ -191,3 +192,18 @@ def _short_message(exc: SynqInputError, cell: str) -> str:
         caret = " " * (max(exc.column or 1, 1) - 1) + "^"
         message += f"\n    {lines[exc.line - 1]}\n    {caret}"
     return message
+
+
+def _quotes_closed(line: str) -> str:
+    """``line`` when its quotes are balanced.
+
+    Raises:
+        UsageError: A quote is not closed (shlex's "No closing quotation").
+    """
+    try:
+        shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(
+            f"SynQ: {str(exc).lower()} in the magic's options: {line.strip()}"
+        ) from None
+    return line

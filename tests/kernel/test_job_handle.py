@@ -24,7 +24,13 @@ class Clock:
 
 
 class RunningForever:
-    def request(self, method: str, path: str, **_: Any) -> dict[str, Any]:
+    timeout = 60.0
+
+    def __init__(self) -> None:
+        self.waits: list[float | None] = []
+
+    def request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        self.waits.append(kwargs.get("timeout"))
         return {"id": "j1", "status": "running"}
 
 
@@ -35,3 +41,22 @@ def test_result_gives_up_at_its_timeout_not_a_poll_later(monkeypatch, timeout):
     with pytest.raises(TimeoutError, match="job j1 is still running"):
         JobHandle("j1", client=RunningForever()).result(timeout=timeout)  # type: ignore[arg-type]
     assert clock.now == pytest.approx(timeout)
+
+
+def test_a_status_request_waits_no_longer_than_the_deadline_left(monkeypatch):
+    """A server that stops answering cannot hold result(timeout=5) for the client's minute."""
+    clock = Clock()
+    monkeypatch.setattr(job_handle, "time", clock)
+    client = RunningForever()
+    with pytest.raises(TimeoutError):
+        JobHandle("j1", client=client).result(timeout=5)  # type: ignore[arg-type]
+    assert client.waits[0] == pytest.approx(5)
+    assert all(w is not None and job_handle.MIN_ANSWER_S <= w <= 5 for w in client.waits)
+    client.waits.clear()
+    JobHandle("j1", client=client).info()  # type: ignore[arg-type]
+    assert client.waits == [None]  # no deadline: the client's own timeout
+
+
+def test_a_timeout_that_is_not_a_number_is_refused_before_anything_is_shown():
+    with pytest.raises(TypeError, match="timeout is a number of seconds, not str"):
+        JobHandle("j1", client=RunningForever()).wait(timeout="5")  # type: ignore[arg-type]

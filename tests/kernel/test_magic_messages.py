@@ -145,3 +145,17 @@ def test_attach_of_an_unknown_id_says_there_is_no_such_job(shell):
     with pytest.raises(UsageError) as refused:
         shell.run_line_magic("synq", "attach 000000000000")
     assert str(refused.value) == "SynQ: no job 000000000000"
+
+
+def test_an_unclosed_quote_in_the_options_is_a_usage_message(shell):
+    with pytest.raises(UsageError) as refused:
+        shell.run_line_magic("synq", "jobs '")
+    assert str(refused.value) == "SynQ: no closing quotation in the magic's options: jobs '"
+    with pytest.raises(UsageError, match="no closing quotation"):
+        shell.run_cell_magic("synq", "--submit --target 'aer_simulator", BELL)
+
+
+def test_a_python_keyword_is_not_a_name_for_the_job(shell):
+    with pytest.raises(UsageError) as refused:
+        shell.run_cell_magic("synq", "--submit --name class", BELL)
+    assert str(refused.value) == "SynQ: --name needs a Python identifier, not 'class'"

@@ -145,3 +145,14 @@ async def test_a_path_that_is_not_utf8_is_a_400_naming_it_and_is_audited(
     audit = started.web_app.settings["synq_services"].audit
     records, _ = audit.query(SYSTEM_ORG, AuditFilter(), None, 10)
     assert [(r.action, r.outcome) for r in records] == [("DELETE /synq/api/jobs/{job_id}", "400")]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_circuit_with_unbound_parameters_is_refused_at_submission(api, problem):
+    source = (
+        'OPENQASM 3.0;\ninclude "stdgates.inc";\ninput float theta;\nqubit[1] q;\nrx(theta) q[0];\n'
+    )
+    code, refused = await refused_submission(api, problem, source=source, format="qasm3")
+    assert code == 422
+    assert refused["errors"][0]["field"] == "source"
+    assert "unbound parameters (theta)" in refused["detail"]
