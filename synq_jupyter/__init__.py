@@ -47,8 +47,9 @@ def submit_batch(*args: Any, **kwargs: Any) -> Any:
     return _submit_batch(*args, **kwargs)
 
 
-def attach(job_id: str) -> Any:
-    """A handle on an existing job, e.g. after a kernel restart."""
+def attach(job_id: Any) -> Any:
+    """A handle on an existing job, e.g. after a kernel restart: by its id (whole, its
+    12-character start, upper case or dashed) or another handle."""
     from synq_jupyter.kernel.job_handle import attach as _attach
 
     return _attach(job_id)

@@ -72,6 +72,7 @@ def validate_job_task(
     from synq_jupyter.errors import SynqInputError
     from synq_jupyter.quantum import get_target, load_circuit
     from synq_jupyter.quantum.device_simulation import active_qubits, check_simulable
+    from synq_jupyter.quantum.local_sampling import with_measurements
     from synq_jupyter.quantum.noise import has_noise
     from synq_jupyter.quantum.transpile import check_fits
     from synq_jupyter_server.jobs.providers.estimate import observables_of
@@ -102,7 +103,9 @@ def validate_job_task(
                 )
             check_fits(circuit, spec)
             if simulated:
-                check_simulable(len(active_qubits(circuit)), spec.name)
+                # As it will run: a circuit that measures nothing gets every qubit measured.
+                measured, _ = with_measurements(circuit)
+                check_simulable(len(active_qubits(measured)), spec.name)
         except SynqInputError as exc:
             if exc.field in ("source", "target", None):
                 exc.field = field

@@ -253,7 +253,8 @@ def attach(job_id: str | JobHandle, client: SynqClient | None = None) -> JobHand
             field="job_id",
         )
     client = client or SynqClient()
-    job_id = job_id.strip()
+    # As it may be written: upper case, or a UUID with its dashes.
+    job_id = job_id.strip().lower().replace("-", "")
     if not job_id:
         raise SynqInputError("attach needs a job id", field="job_id")
     full_id = job_id if len(job_id) >= JOB_ID_LENGTH else _full_id(job_id, client)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -139,6 +140,14 @@ def test_attach_takes_the_short_id_the_widget_shows(shell, monkeypatch):
     (widget,) = attached
     assert widget.handle.id == job.id
     assert f"<code>{short}</code>" in widget.header.value
+
+
+def test_attach_takes_the_id_in_upper_case_or_as_a_dashed_uuid(shell):
+    job = synq_jupyter.submit(BELL, shots=10)
+    dashed = str(uuid.UUID(job.id))
+    assert synq_jupyter.attach(job.id.upper()).id == job.id
+    assert synq_jupyter.attach(dashed.upper()).id == job.id
+    assert synq_jupyter.attach(job).id == job.id  # a handle, too
 
 
 def test_attach_of_an_unknown_id_says_there_is_no_such_job(shell):

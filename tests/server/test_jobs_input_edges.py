@@ -156,3 +156,18 @@ async def test_a_circuit_with_unbound_parameters_is_refused_at_submission(api, p
     assert code == 422
     assert refused["errors"][0]["field"] == "source"
     assert "unbound parameters (theta)" in refused["detail"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_noisy_run_too_wide_once_every_qubit_is_measured_is_refused_at_submission(
+    api, problem
+):
+    """A circuit that measures nothing has all its qubits measured when it runs: 31 of
+    them do not fit a noisy simulation here, however few the gates touch."""
+    from synq_jupyter.quantum.device_simulation import max_simulated_qubits
+
+    width = max_simulated_qubits() + 2
+    source = f"qubit q[{width}]\nquantum h q[0]\n"
+    code, refused = await refused_submission(api, problem, source=source, target="aer_noisy_torino")
+    assert code == 422
+    assert f"acts on {width} qubits" in refused["detail"]
