@@ -119,7 +119,7 @@ async def test_an_idempotency_key_longer_than_255_characters_is_refused(api, pro
         ({"shots": -5}, "shots", "greater than or equal to 1"),
         ({"source": "qubit q[2]\nquantum hadamard q[0]\n"}, "source", "line 2"),
         ({"kind": "estimate"}, "observables", "observables"),
-        ({"kind": "estimate", "observables": ["ZZZ"]}, "observables", "2 letters"),
+        ({"kind": "estimate", "observables": ["ZZZ"]}, "observables[0]", "2 letters"),
         ({"observables": ["ZZ"]}, "observables", "estimate jobs"),
         ({"source": "OPENQASM 3.0;\n", "format": "qasm3"}, "source", "no qubits"),
         ({"source": GHZ_100, "target": "aer_noisy_torino"}, "source", "acts on 100 qubits"),

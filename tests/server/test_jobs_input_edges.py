@@ -171,3 +171,29 @@ async def test_a_noisy_run_too_wide_once_every_qubit_is_measured_is_refused_at_s
     code, refused = await refused_submission(api, problem, source=source, target="aer_noisy_torino")
     assert code == 422
     assert f"acts on {width} qubits" in refused["detail"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("observables", "errors"),
+    [
+        (
+            [1, "ZZ"],
+            [("observables[0]", 'an observable is a Pauli label ("ZZ") or {"paulis": [...]')],
+        ),
+        (
+            [{"paulis": ["ZZ"], "coeffs": ["1"]}],
+            [("observables[0].coeffs[0]", "Input should be a valid number")],
+        ),
+        (["ZZ", "ZZZ"], [("observables[1]", "'ZZZ' must be 2 letters of I, X, Y, Z")]),
+    ],
+)
+async def test_a_bad_observable_gets_one_error_naming_it(api, problem, observables, errors):
+    code, refused = await refused_submission(api, problem, kind="estimate", observables=observables)
+    assert code == 422
+    got = [
+        (e["field"], e["message"][: len(want)])
+        for e, (_, want) in zip(refused["errors"], errors, strict=False)
+    ]
+    assert got == errors
+    assert len(refused["errors"]) == len(errors)

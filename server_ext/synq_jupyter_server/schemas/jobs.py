@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Discriminator, Field, field_validator
+from pydantic import Tag as Member
 
 from synq_jupyter_server.schemas.base import Request, Response
 from synq_jupyter_server.schemas.circuits import MAX_SEED, MAX_SOURCE, CircuitFormat
@@ -46,6 +47,26 @@ class PauliSum(Request):
     coeffs: list[float] = Field(min_length=1, max_length=1000)
 
 
+def _observable_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, dict | PauliSum):
+        return "PauliSum"
+    return None
+
+
+Observable = Annotated[
+    Annotated[str, Member("str")] | Annotated[PauliSum, Member("PauliSum")],
+    # One message for something that is neither, not one per form it is not.
+    Discriminator(
+        _observable_kind,
+        custom_error_type="observable",
+        custom_error_message='an observable is a Pauli label ("ZZ") or '
+        '{"paulis": [...], "coeffs": [...]}',
+    ),
+]
+
+
 class JobSettings(Request):
     """What every submitted job may set, whatever it runs."""
 
@@ -78,7 +99,7 @@ class JobSubmit(JobOptions):
         description="Sample: default 1024. Estimate: null gives exact values on aer_simulator "
         "and 4096 shots per basis elsewhere.",
     )
-    observables: list[str | PauliSum] | None = Field(
+    observables: list[Observable] | None = Field(
         default=None, max_length=1000, description="Estimate only: Pauli labels or sums."
     )
 

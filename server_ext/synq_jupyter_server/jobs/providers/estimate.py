@@ -37,14 +37,16 @@ def observables_of(spec: list[Any], num_qubits: int) -> list[SparsePauliOp]:
             paulis, coeffs = list(item["paulis"]), [float(c) for c in item["coeffs"]]
             if len(paulis) != len(coeffs):
                 raise SynqInputError(
-                    f"observable {index}: as many coeffs as paulis are needed",
-                    field="observables",
+                    f"as many coeffs as paulis are needed ({len(paulis)} paulis, "
+                    f"{len(coeffs)} coeffs)",
+                    field=f"observables[{index}]",
                 )
         for label in paulis:
             if len(label) != num_qubits or set(label) - set("IXYZ"):
                 raise SynqInputError(
-                    f"observable {index}: {label!r} must be {num_qubits} letters of I, X, Y, Z",
-                    field="observables",
+                    f"{label!r} must be {num_qubits} letters of I, X, Y, Z (the circuit has "
+                    f"{num_qubits} qubits)",
+                    field=f"observables[{index}]",
                 )
         operators.append(SparsePauliOp(paulis, coeffs))
     return operators
