@@ -197,3 +197,19 @@ async def test_a_bad_observable_gets_one_error_naming_it(api, problem, observabl
     ]
     assert got == errors
     assert len(refused["errors"]) == len(errors)
+
+
+@pytest.mark.parametrize(
+    ("loc", "field"),
+    [
+        (("tags", 1), "tags[1]"),
+        (("observables", 0, "PauliSum", "coeffs", 0), "observables[0].coeffs[0]"),
+        (("observables", 0, "str"), "observables[0]"),
+        (("data", "X", 0, 1), "data.X[0][1]"),  # a field named X, not a union member
+    ],
+)
+def test_pydantic_locations_are_named_as_the_docs_name_fields(loc, field):
+    import synq_jupyter_server.routes  # noqa: F401  (defines every request model, as a server has)
+    from synq_jupyter_server.handlers.base import _field_error
+
+    assert _field_error({"loc": loc, "msg": "invalid"}).field == field

@@ -20,7 +20,7 @@ from synq_jupyter_server.jobs.idempotency import Idempotency
 from synq_jupyter_server.jobs.queue import JobConflict, NotFound
 from synq_jupyter_server.jobs.states import JobScope
 from synq_jupyter_server.principal import principal_name, signed_in
-from synq_jupyter_server.schemas.base import FieldError, Problem
+from synq_jupyter_server.schemas.base import FieldError, Problem, Request
 from synq_jupyter_server.security.audit_hook import audit_request
 from synq_jupyter_server.security.refusals import Forbidden
 from synq_jupyter_server.security.threat_rules import IP, Lockout
@@ -328,14 +328,29 @@ def _field_error(error: Any) -> FieldError:
     for part in error.get("loc", ()):
         if isinstance(part, int):
             name += f"[{part}]"
-        elif not _UNION_MEMBER.match(str(part)):
+        elif not _is_union_member(str(part)):
             name += f".{part}" if name else str(part)
     return FieldError(field=name or "body", message=str(error.get("msg", "invalid")))
 
 
-_UNION_MEMBER = re.compile(r"^(str|int|float|bool|list\[.*\]|dict\[.*\]|[A-Z]\w*)$")
-"""How pydantic names the member of a union it tried (``str``, ``PauliSum``); API field
-names are lower-case."""
+_BUILTIN_MEMBER = re.compile(r"^(str|int|float|bool|none|list\[.*\]|dict\[.*\])$")
+
+
+def _is_union_member(part: str) -> bool:
+    """Whether pydantic named the member of a union it tried (``str``, ``PauliSum``), not
+    a field (``X`` of a QML request is a field)."""
+    return bool(_BUILTIN_MEMBER.match(part)) or part in _request_models()
+
+
+def _request_models() -> set[str]:
+    """The names of the request models defined so far (every one, once the routes are
+    imported); looked up on each refusal, which is rare next to a request."""
+    names, todo = set(), [Request]
+    while todo:
+        model = todo.pop()
+        names.add(model.__name__)
+        todo += model.__subclasses__()
+    return names
 
 
 def _body_error(message: str) -> FieldError:
