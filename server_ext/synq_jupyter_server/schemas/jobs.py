@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, field_validator
@@ -148,16 +148,6 @@ class JobQuery(Request):
     since: datetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = None
-
-    @field_validator("since")
-    @classmethod
-    def _in_utc(cls, since: datetime | None) -> datetime | None:
-        # Stored times are UTC: compare the same instant, not the same wall-clock time.
-        if since is None:
-            return None
-        if since.tzinfo is None:
-            return since.replace(tzinfo=timezone.utc)
-        return since.astimezone(timezone.utc)
 
 
 class JobResult(Response):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import AuditEntry, AuditHead
+from synq_jupyter_server.jobs.job_view import as_utc
 from synq_jupyter_server.security.audit_records import (
     COLUMNS,
     GENESIS,
@@ -40,7 +41,6 @@ from synq_jupyter_server.security.audit_records import (
     entry_hash,
     new_record,
     plain_json,
-    utc,
 )
 from synq_jupyter_server.security.audit_writer import BatchWriter
 
@@ -228,9 +228,9 @@ def _filtered(org_id: str, filters: AuditFilter) -> Select[AuditEntry]:
     if filters.outcome is not None:
         query = query.where(AuditEntry.outcome == filters.outcome)
     if filters.since is not None:
-        query = query.where(AuditEntry.created_at >= utc(filters.since))
+        query = query.where(AuditEntry.created_at >= as_utc(filters.since))
     if filters.until is not None:
-        query = query.where(AuditEntry.created_at < utc(filters.until))
+        query = query.where(AuditEntry.created_at < as_utc(filters.until))
     return query
 
 

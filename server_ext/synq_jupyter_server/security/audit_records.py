@@ -12,10 +12,11 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Literal
 
 from synq_jupyter_server.db.models import AuditEntry, utcnow
+from synq_jupyter_server.jobs.job_view import as_utc
 
 GENESIS = "0" * 64
 ANONYMOUS = "anonymous"
@@ -77,7 +78,7 @@ class AuditRecord:
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditRecord:
         fields = {name: getattr(entry, name) for name in COLUMNS}
-        return cls(**{**fields, "created_at": utc(entry.created_at)})
+        return cls(**{**fields, "created_at": as_utc(entry.created_at)})
 
     def as_json(self) -> dict[str, Any]:
         """The entry's JSON: with ``hash`` left out, what the hash is taken over."""
@@ -133,7 +134,7 @@ def new_record(event: AuditEvent, details: dict[str, Any], seq: int, prev_hash: 
     unhashed = AuditRecord(
         seq=seq,
         org_id=event.org_id,
-        created_at=utc(event.created_at or utcnow()),
+        created_at=as_utc(event.created_at or utcnow()),
         actor=_clip(event.actor, "actor"),
         action=_clip(event.action, "action"),
         target=_clip_optional(event.target, "target"),
@@ -145,13 +146,6 @@ def new_record(event: AuditEvent, details: dict[str, Any], seq: int, prev_hash: 
         hash="",
     )
     return replace(unhashed, hash=entry_hash(unhashed.as_json()))
-
-
-def utc(value: datetime) -> datetime:
-    """``value`` in UTC; naive values (SQLite returns them) are taken as UTC already."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
 
 
 def _clip(value: str, name: str) -> str:
