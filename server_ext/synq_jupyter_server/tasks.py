@@ -6,7 +6,10 @@ can import it cheaply.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
 
 
 def parse_task(source: str, format: str | None) -> dict[str, Any]:
@@ -63,26 +66,29 @@ def validate_job_task(
     target: str,
     observables: list[Any] | None,
     batch: bool = False,
+    on_device: bool = False,
 ) -> list[int]:
     """Checks that every source parses and fits ``target``; returns their qubit counts.
+
+    A sample or estimate job that will be simulated here (on a noisy simulator, or on a
+    device target that is not ``on_device``: IBM's in local mode, any without the owner's
+    credentials) must also fit this machine's memory.
 
     Errors name the field: ``source`` for a single circuit, ``sources[i]`` in a ``batch``
     (even a batch of one).
     """
     from synq_jupyter.errors import SynqInputError
     from synq_jupyter.quantum import get_target, load_circuit
-    from synq_jupyter.quantum.device_simulation import active_qubits, check_simulable
-    from synq_jupyter.quantum.local_sampling import with_measurements
+    from synq_jupyter.quantum.device_simulation import check_simulable
     from synq_jupyter.quantum.noise import has_noise
     from synq_jupyter.quantum.transpile import check_fits
     from synq_jupyter_server.jobs.providers.estimate import observables_of
 
     spec = get_target(target)
-    # A noisy simulator target is always simulated (here or on a Dask worker), so memory
-    # bounds its width now, judged on the qubits the circuit touches before routing (routing
-    # may add some: the run checks again). A device target may run on the device, and is
-    # checked when it runs in local mode.
-    simulated = spec.simulator and has_noise(spec)
+    # Memory bounds the width now, judged on the qubits the circuit touches before routing
+    # (routing may add some: the run checks again). A batch runs on the ideal simulator,
+    # whose method follows the circuit, and is held to memory on a noisy simulator target.
+    simulated = has_noise(spec) and (spec.simulator if batch else not on_device)
     widths = []
     for index, source in enumerate(sources):
         field = f"sources[{index}]" if batch else "source"
@@ -103,9 +109,7 @@ def validate_job_task(
                 )
             check_fits(circuit, spec)
             if simulated:
-                # As it will run: a circuit that measures nothing gets every qubit measured.
-                measured, _ = with_measurements(circuit)
-                check_simulable(len(active_qubits(measured)), spec.name)
+                check_simulable(len(_simulated_qubits(circuit, observables)), spec.name)
         except SynqInputError as exc:
             if exc.field in ("source", "target", None):
                 exc.field = field
@@ -120,8 +124,25 @@ def validate_job_task(
     return widths
 
 
-Validation = tuple[list[str], str | None, str, list[Any] | None, bool]
-"""One ``validate_job_task`` call's arguments: sources, format, target, observables, batch."""
+def _simulated_qubits(circuit: QuantumCircuit, observables: list[Any] | None) -> set[int]:
+    """The qubits a noisy simulation of the job holds, as it will run: a sampled circuit
+    that measures nothing gets every qubit measured; an estimate drops its measurements and
+    keeps the qubits its observables act on."""
+    from synq_jupyter.quantum.device_simulation import active_qubits
+    from synq_jupyter.quantum.local_sampling import with_measurements
+    from synq_jupyter_server.jobs.providers.estimate import observables_of
+
+    if observables is None:
+        return active_qubits(with_measurements(circuit)[0])
+    kept = active_qubits(circuit.remove_final_measurements(inplace=False))
+    for operator in observables_of(observables, circuit.num_qubits):
+        kept |= {q for _, qubits, _ in operator.to_sparse_list() for q in qubits}
+    return kept
+
+
+Validation = tuple[list[str], str | None, str, list[Any] | None, bool, bool]
+"""One ``validate_job_task`` call's arguments: sources, format, target, observables, batch,
+on_device."""
 
 
 def validate_jobs_task(validations: list[Validation]) -> list[list[int] | Exception]:

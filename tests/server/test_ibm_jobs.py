@@ -8,6 +8,8 @@ import time
 from typing import Any
 
 import psutil
+import pytest
+from tornado.httpclient import HTTPClientError
 
 from tests.fixtures.ibm_api import IbmApi, serve_ibm_api
 from tests.fixtures.server_process import ServerProcess
@@ -67,6 +69,41 @@ async def test_cancelling_a_running_ibm_job_cancels_it_remotely(api, wait_for):
 
     assert done["status"] == "cancelled"
     assert ibm.jobs[running["provider_job_id"]].status == "Cancelled"
+
+
+async def test_local_mode_refuses_at_submission_what_this_machine_cannot_simulate(
+    api, problem, wait_for
+):
+    """Without a key an IBM job is simulated here: too wide for memory is a 422, not a job
+    that fails; with one the same circuit goes to the device (its 133 qubits bound it)."""
+    from synq_jupyter.quantum.device_simulation import max_simulated_qubits
+
+    width = max_simulated_qubits() + 2
+    ghz = f"qubit q[{width}]\nquantum h q[0]\n" + "".join(
+        f"quantum cx q[0], q[{i}]\n" for i in range(1, width)
+    )
+    sample = {**bell_job(100), "source": ghz}
+    estimate = {**sample, "kind": "estimate", "observables": ["Z" * width]}
+    for body in (sample, estimate):
+        with pytest.raises(HTTPClientError) as info:
+            await api("jobs", method="POST", body=body)
+        refused = problem(info.value)
+        assert (info.value.code, refused["errors"][0]["field"]) == (422, "source")
+        assert f"acts on {width} qubits" in refused["detail"]
+    assert json.loads((await api("jobs")).body)["jobs"] == []
+
+    with serve_ibm_api() as ibm:
+        ibm.delay_seconds = 60
+        await api("providers", "ibm", "credentials", method="PUT", body=ibm_secret(ibm))
+        job = json.loads((await api("jobs", method="POST", body=sample)).body)
+        # An estimate still runs here, key or not.
+        with pytest.raises(HTTPClientError) as info:
+            await api("jobs", method="POST", body=estimate)
+        await api("jobs", job["id"], "cancel", method="POST", body="")
+        done = await wait_for(job["id"], timeout=30)
+
+    assert info.value.code == 422
+    assert done["status"] == "cancelled"
 
 
 def test_after_a_restart_the_running_ibm_job_is_reattached_not_resubmitted(tmp_path):

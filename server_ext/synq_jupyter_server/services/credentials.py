@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -70,6 +71,16 @@ class CredentialService:
             for name in PROVIDERS
         ]
 
+    def configured(self, owner: str, provider: str) -> bool:
+        """Whether the owner stored a secret for the provider (none is opened)."""
+        with self.database.session(write=False) as session:
+            found = session.scalar(
+                select(ProviderCredential.provider).where(
+                    ProviderCredential.owner == owner, ProviderCredential.provider == provider
+                )
+            )
+        return found is not None
+
     def secret(self, owner: str, provider: str) -> dict[str, Any] | None:
         """The decrypted secret, for the scheduler handing it to a job. Never for replies."""
         with self.database.session(write=False) as session:
@@ -105,11 +116,33 @@ def credentials_for_target(service: CredentialService, catalogue: CatalogueServi
     """
 
     async def lookup(owner: str, target: str) -> dict[str, Any] | None:
-        providers = {t["name"]: t["provider"] for t in await catalogue.summaries()}
-        provider = providers.get(target)
-        if provider not in PROVIDERS:
+        provider = await _provider_of(catalogue, target)
+        if provider is None:
             return None
         secret = await asyncio.to_thread(service.secret, owner, provider)
         return None if secret is None else {**secret, "provider": provider}
 
     return lookup
+
+
+def device_access(
+    service: CredentialService, catalogue: CatalogueService
+) -> Callable[[str, str], Awaitable[bool]]:
+    """Whether an owner's sampler jobs on a target go to the provider's device: the target's
+    provider takes credentials, and the owner stored some. Without, they are simulated on
+    this machine (IBM's devices in local mode, IonQ's and Rigetti's with their noise)."""
+
+    async def reaches_device(owner: str, target: str) -> bool:
+        provider = await _provider_of(catalogue, target)
+        if provider is None:
+            return False
+        return await asyncio.to_thread(service.configured, owner, provider)
+
+    return reaches_device
+
+
+async def _provider_of(catalogue: CatalogueService, target: str) -> str | None:
+    """The provider behind ``target`` when it is one that takes credentials."""
+    providers = {t["name"]: t["provider"] for t in await catalogue.summaries()}
+    provider = providers.get(target)
+    return provider if provider in PROVIDERS else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from synq_jupyter.errors import SynqInputError
@@ -42,8 +42,10 @@ class JobService:
         checks: LocalExecutor,
         catalogue: CatalogueService,
         quotas: QuotaService,
+        reaches_device: Callable[[str, str], Awaitable[bool]] | None = None,
     ) -> None:
         self.quotas = quotas
+        self._reaches_device = reaches_device
         self.scheduler = scheduler
         self.queue: JobQueue = scheduler.queue
         self.bus: EventBus = scheduler.bus
@@ -89,8 +91,11 @@ class JobService:
             if body.kind == "estimate" and body.observables
             else None
         )
+        # Sampled on the device, a circuit is bounded by the device; simulated here (an
+        # estimate always is), also by this machine's memory.
+        on_device = body.kind == "sample" and await self._on_device(scope.owner, body.target)
         widths = await self._validations.submit(
-            ([body.source], body.format, body.target, observables, False)
+            ([body.source], body.format, body.target, observables, False, on_device)
         )
         shots = body.shots if body.shots is not None or body.kind == "estimate" else DEFAULT_SHOTS
         payload = {
@@ -112,7 +117,7 @@ class JobService:
         await self._catalogue.require(body.target)
         await self.quotas.admit(scope.org_id, body.target, None)
         widths = await self._validations.submit(
-            (body.sources, body.format, body.target, None, True)
+            (body.sources, body.format, body.target, None, True, False)
         )
         payload = {
             "sources": body.sources,
@@ -125,6 +130,9 @@ class JobService:
         return await self.enqueue(
             scope, "sample_batch", body.target, body, payload, idempotency, max(widths)
         )
+
+    async def _on_device(self, owner: str, target: str) -> bool:
+        return self._reaches_device is not None and await self._reaches_device(owner, target)
 
     async def enqueue(
         self,

@@ -22,6 +22,7 @@ from synq_jupyter_server.services.circuits import CircuitService
 from synq_jupyter_server.services.credentials import (
     CredentialService,
     credentials_for_target,
+    device_access,
 )
 from synq_jupyter_server.services.health import HealthService
 from synq_jupyter_server.services.jobs import JobService
@@ -83,7 +84,9 @@ class Services:
         scheduler = Scheduler(
             queue, executor, bus, settings, credentials_for_target(credentials, catalogue)
         )
-        jobs = JobService(scheduler, checks, catalogue, quotas)
+        jobs = JobService(
+            scheduler, checks, catalogue, quotas, device_access(credentials, catalogue)
+        )
         audit = AuditService(database)
         return cls(
             database=database,
