@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError, SynqSyntaxError
 from synq_jupyter.quantum.circuit_format import FORMATS, CircuitFormat, detect_format
+from synq_jupyter.quantum.qasm_semicolon import name_missing_semicolon
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -74,6 +75,13 @@ def resolve_format(source: str, format: str | None) -> CircuitFormat:
 
 
 def _load_qasm2(source: str) -> QuantumCircuit:
+    try:
+        return _qasm2_circuit(source)
+    except SynqSyntaxError as exc:
+        raise name_missing_semicolon(source, exc, _qasm2_circuit) from None
+
+
+def _qasm2_circuit(source: str) -> QuantumCircuit:
     from qiskit import qasm2
 
     try:
@@ -88,21 +96,29 @@ def _load_qasm2(source: str) -> QuantumCircuit:
 
 def _load_qasm3(source: str) -> QuantumCircuit:
     """Parses once (the ANTLR parse is the slow part), checks, then converts the tree."""
-    import openqasm3
     from qiskit import qasm3
     from qiskit_qasm3_import import ConversionError, convert
 
     from synq_jupyter.quantum.qasm3_checks import check_qasm3_program
 
     try:
-        program = openqasm3.parse(source)
-    except openqasm3.parser.QASM3ParsingError as exc:
-        raise _qasm3_parse_error(exc) from None
+        program = _qasm3_program(source)
+    except SynqSyntaxError as exc:
+        raise name_missing_semicolon(source, exc, _qasm3_program) from None
     check_qasm3_program(program)
     try:
         return convert(program)
     except (qasm3.QASM3Error, ConversionError) as exc:
         raise _positioned(str(exc)) from None
+
+
+def _qasm3_program(source: str) -> Any:
+    import openqasm3
+
+    try:
+        return openqasm3.parse(source)
+    except openqasm3.parser.QASM3ParsingError as exc:
+        raise _qasm3_parse_error(exc) from None
 
 
 def _qasm3_parse_error(exc: Exception) -> SynqSyntaxError:
@@ -124,7 +140,9 @@ def _qasm3_parse_error(exc: Exception) -> SynqSyntaxError:
 
 def _positioned(message: str) -> SynqSyntaxError:
     """Reads Qiskit's ``line,column: text`` (0-based column) into a positioned error."""
-    message = message.strip().strip("\"'")
+    message = message.strip()
+    if len(message) > 1 and message[0] == message[-1] and message[0] in "\"'":
+        message = message[1:-1]  # quoted whole (a QASM3Error's text), not a quote inside
     match = _QISKIT_POSITION.match(message)
     if not match:
         return SynqSyntaxError(message)

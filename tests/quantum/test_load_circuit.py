@@ -40,7 +40,20 @@ def test_every_format_gives_the_same_bell_circuit(source):
         (QASM3.replace("cx q[0], q[1]", "foo q[0]"), 5, 1, "gate 'foo' is not defined"),
         (QASM3.replace("cx q[0], q[1]", "cx q[0] q[1]"), 5, 9, "unexpected 'q'"),
         (QASM3.replace("h q[0];", "h q[7];"), 4, 3, "q[7] is out of range"),
-        (QASM3.rstrip().rstrip(";"), 5, 14, "end of the program"),
+        (QASM3.rstrip().rstrip(";"), 5, 14, "missing ';' at the end of 'cx q[0], q[1]'"),
+        # A forgotten ';' is named where it was forgotten, not on the next statement's line.
+        (
+            QASM2.replace("h q[0];", "h q[0]  // Hadamard\n"),
+            4,
+            7,
+            "missing ';' at the end of 'h q[0]'",
+        ),
+        (QASM3.replace("h q[0];", "h q[0]\n"), 4, 7, "missing ';' at the end of 'h q[0]'"),
+        (QASM2.rstrip().rstrip(";") + "\n\n// done\n", 5, 13, "missing ';' at the end of 'cx"),
+        # ... and only then: on one line, or where a ';' would not help, the parser's words.
+        (QASM2.replace("h q[0];", "h q[0] x q[1];"), 4, 8, "needed ';', but instead saw"),
+        (QASM2.replace("h q[0];", "h q[0]\n)"), 5, 1, "needed ';', but instead saw )"),
+        (QASM2.replace("cx q[0],q[1];", "cx q[0],"), 5, 1, "end of the argument list"),
     ],
 )
 def test_errors_name_line_and_column(source, line, column, phrase):
