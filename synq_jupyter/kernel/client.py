@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from synq_jupyter.errors import SynqError, SynqInputError
+from synq_jupyter.transport_errors import no_answer, refused
 
 URL_ENV = "SYNQ_API_URL"
 TOKEN_ENV = "SYNQ_API_TOKEN"
@@ -113,8 +114,9 @@ class SynqClient:
                     f"the SynQ server at {self.url} did not answer within {seconds:g} s"
                 ) from None
             except requests.ConnectionError as exc:
+                hint = " (is JupyterLab still running?)" if refused(exc) else ""
                 raise ServerUnavailable(
-                    f"cannot reach the SynQ server at {self.url}: {_why(exc)}"
+                    f"cannot reach the SynQ server at {self.url}: {no_answer(exc)}{hint}"
                 ) from None
             wait = self._rate_limit_wait(response)
             if wait is None or attempt == RATE_LIMIT_TRIES:
@@ -155,18 +157,6 @@ class SynqClient:
         except ValueError:
             return None
         return wait if 0 <= wait <= self.max_retry_wait else None
-
-
-def _why(error: Exception) -> str:
-    """Why a connection failed, in words (not urllib3's nested repr)."""
-    text = str(error).lower()
-    if "refused" in text:
-        return "it refused the connection (is JupyterLab still running?)"
-    if "name or service not known" in text or "nodename nor servname" in text:
-        return "its host name does not resolve"
-    if "reset" in text or "aborted" in text:
-        return "the connection was dropped"
-    return "no connection"
 
 
 def problem_message(status: int, problem: dict[str, Any], reason: str = "") -> str:

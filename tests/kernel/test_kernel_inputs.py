@@ -67,7 +67,9 @@ def test_a_server_that_is_down_says_so_in_words():
         port = probe.getsockname()[1]  # nothing listens here once closed
     with pytest.raises(ServerUnavailable) as down:
         SynqClient(f"http://127.0.0.1:{port}/synq/api/", token="t").request("GET", "jobs")
-    assert str(down.value).endswith("it refused the connection (is JupyterLab still running?)")
+    assert str(down.value).endswith(
+        ": 127.0.0.1 refused the connection (is JupyterLab still running?)"
+    )
     assert "HTTPConnectionPool" not in str(down.value)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import requests
 
+from synq_jupyter.transport_errors import no_answer
 from synq_jupyter_server.jobs.providers.ibm_cloud import ibm_errors
 from synq_jupyter_server.jobs.providers.ionq_cloud import _ionq_errors
-from synq_jupyter_server.jobs.providers.transport import no_answer
 from synq_jupyter_server.jobs.scheduler import TransientJobError
 
 REFUSED = "http://127.0.0.1:1/"  # nothing listens on port 1

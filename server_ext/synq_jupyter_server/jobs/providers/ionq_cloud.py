@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from synq_jupyter.errors import SynqInputError, TargetError
+from synq_jupyter.transport_errors import no_answer
 from synq_jupyter_server.jobs.providers.sampling import (
     Report,
     sample_result,
     transpile_for_sampling,
     wait_until_final,
 )
-from synq_jupyter_server.jobs.providers.transport import no_answer
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit

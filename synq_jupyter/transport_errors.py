@@ -1,4 +1,5 @@
-"""Why a request to a cloud got no answer, in words, rather than urllib3's nested repr."""
+"""Why an HTTP request got no answer, in words, rather than urllib3's nested repr: for the
+server calling a cloud (IonQ, IBM) and for the kernel calling the server."""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ def no_answer(exc: BaseException) -> str:
     if (failed := first(OSError)) is not None and not isinstance(failed, u3.HTTPError):
         return f"cannot connect to {server}: {failed}"
     return str(exc)
+
+
+def refused(exc: BaseException) -> bool:
+    """Whether nothing listened where the request went (the server is not running)."""
+    return any(isinstance(e, ConnectionRefusedError) for e in _chain(exc))
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
