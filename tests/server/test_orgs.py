@@ -145,6 +145,40 @@ async def test_a_key_acts_only_in_its_organisation(tenants: Tenants, as_key):
 
 
 @sqlite_only
+async def test_a_key_cannot_reach_another_of_its_owners_organisations_by_path(
+    tenants: Tenants, as_key
+):
+    org_a, org_b, keys = tenants.orgs["A"], tenants.orgs["B"], tenants.keys
+    add = {"username": "alice", "role": "admin"}
+    assert (
+        await as_key(keys["other_admin"], "orgs", org_b, "members", method="POST", body=add)
+    ).code == 201
+    # alice is an admin of B too, but her key was made for A.
+    attempts = [
+        await as_key(keys["owner"], "orgs", org_b, "members"),
+        await as_key(keys["owner"], "orgs", org_b, method="PATCH", body={"name": "taken"}),
+        await as_key(
+            keys["owner"],
+            "orgs",
+            org_b,
+            "members",
+            method="POST",
+            body={"username": "eve", "role": "admin"},
+        ),
+    ]
+    for refused in attempts:
+        assert refused.code == 403
+        assert body(refused)["errors"][0] == {
+            "field": "org_id",
+            "message": f"this API key acts in {org_a}, not {org_b}",
+        }
+    members = body(await as_key(keys["other_admin"], "orgs", org_b, "members"))
+    assert "eve" not in json.dumps(members)
+    assert body(await as_key(keys["other_admin"], "orgs", org_b))["name"] == "Org B"
+    assert (await as_key(keys["owner"], "orgs", org_a, "members")).code == 200
+
+
+@sqlite_only
 async def test_the_server_login_picks_an_organisation_with_a_header(tenants: Tenants, api, problem):
     from tests.fixtures.refusals import refused
 

@@ -114,6 +114,15 @@ class SynqAuthorizer(Authorizer):
         else:
             member = await asyncio.to_thread(self.synq_orgs.membership, user, org_id)
         role = effective_role(member, platform)
+        if key is not None and key.org_id and org_id != key.org_id:
+            # Named in the path (the header was checked already). A key made for one
+            # organisation is no pass to the others its owner belongs to; to an outsider,
+            # as always, the organisation does not exist.
+            if role is None:
+                self._refuse_role(resource, org_id, role, needed)
+            raise Forbidden(
+                f"this API key acts in {key.org_id}, not {org_id}", field="org_id", kind="org"
+            )
         if not reaches(role, needed):
             self._refuse_role(resource, org_id, role, needed)
         only = PLATFORM_ONLY.get((resource, action))
