@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from tornado.httpclient import HTTPClientError
 
+from synq_jupyter_server.principal import local_owner
 from tests.fixtures.tenants import Tenants
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -176,6 +178,20 @@ async def test_a_key_cannot_reach_another_of_its_owners_organisations_by_path(
     assert "eve" not in json.dumps(members)
     assert body(await as_key(keys["other_admin"], "orgs", org_b))["name"] == "Org B"
     assert (await as_key(keys["owner"], "orgs", org_a, "members")).code == 200
+
+
+@sqlite_only
+async def test_looking_up_someone_elses_personal_organisation_makes_none(api, problem):
+    # The server's owner is a superadmin here: a role in every organisation that exists.
+    for name in ("personal:bob", "personal:", "personal:%00"):
+        with pytest.raises(HTTPClientError) as info:
+            await api("orgs", name)
+        assert info.value.code == 404
+        assert problem(info.value)["errors"][0]["field"] == "org_id"
+    mine = "personal:" + local_owner()
+    listed = [o["id"] for o in body(await api("orgs", params={"all": "true"}))["orgs"]]
+    assert [org for org in listed if org.startswith("personal:")] == [mine]
+    assert body(await api("orgs", mine))["personal"] is True
 
 
 @sqlite_only

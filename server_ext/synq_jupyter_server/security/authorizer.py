@@ -109,6 +109,12 @@ class SynqAuthorizer(Authorizer):
             _check_scope(key, resource, method)
         if org_id == SYSTEM_ORG:
             return self._system_actor(user, platform, key, resource)
+        if await self._unmade_personal(org_id, user):
+            # Made by its user's first request, not by someone looking for it (a platform
+            # admin's GET /orgs/personal:anyone wrote one for any name it was given).
+            missing = OrgNotFound(org_id)
+            missing.field = "org_id"
+            raise missing
         if org_id == personal_org(user):
             member: str | None = "owner"
         else:
@@ -136,6 +142,12 @@ class SynqAuthorizer(Authorizer):
                 missing.field = ORG_HEADER if asked else "org_id"
                 raise
         return Actor(user, org_id, role, platform, key)
+
+    async def _unmade_personal(self, org_id: str, user: str) -> bool:
+        """Whether ``org_id`` is someone else's personal organisation, not made yet."""
+        if not org_id.startswith(personal_org("")) or org_id == personal_org(user):
+            return False
+        return not await asyncio.to_thread(self.synq_orgs.exists, org_id)
 
     @staticmethod
     def _system_actor(

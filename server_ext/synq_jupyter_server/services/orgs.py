@@ -111,6 +111,10 @@ class OrgService:
                 )
             )
 
+    def exists(self, org_id: str) -> bool:
+        with self.database.session(write=False) as session:
+            return session.get(Organization, org_id) is not None
+
     def policy(self, org_id: str) -> OrgPolicy:
         """The plan, quota and MFA rule of an organisation (a personal one is made here)."""
         with self.database.session(write=False) as session:
