@@ -74,6 +74,31 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(make_key, bearer):
 
 
 @sqlite_only
+async def test_a_script_refreshes_with_the_refresh_token_alone(
+    make_key, bearer, http_server_client, jp_base_url
+):
+    """As docs/security.md shows it with curl: no Authorization header, no cookie."""
+    key = await make_key("jobs:read")
+    first = json.loads((await bearer(key, "auth", "tokens", method="POST")).body)
+
+    async def refresh(token: str):
+        return await http_server_client.fetch(
+            f"{jp_base_url}synq/api/auth/refresh",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+            body=json.dumps({"refresh_token": token}),
+            raise_error=False,
+        )
+
+    fresh = await refresh(first["refresh_token"])
+    assert fresh.code == 200, fresh.body
+    assert (await bearer(json.loads(fresh.body)["access_token"], "jobs")).code == 200
+    wrong = await refresh("synqr_not-a-token")
+    assert wrong.code == 401
+    assert json.loads(wrong.body)["errors"][0]["field"] == "refresh_token"
+
+
+@sqlite_only
 async def test_logout_ends_the_session(make_key, bearer):
     key = await make_key("jobs:read")
     pair = json.loads((await bearer(key, "auth", "tokens", method="POST")).body)

@@ -64,6 +64,11 @@ class RefreshHandler(SynqHandler):
         ),
     }
 
+    def check_xsrf_cookie(self) -> None:
+        """None: the refresh token in the body is the only credential, and a page on another
+        site cannot know it. No cookie is read, so there is no cookie to forge with (and a
+        script has no XSRF cookie to send)."""
+
     @allow_unauthenticated
     async def post(self) -> None:
         body = self.parse_body(RefreshRequest)
