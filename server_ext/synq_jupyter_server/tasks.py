@@ -181,9 +181,10 @@ def _checked_spec(kind: str, spec: dict[str, Any]) -> tuple[str, int | None]:
     from synq_jupyter.errors import SynqInputError
 
     if kind == "vqe":
-        from synq_jupyter.algorithms.vqe import VQESpec
+        from synq_jupyter.algorithms.vqe import VQESpec, check_initial_parameters
 
         vqe = VQESpec.from_dict(spec)
+        check_initial_parameters(vqe)
         return spec.get("target") or "aer_simulator", vqe.num_qubits
     if kind == "qaoa":
         from synq_jupyter.algorithms.qaoa import QAOASpec
@@ -209,18 +210,16 @@ def _checked_spec(kind: str, spec: dict[str, Any]) -> tuple[str, int | None]:
 
 
 def _checked_circuit_job(kind: str, spec: dict[str, Any]) -> tuple[str, int | None]:
-    from synq_jupyter.errors import TargetError
     from synq_jupyter.quantum import get_target, load_circuit
+    from synq_jupyter.quantum.cost_estimate import resolve_targets
+    from synq_jupyter.quantum.transpile import check_fits
 
     circuit = load_circuit(spec["source"], spec.get("format"))
     if kind == "optimize":
+        # As the transpile route refuses it: too wide, or control flow the target lacks.
+        check_fits(circuit, get_target(spec["target"]))
         return spec["target"], circuit.num_qubits
-    for name in spec.get("targets") or []:
-        try:
-            get_target(name)
-        except TargetError as exc:
-            exc.field = "targets"
-            raise
+    resolve_targets(spec.get("targets"))
     return "aer_simulator", None
 
 

@@ -18,7 +18,7 @@ from synq_jupyter.algorithms.vqe_spec import VQESpec
 from synq_jupyter.algorithms.vqe_statevector import StatevectorEstimator
 from synq_jupyter.errors import SynqInputError
 
-__all__ = ["VQEResult", "VQESpec", "run_vqe"]
+__all__ = ["VQEResult", "VQESpec", "check_initial_parameters", "run_vqe"]
 
 Progress = Callable[[float, str], None]
 OnIteration = Callable[[int, float], None]
@@ -56,17 +56,11 @@ def run_vqe(
             without ``hardware``.
         TargetError: The noisy or hardware estimator's target cannot run the ansatz.
     """
-    hamiltonian = (
-        spec.hamiltonian.build()
-        if isinstance(spec.hamiltonian, Molecule)
-        else spec.hamiltonian.build(spec.num_electrons)
-    )
+    hamiltonian, ansatz = _problem(spec)
     # VQESpec fills in every default it is given None for.
-    assert spec.ansatz is not None
     assert spec.reps is not None
     assert spec.optimizer is not None
     assert spec.seed is not None
-    ansatz = build_ansatz(spec.ansatz, hamiltonian, spec.reps)
     program = compile_rotations(ansatz.circuit)
     start_rng, optimizer_rng, estimator_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(3)
@@ -162,6 +156,25 @@ def _estimator(
         seed=seed,
         target=None if spec.target is None else get_target(spec.target),
     )
+
+
+def check_initial_parameters(spec: VQESpec) -> None:
+    """Raises, before anything runs, the error ``run_vqe`` would raise for initial
+    parameters that do not match the ansatz (which needs the Hamiltonian to count them)."""
+    if spec.initial_parameters is not None:
+        _initial_point(spec, _problem(spec)[1], np.random.default_rng(0))
+
+
+def _problem(spec: VQESpec) -> tuple[Hamiltonian, Ansatz]:
+    hamiltonian = (
+        spec.hamiltonian.build()
+        if isinstance(spec.hamiltonian, Molecule)
+        else spec.hamiltonian.build(spec.num_electrons)
+    )
+    # VQESpec fills in every default it is given None for.
+    assert spec.ansatz is not None
+    assert spec.reps is not None
+    return hamiltonian, build_ansatz(spec.ansatz, hamiltonian, spec.reps)
 
 
 def _initial_point(spec: VQESpec, ansatz: Ansatz, rng: np.random.Generator) -> np.ndarray:

@@ -106,7 +106,7 @@ def estimate_costs(
     if isinstance(shots, bool) or not isinstance(shots, int) or not 1 <= shots <= MAX_SHOTS:
         raise SynqInputError(f"shots must be an integer from 1 to {MAX_SHOTS}", field="shots")
     seed = check_seed(seed)
-    specs = _resolve(targets)
+    specs = resolve_targets(targets)
     rows = []
     for done, spec in enumerate(specs):
         rows.append(_row(circuit, spec, shots, seed))
@@ -115,7 +115,8 @@ def estimate_costs(
     return CostComparison(shots=shots, seed=seed, rows=rows)
 
 
-def _resolve(targets: Sequence[str | SynqTarget] | None) -> list[SynqTarget]:
+def resolve_targets(targets: Sequence[str | SynqTarget] | None) -> list[SynqTarget]:
+    """The targets to compare: every one for ``None``; errors name the field ``targets``."""
     if targets is None:
         return list_targets()
     if isinstance(targets, str) or not targets:

@@ -197,6 +197,40 @@ async def test_an_unknown_target_in_an_estimate_is_refused(api, problem):
     assert "targets" in fields(details)
 
 
+FEEDBACK = (
+    'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[1] c;\nh q[0];\n'
+    "c[0] = measure q[0];\nif (c[0]) { x q[1]; }\n"
+)
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    ("path", "body", "field", "words"),
+    [
+        ("circuits/estimate", {"source": FEEDBACK, "targets": []}, "targets", "non-empty"),
+        (
+            "circuits/optimize",
+            {"source": FEEDBACK, "target": "ionq_aria_1"},
+            "target",
+            "cannot run mid-circuit measurement feedback",
+        ),
+        (
+            "qml/vqe",
+            {"hamiltonian": TRANSVERSE_ISING, "initial_parameters": [1, 1, 1]},
+            "initial_parameters",
+            "parameters but 3 initial values were given",
+        ),
+    ],
+)
+async def test_what_a_job_would_fail_on_is_refused_before_any_job(
+    api, problem, path, body, field, words
+):
+    details = await refused(api, problem, path, body)
+    assert details["errors"][0]["field"] == field
+    assert words in details["detail"]
+    assert json.loads((await api("jobs")).body)["jobs"] == []
+
+
 @sqlite_only
 async def test_optimize_suggests_only_measured_improvements(api, wait_for):
     source = ghz_qasm(5) + "\ncx q[3],q[4];\ncx q[3],q[4];\nh q[2];\nh q[2];"
