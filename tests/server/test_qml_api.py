@@ -121,6 +121,19 @@ async def test_qnn_data_with_nan_is_refused(api, problem):
     assert any(f.startswith("data") for f in fields(details)), details
 
 
+@sqlite_only
+async def test_the_spec_states_the_qnn_limits_the_server_applies(api, problem):
+    spec = json.loads((await api("openapi.json")).body)
+    fields_ = spec["components"]["schemas"]["QNNTrainRequest"]["properties"]
+    dataset = {"dataset": {"name": "moons"}}
+    for name in ("epochs", "layers"):
+        limit = fields_[name]["maximum"]
+        details = await refused(api, problem, "qml/qnn/train", {**dataset, name: limit + 1})
+        assert details["errors"][0]["field"] == name
+        assert details["errors"][0]["message"].endswith(f"less than or equal to {limit}")
+    assert fields_["epochs"]["maximum"] == 500  # what training allows
+
+
 async def test_a_trained_model_is_stored_and_predicts(api, wait_for):
     body = {
         "dataset": {"name": "moons", "n_samples": 60, "noise": 0.1},

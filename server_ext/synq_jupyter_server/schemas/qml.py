@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from synq_jupyter.algorithms.qnn_model import MAX_LAYERS, MAX_QUBITS
+from synq_jupyter.algorithms.qnn_spec import MAX_EPOCHS
 from synq_jupyter_server.schemas.base import Request, Response
 from synq_jupyter_server.schemas.circuits import MAX_SOURCE, CircuitFormat
 from synq_jupyter_server.schemas.jobs import JobSettings
@@ -126,11 +128,14 @@ class QNNTrainRequest(JobSettings):
     data: UserData | None = None
     dataset: Dataset | None = None
     embedding: Literal["angle", "reuploading"] = "reuploading"
-    layers: int = Field(default=5, ge=1, le=20)
+    layers: int = Field(default=5, ge=1, le=MAX_LAYERS)
     n_qubits: int | None = Field(
-        default=None, ge=1, le=12, description="null: one per feature, up to 4 (PCA beyond)."
+        default=None,
+        ge=1,
+        le=MAX_QUBITS,
+        description="null: one per feature, up to 4 (PCA beyond).",
     )
-    epochs: int = Field(default=10, ge=1, le=1000)
+    epochs: int = Field(default=10, ge=1, le=MAX_EPOCHS)
     batch_size: int = Field(default=5, ge=1, le=1024)
     learning_rate: float = Field(default=0.05, gt=0.0, le=1.0)
     test_size: float = Field(default=0.25, gt=0.0, lt=1.0)
