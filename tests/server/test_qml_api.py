@@ -83,6 +83,23 @@ async def test_malformed_hamiltonians_are_refused_before_any_job(api, problem, h
 
 
 @sqlite_only
+async def test_coefficients_may_be_re_im_pairs_as_documented(api, problem):
+    pairs = {"paulis": ["ZZ", "XI"], "coeffs": [[1.0, 0.0], 0.7]}
+    reply = await api("qml", "vqe", method="POST", body={"hamiltonian": pairs, "max_iterations": 1})
+    assert reply.code == 201
+    await api("jobs", json.loads(reply.body)["id"], "cancel", method="POST", body="")
+    for coeffs, field, words in [
+        ([[1.0, 0.5], 0.7], "hamiltonian.coeffs", "must be Hermitian"),
+        ([[1.0, 0.0, 0.0], 0.7], "hamiltonian.coeffs[0]", "at most 2 items"),
+        (["1", 0.7], "hamiltonian.coeffs[0]", "a coefficient is a number or an [re, im] pair"),
+    ]:
+        body = {"hamiltonian": {**pairs, "coeffs": coeffs}}
+        details = await refused(api, problem, "qml/vqe", body)
+        assert [e["field"] for e in details["errors"]] == [field], details
+        assert words in details["errors"][0]["message"]
+
+
+@sqlite_only
 async def test_a_problem_wider_than_its_target_is_refused(api, problem):
     wide = {"paulis": ["Z" * 30], "coeffs": [1.0]}
     body = {"hamiltonian": wide, "ansatz": "real_amplitudes", "estimator": "noisy"}

@@ -8,9 +8,10 @@ the checks worker, before any job is written.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, model_validator
+from pydantic import Tag as Member
 
 from synq_jupyter.algorithms.qnn_model import MAX_LAYERS, MAX_QUBITS
 from synq_jupyter.algorithms.qnn_spec import MAX_EPOCHS
@@ -22,11 +23,31 @@ MAX_TERMS = 5000
 MAX_SAMPLES = 10_000
 
 
+def _coefficient_kind(value: Any) -> str | None:
+    if isinstance(value, list | tuple):
+        return "list[float]"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "float"
+    return None
+
+
+Coefficient = Annotated[
+    Annotated[float, Member("float")]
+    | Annotated[list[float], Field(min_length=2, max_length=2), Member("list[float]")],
+    # One message for something that is neither, not one per form it is not.
+    Discriminator(
+        _coefficient_kind,
+        custom_error_type="coefficient",
+        custom_error_message="a coefficient is a number or an [re, im] pair",
+    ),
+]
+
+
 class PauliHamiltonian(Request):
     """A Hamiltonian as a sum of Pauli strings; the rightmost letter acts on qubit 0."""
 
     paulis: list[str] = Field(min_length=1, max_length=MAX_TERMS, examples=[["ZZ", "XI", "IX"]])
-    coeffs: list[float | tuple[float, float]] = Field(
+    coeffs: list[Coefficient] = Field(
         min_length=1,
         max_length=MAX_TERMS,
         description="Real numbers, or [re, im] pairs (a non-zero im is refused: not Hermitian).",
@@ -51,8 +72,31 @@ class Molecule(Request):
     active_orbitals: int | None = Field(default=None, ge=1)
 
 
+def _hamiltonian_kind(value: Any) -> str | None:
+    if isinstance(value, Molecule) or (
+        isinstance(value, dict) and ("symbols" in value or "geometry" in value)
+    ):
+        return "Molecule"
+    if isinstance(value, dict | PauliHamiltonian):
+        return "PauliHamiltonian"
+    return None
+
+
+Hamiltonian = Annotated[
+    Annotated[PauliHamiltonian, Member("PauliHamiltonian")]
+    | Annotated[Molecule, Member("Molecule")],
+    # A molecule's errors for a molecule, a Pauli sum's for a Pauli sum: not both for either.
+    Discriminator(
+        _hamiltonian_kind,
+        custom_error_type="hamiltonian",
+        custom_error_message='a Hamiltonian is a Pauli sum {"paulis", "coeffs"} or a molecule '
+        '{"symbols", "geometry", ...}',
+    ),
+]
+
+
 class VQERequest(JobSettings):
-    hamiltonian: PauliHamiltonian | Molecule
+    hamiltonian: Hamiltonian
     ansatz: Literal["uccsd", "efficient_su2", "real_amplitudes"] | None = Field(
         default=None, description="null: UCCSD when there are electrons, else EfficientSU2."
     )
