@@ -34,14 +34,18 @@ async def test_stored_token_is_sealed_and_never_returned(api, db_url):
 
 async def test_credentials_open_only_with_their_binding(jp_serverapp, api):
     await api(
-        "providers", "ionq", "credentials", method="PUT", body={"token": SECRET, "url": "http://x"}
+        "providers",
+        "ionq",
+        "credentials",
+        method="PUT",
+        body={"token": SECRET, "url": "https://x.example"},
     )
     services = jp_serverapp.web_app.settings["synq_services"]
     from synq_jupyter_server.principal import local_owner
 
     assert services.credentials.secret(local_owner(), "ionq") == {
         "token": SECRET,
-        "url": "http://x",
+        "url": "https://x.example",
     }
     with services.database.session(write=False) as session:
         row = session.scalars(select(ProviderCredential)).one()
@@ -59,13 +63,34 @@ async def test_delete_forgets_the_credentials(api):
 
 @pytest.mark.parametrize(
     ("name", "body", "field"),
-    [("quil", {"token": "x"}, "name"), ("ionq", {"token": ""}, "token"), ("ionq", {}, "token")],
+    [
+        ("quil", {"token": "x"}, "name"),
+        ("ionq", {"token": ""}, "token"),
+        ("ionq", {}, "token"),
+        ("ionq", {"token": "   "}, "token"),
+        ("ibm", {"token": "key with spaces"}, "token"),
+        ("ionq", {"token": "k", "instance": "crn:v1:x"}, "instance"),
+        # The token travels with every request to url: not in clear, not to a metadata service.
+        ("ibm", {"token": "k", "url": "file:///etc/passwd"}, "url"),
+        ("ibm", {"token": "k", "url": "not a url"}, "url"),
+        ("ibm", {"token": "k", "url": "http://quantum.example.com"}, "url"),
+        ("ibm", {"token": "k", "url": "https://169.254.169.254/latest"}, "url"),
+        ("ionq", {"token": "k", "url": "https://user:pw@api.example.com"}, "url"),
+    ],
 )
 async def test_bad_credentials_requests_name_the_field(api, problem, name, body, field):
     with pytest.raises(HTTPClientError) as info:
         await api("providers", name, "credentials", method="PUT", body=body)
     assert info.value.code == 422
     assert problem(info.value)["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    "url", ["https://api.example.com/v0.4", "http://127.0.0.1:8123/", "http://localhost:9/"]
+)
+async def test_an_https_url_or_a_local_one_is_stored(api, url):
+    put = {"token": "k", "url": url}
+    assert (await api("providers", "ionq", "credentials", method="PUT", body=put)).code == 204
 
 
 async def test_provider_routes_need_authentication(api):

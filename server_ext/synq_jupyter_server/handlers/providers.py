@@ -7,8 +7,10 @@ import asyncio
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from synq_jupyter_server.handlers.base import Operation, SynqHandler
+from synq_jupyter_server.handlers.base import Operation, RequestError, SynqHandler
+from synq_jupyter_server.schemas.base import FieldError
 from synq_jupyter_server.schemas.providers import CredentialsPut, ProviderList
+from synq_jupyter_server.services.credentials import PROVIDERS
 
 
 class ProvidersHandler(SynqHandler):
@@ -51,6 +53,12 @@ class CredentialsHandler(SynqHandler):
     @authorized
     async def put(self, name: str) -> None:
         body = self.parse_body(CredentialsPut)
+        if body.instance is not None and name in PROVIDERS and name != "ibm":
+            raise RequestError(
+                422,
+                "instance is IBM's; leave it out",
+                [FieldError(field="instance", message=f"{name} has no instances")],
+            )
         secret = body.model_dump(exclude_none=True)
         await asyncio.to_thread(self.services.credentials.put, self.username, name, secret)
         self.set_status(204)
