@@ -54,7 +54,7 @@ MATRIX: dict[str, str] = {
     "GET /auth/api-keys": "403 403 403 403 403 403 403 403",
     "DELETE /auth/api-keys/{key_id}": "403 403 403 403 403 403 403 403",
     "POST /auth/tokens": "403 201 201 201 201 201 201 201",
-    "POST /auth/refresh": "403 422 422 422 422 422 422 422",
+    "POST /auth/refresh": "422 422 422 422 422 422 422 422",  # its credential is the body
     "POST /auth/logout": "403 403 403 403 403 403 403 403",
     "POST /auth/mfa/setup": "403 403 403 403 403 403 403 403",
     "POST /auth/mfa/verify": "403 403 403 403 403 403 403 403",
