@@ -16,6 +16,7 @@ from synq_jupyter_server.db.migrate import upgrade
 from synq_jupyter_server.db.models import MfaSecret
 from synq_jupyter_server.security.keyring import Keyring
 from synq_jupyter_server.security.mfa import STEP_SECONDS, MfaService, totp_at
+from tests.fixtures.refusals import refused
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -136,3 +137,120 @@ async def test_mfa_guards_key_creation_through_the_api(api, problem, jp_serverap
     assert [e["field"] for e in problem(info.value)["errors"]] == ["totp"]
     created = await api("auth", "api-keys", method="POST", body={**body, "totp": recovery[0]})
     assert created.code == 201
+
+
+# Codes through the API: only ASCII digits (or a recovery code) reach the comparison
+
+# Full-width, Arabic-Indic and superscript digits: `str.isdigit()` and `\d` take them all.
+NOT_ASCII = [
+    pytest.param("１２３４５６", id="full-width"),
+    pytest.param("١٢٣٤٥٦", id="arabic-indic"),
+    pytest.param("¹²³¹²³", id="superscript"),
+    pytest.param("12345６", id="one-full-width"),
+]
+MALFORMED = [
+    *NOT_ASCII,
+    pytest.param("12345", id="five"),
+    pytest.param("1234567", id="seven"),
+    pytest.param("12345a", id="letter"),
+    pytest.param("", id="empty"),
+]
+
+
+async def turn_on(api, jp_serverapp) -> tuple[MfaService, list[str]]:
+    """Turns MFA on for the test server's user; returns the service and the recovery codes."""
+    setup = json.loads((await api("auth", "mfa", "setup", method="POST", body={})).body)
+    service = jp_serverapp.web_app.settings["synq_services"].mfa
+    code = current_code(service, setup["secret"])
+    verified = await api("auth", "mfa", "verify", method="POST", body={"code": code})
+    return service, json.loads(verified.body)["recovery_codes"]
+
+
+def assert_refused(error: HTTPClientError, problem, status: int, field: str) -> dict:
+    assert error.code == status
+    decoded = problem(error)  # asserts application/problem+json
+    assert decoded["errors"][0]["field"] == field
+    return decoded
+
+
+@sqlite_only
+@pytest.mark.parametrize("code", MALFORMED)
+async def test_verify_takes_only_six_ascii_digits(api, problem, code):
+    await api("auth", "mfa", "setup", method="POST", body={})
+    error = await refused(api("auth", "mfa", "verify", method="POST", body={"code": code}))
+    decoded = assert_refused(error, problem, 422, "code")
+    assert "6 digits 0-9" in decoded["errors"][0]["message"]
+
+
+@sqlite_only
+@pytest.mark.parametrize("code", MALFORMED)
+async def test_disable_takes_only_ascii_codes(api, problem, jp_serverapp, code):
+    service, _ = await turn_on(api, jp_serverapp)
+    error = await refused(api("auth", "mfa", "disable", method="POST", body={"code": code}))
+    decoded = assert_refused(error, problem, 422, "code")
+    assert "6 digits 0-9" in decoded["errors"][0]["message"]
+    assert service.enabled(await username(api))
+
+
+@sqlite_only
+@pytest.mark.parametrize("code", MALFORMED)
+async def test_key_creation_takes_only_ascii_codes(api, problem, jp_serverapp, code):
+    await turn_on(api, jp_serverapp)
+    body = {"name": "ci", "scopes": ["jobs:read"], "totp": code}
+    error = await refused(api("auth", "api-keys", method="POST", body=body))
+    decoded = assert_refused(error, problem, 422, "totp")
+    assert "6 digits 0-9" in decoded["errors"][0]["message"]
+
+
+@sqlite_only
+@pytest.mark.parametrize("code", NOT_ASCII)
+async def test_token_exchange_takes_only_ascii_codes(api, bearer, problem, jp_serverapp, code):
+    body = {"name": "ci", "scopes": ["jobs:read"]}
+    key = json.loads((await api("auth", "api-keys", method="POST", body=body)).body)["key"]
+    await turn_on(api, jp_serverapp)
+    error = await refused(bearer(key, "auth", "tokens", method="POST", body={"totp": code}))
+    assert_refused(error, problem, 422, "totp")
+
+
+@sqlite_only
+async def test_recovery_codes_still_pass_in_upper_case_and_with_spaces(api, jp_serverapp):
+    service, recovery = await turn_on(api, jp_serverapp)
+    body = {"name": "ci", "scopes": ["jobs:read"], "totp": f" {recovery[0].upper()} "}
+    assert (await api("auth", "api-keys", method="POST", body=body)).code == 201
+    spaced = f"{recovery[1][:5]} {recovery[1][5:]}"
+    assert (await api("auth", "mfa", "disable", method="POST", body={"code": spaced})).code == 204
+    assert not service.enabled(await username(api))
+
+
+@sqlite_only
+async def test_verify_while_mfa_is_on_says_so(api, problem, jp_serverapp):
+    await turn_on(api, jp_serverapp)
+    error = await refused(api("auth", "mfa", "verify", method="POST", body={"code": "123456"}))
+    decoded = assert_refused(error, problem, 422, "mfa")
+    assert "already on" in decoded["detail"]
+    assert "setup" not in decoded["detail"]
+
+
+@sqlite_only
+async def test_a_non_ascii_totp_header_is_refused_not_an_error(api, problem, jp_serverapp):
+    org = json.loads((await api("orgs", method="POST", body={"name": "Lab"})).body)
+    await turn_on(api, jp_serverapp)
+    # Tornado sends and reads headers as Latin-1: superscripts are digits to `isdigit()`.
+    headers = {"X-Synq-TOTP": "¹²³¹²³"}
+    call = api("orgs", org["id"], method="PATCH", body={"name": "Lab 2"}, headers=headers)
+    error = await refused(call)
+    assert error.code in (403, 422)
+    problem(error)
+
+
+@sqlite_only
+async def test_a_non_ascii_totp_header_is_422_naming_it(api, problem, jp_serverapp):
+    org = json.loads((await api("orgs", method="POST", body={"name": "Lab"})).body)
+    await turn_on(api, jp_serverapp)
+    headers = {"X-Synq-TOTP": "¹²³¹²³"}
+    call = api("orgs", org["id"], method="PATCH", body={"name": "Lab 2"}, headers=headers)
+    assert_refused(await refused(call), problem, 422, "X-Synq-TOTP")
+
+
+async def username(api) -> str:
+    return str(json.loads((await api("auth", "me")).body)["username"])

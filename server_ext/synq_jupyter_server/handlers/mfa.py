@@ -8,7 +8,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from synq_jupyter_server.handlers.base import Operation, SynqHandler
-from synq_jupyter_server.schemas.auth import MfaCode, MfaSetup, RecoveryCodes
+from synq_jupyter_server.schemas.auth import MfaCode, MfaSetup, MfaVerify, RecoveryCodes
 
 _SERVER_LOGIN = "Needs the server's own login (token, password or Hub), not an API key."
 
@@ -39,7 +39,9 @@ class MfaVerifyHandler(SynqHandler):
     operations = {
         "post": Operation(
             summary="Turn MFA on with a first code; returns 10 single-use recovery codes",
-            request=MfaCode,
+            description="The code is the authenticator app's current one (6 digits 0-9), "
+            "after `POST /synq/api/auth/mfa/setup`. While MFA is on, a 422 names `mfa`.",
+            request=MfaVerify,
             response=RecoveryCodes,
             errors=(400, 401, 403, 422),
             tags=("auth",),
@@ -49,7 +51,7 @@ class MfaVerifyHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        body = self.parse_body(MfaCode)
+        body = self.parse_body(MfaVerify)
         codes = await asyncio.to_thread(self.services.mfa.verify, self.username, body.code)
         self.write_model(RecoveryCodes(recovery_codes=codes))
 

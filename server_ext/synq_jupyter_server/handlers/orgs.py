@@ -12,8 +12,9 @@ from dataclasses import asdict
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from synq_jupyter_server.handlers.base import Operation, SynqHandler
+from synq_jupyter_server.handlers.base import Operation, RequestError, SynqHandler
 from synq_jupyter_server.handlers.mfa_gate import require_mfa
+from synq_jupyter_server.schemas.base import FieldError
 from synq_jupyter_server.schemas.orgs import (
     Member,
     MemberAdd,
@@ -29,6 +30,7 @@ from synq_jupyter_server.schemas.orgs import (
     QuotaLimits,
     Usage,
 )
+from synq_jupyter_server.security.mfa import CODE_RULE, code_form
 from synq_jupyter_server.security.refusals import Forbidden
 from synq_jupyter_server.security.roles import platform_reaches
 
@@ -255,4 +257,7 @@ class PlanHandler(SynqHandler):
 async def _admin_mfa(handler: SynqHandler) -> None:
     """Admin actions need a current code once MFA is on for the caller's account."""
     code = handler.request.headers.get("X-Synq-TOTP")
+    if code is not None and code_form(code) is None:
+        error = FieldError(field="X-Synq-TOTP", message=f"a code is {CODE_RULE}")
+        raise RequestError(422, "X-Synq-TOTP is not a code", [error])
     await require_mfa(handler.services.mfa, handler.username, code)

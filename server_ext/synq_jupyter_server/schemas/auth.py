@@ -3,12 +3,50 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from synq_jupyter_server.schemas.base import Request, Response
 from synq_jupyter_server.security.api_keys import MAX_DAYS, SCOPES
+from synq_jupyter_server.security.mfa import (
+    CODE_PATTERN,
+    CODE_RULE,
+    TOTP_PATTERN,
+    TOTP_RULE,
+    code_form,
+    totp_form,
+)
+
+
+def _totp(sent: str) -> str:
+    code = totp_form(sent)
+    if code is None:
+        raise ValueError(f"a TOTP code is {TOTP_RULE}")
+    return code
+
+
+def _totp_or_recovery(sent: str) -> str:
+    code = code_form(sent)
+    if code is None:
+        raise ValueError(f"a code is {CODE_RULE}")
+    return code
+
+
+_SPACES = "Spaces are ignored."
+TotpCode = Annotated[
+    str,
+    AfterValidator(_totp),
+    WithJsonSchema({"type": "string", "pattern": TOTP_PATTERN, "examples": ["123456"]}),
+]
+"""A TOTP code: 6 ASCII digits (spaces are dropped); other digits, such as full-width or
+Arabic-Indic ones, are refused naming the field."""
+MfaCodeText = Annotated[
+    str,
+    AfterValidator(_totp_or_recovery),
+    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "examples": ["123456"]}),
+]
+"""A TOTP code or a recovery code (lower-cased, spaces dropped)."""
 
 
 class ApiKeyCreate(Request):
@@ -17,8 +55,9 @@ class ApiKeyCreate(Request):
         min_length=1, max_length=len(SCOPES), description=f"Any of: {', '.join(SCOPES)}."
     )
     expires_in_days: int = Field(default=90, ge=1, le=MAX_DAYS)
-    totp: str | None = Field(
-        default=None, max_length=32, description="Required once MFA is on for the account."
+    totp: MfaCodeText | None = Field(
+        default=None,
+        description="Required once MFA is on for the account: a TOTP or recovery code. " + _SPACES,
     )
 
 
@@ -52,8 +91,8 @@ class Me(Response):
 
 
 class TokenRequest(Request):
-    totp: str | None = Field(
-        default=None, max_length=32, description="A TOTP or recovery code, when MFA is on."
+    totp: MfaCodeText | None = Field(
+        default=None, description=f"A TOTP or recovery code, when MFA is on. {_SPACES}"
     )
 
 
@@ -74,8 +113,12 @@ class MfaSetup(Response):
     secret: str = Field(description="The base32 seed, to type in by hand.")
 
 
+class MfaVerify(Request):
+    code: TotpCode = Field(description=f"The authenticator app's current code. {_SPACES}")
+
+
 class MfaCode(Request):
-    code: str = Field(min_length=6, max_length=32, description="A TOTP or recovery code.")
+    code: MfaCodeText = Field(description=f"A TOTP or recovery code. {_SPACES}")
 
 
 class RecoveryCodes(Response):

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime, timezone
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 PROTECTED_FIELDS = frozenset({"role", "org_id", "owner"})
 """Who owns a thing, where and in which role comes from the request's identity, never from
 its body: a request model that does not declare one of these drops it unread."""
+
+
+def _in_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is in year 0 in UTC
+        raise ValueError("out of range in UTC: before year 1 or after year 9999") from None
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_in_utc)]
+"""An instant, in UTC (without an offset, it is UTC already): one that has no UTC equivalent
+(year 1 east of UTC, year 9999 west of it) is refused naming the field, rather than failing
+later where it is compared."""
 
 
 class Request(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Discriminator, Field, field_validator
 from pydantic import Tag as Member
 
-from synq_jupyter_server.schemas.base import Request, Response
+from synq_jupyter_server.schemas.base import Request, Response, UtcDatetime
 from synq_jupyter_server.schemas.circuits import MAX_SEED, MAX_SOURCE, CircuitFormat
 
 MAX_SHOTS = 1_000_000
@@ -145,7 +145,7 @@ class JobQuery(Request):
     kind: JobKind | None = None
     target: str | None = None
     tag: str | None = None
-    since: datetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
+    since: UtcDatetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = None
 

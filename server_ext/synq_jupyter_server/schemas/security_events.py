@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from synq_jupyter_server.schemas.base import Request, Response
+from synq_jupyter_server.schemas.base import Request, Response, UtcDatetime
 from synq_jupyter_server.security.threat_rules import EventKind, Severity
 from synq_jupyter_server.security.threat_store import EventFilter, IncidentStatus
 
@@ -19,7 +19,7 @@ class SecurityEventQuery(Request):
 
     kind: EventKind | None = None
     principal: str | None = Field(default=None, max_length=255)
-    since: datetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
+    since: UtcDatetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
     limit: int = Field(default=100, ge=1, le=MAX_PAGE)
     cursor: str | None = None
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -27,6 +28,38 @@ ISSUER = "SynQ"
 STEP_SECONDS = 30
 DRIFT_STEPS = 1  # accept the codes of one step before and after (clock drift)
 RECOVERY_CODES = 10
+RECOVERY_BYTES = 5  # a recovery code is their hex: 10 characters 0-9, a-f
+
+TOTP_PATTERN = "^[0-9]{6}$"
+"""A TOTP code: 6 ASCII digits. Not ``\\d`` nor ``str.isdigit()``, which also take
+full-width, Arabic-Indic or superscript digits, which ``hmac.compare_digest`` refuses."""
+CODE_PATTERN = f"^(?:[0-9]{{6}}|[0-9A-Fa-f]{{{2 * RECOVERY_BYTES}}})$"
+"""A TOTP code or a recovery code, in either case."""
+TOTP_RULE = "6 digits 0-9"
+CODE_RULE = f"{TOTP_RULE}, or a recovery code of {2 * RECOVERY_BYTES} characters 0-9 and a-f"
+_TOTP = re.compile(TOTP_PATTERN)
+_CODE = re.compile(CODE_PATTERN)
+_MAX_SENT = 64  # characters of a code as sent, spaces included
+
+
+def totp_form(sent: str) -> str | None:
+    """``sent`` as a TOTP code, without the spaces an authenticator app shows in it (one
+    space inside, say), or ``None`` when it is not 6 ASCII digits."""
+    code = _without_spaces(sent)
+    return code if _TOTP.fullmatch(code) else None
+
+
+def code_form(sent: str) -> str | None:
+    """``sent`` as a TOTP code or a recovery code (in lower case), without spaces, or
+    ``None`` when it is neither."""
+    code = _without_spaces(sent)
+    return code.lower() if _CODE.fullmatch(code) else None
+
+
+def _without_spaces(sent: str) -> str:
+    if len(sent) > _MAX_SENT or not sent.isascii():
+        return ""
+    return sent.strip().replace(" ", "")
 
 
 def totp_at(seed: bytes, step: int, digest: str = "sha1", digits: int = 6) -> str:
@@ -100,18 +133,25 @@ class MfaService:
         return MfaSetup(uri, segno.make(uri, micro=False).png_data_uri(scale=4), secret)
 
     def verify(self, owner: str, code: str) -> list[str]:
-        """Turns MFA on with a first valid code; returns the 10 recovery codes, shown once.
+        """Turns MFA on with a first valid TOTP code; returns the 10 recovery codes, shown
+        once.
 
         Raises:
-            SynqInputError: No enrolment, MFA already on, or a wrong or replayed code.
+            SynqInputError: MFA already on, no enrolment, a code that is not 6 ASCII digits,
+                or a wrong or replayed code.
         """
         with self.database.session(write=False) as session:
             row = session.get(MfaSecret, owner)
-        if row is None or row.enabled:
+        if row is not None and row.enabled:
+            raise SynqInputError("MFA is already on; disable it first", field="mfa")
+        if row is None:
             raise SynqInputError("start with POST /synq/api/auth/mfa/setup", field="code")
-        if not self._accept_totp(owner, code):
+        totp = totp_form(code)
+        if totp is None:
+            raise SynqInputError(f"a TOTP code is {TOTP_RULE}", field="code")
+        if not self._accept_totp(owner, totp):
             raise SynqInputError("the code is wrong or was used already", field="code")
-        codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+        codes = [secrets.token_hex(RECOVERY_BYTES) for _ in range(RECOVERY_CODES)]
         with self.database.session() as session:
             session.execute(update(MfaSecret).where(MfaSecret.owner == owner).values(enabled=True))
             session.execute(delete(RecoveryCode).where(RecoveryCode.owner == owner))
@@ -119,16 +159,19 @@ class MfaService:
         return codes
 
     def check(self, owner: str, code: str) -> bool:
-        """A current TOTP code not used before, or an unused recovery code (then used up)."""
-        code = code.strip().replace(" ", "")
-        if len(code) == 6 and code.isdigit():
-            return self._accept_totp(owner, code)
+        """A current TOTP code not used before, or an unused recovery code (then used up);
+        anything else (``code_form``) is refused without a look at the database."""
+        form = code_form(code)
+        if form is None:
+            return False
+        if _TOTP.fullmatch(form):
+            return self._accept_totp(owner, form)
         with self.database.session() as session:
             used = session.execute(
                 update(RecoveryCode)
                 .where(
                     RecoveryCode.owner == owner,
-                    RecoveryCode.code_hash == secret_digest(code.lower()),
+                    RecoveryCode.code_hash == secret_digest(form),
                     RecoveryCode.used_at.is_(None),
                 )
                 .values(used_at=utcnow())
@@ -146,6 +189,8 @@ class MfaService:
             session.execute(delete(RecoveryCode).where(RecoveryCode.owner == owner))
 
     def _accept_totp(self, owner: str, code: str) -> bool:
+        if not _TOTP.fullmatch(code):  # compare_digest raises on non-ASCII text
+            return False
         with self.database.session(write=False) as session:
             row = session.get(MfaSecret, owner)
         if row is None:
