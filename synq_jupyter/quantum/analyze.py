@@ -64,8 +64,8 @@ def analyze_circuit(
 ) -> CircuitAnalysis:
     """Analyses ``circuit`` and checks it against ``targets`` (every catalogue target by default).
 
-    Feasibility comes from a real transpile at optimization level 1 with a fixed seed on each
-    target that has room for the circuit.
+    Feasibility comes from a real transpile at optimization level 2 (what a run uses unless
+    told otherwise) with a fixed seed on each target that has room for the circuit.
     """
     t_count, rotations = _t_count(circuit)
     return CircuitAnalysis(
@@ -128,14 +128,17 @@ def _t_count(circuit: QuantumCircuit) -> tuple[int, int]:
 def target_feasibility(
     circuit: QuantumCircuit, target: SynqTarget, *, seed: int = FEASIBILITY_SEED
 ) -> Feasibility:
-    """Whether ``circuit`` runs on ``target``, from a transpile at level 1 with ``seed``.
+    """Whether ``circuit`` runs on ``target``, from a transpile at level 2 with ``seed``.
 
+    Level 2, as a run transpiles by default, so that the success probability estimated here
+    is the one a run's report shows: level 1 keeps the trivial layout when it fits, and on a
+    device whose first qubits are poor it estimated 0.81 for a Bell pair that runs at 0.98.
     A circuit that does not fit, or that Qiskit cannot transpile for the target, is
     infeasible with the reason in words.
     """
     try:
         check_fits(circuit, target)
-        result = transpile_circuit(circuit, target, optimization_level=1, seed=seed)
+        result = transpile_circuit(circuit, target, optimization_level=2, seed=seed)
     except TargetError as exc:
         return Feasibility(target=target.name, feasible=False, reason=exc.message)
     report = result.report

@@ -109,3 +109,16 @@ def test_bad_shots_are_refused(shots):
     with pytest.raises(SynqInputError) as info:
         estimate_costs(ghz(2), shots=shots, targets=["aer_simulator"])
     assert info.value.field == "shots"
+
+
+def test_the_estimate_expects_what_a_run_on_the_device_reports():
+    # ibm_torino's first qubits read out poorly: a trivial layout put the Bell pair there.
+    from synq_jupyter.quantum import transpile_circuit
+
+    bell = ghz(2)
+    row = estimate_costs(bell, targets=["ibm_torino"]).row("ibm_torino")
+    run = transpile_circuit(bell, "ibm_torino", seed=5).report
+    assert row.estimated_success_probability == pytest.approx(
+        run.estimated_success_probability, rel=1e-9
+    )
+    assert row.estimated_success_probability > 0.95
