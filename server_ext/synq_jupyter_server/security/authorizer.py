@@ -112,14 +112,15 @@ class SynqAuthorizer(Authorizer):
         if await self._unmade_personal(org_id, user):
             # Made by its user's first request, not by someone looking for it (a platform
             # admin's GET /orgs/personal:anyone wrote one for any name it was given).
-            missing = OrgNotFound(org_id)
-            missing.field = "org_id"
-            raise missing
+            raise _not_found(handler, org_id)
         if org_id == personal_org(user):
             member: str | None = "owner"
         else:
             member = await asyncio.to_thread(self.synq_orgs.membership, user, org_id)
         role = effective_role(member, platform)
+        # A platform role reaches into every organisation there is, not into any name.
+        if member is None and role is not None and not await self._exists(org_id):
+            raise _not_found(handler, org_id)
         if key is not None and key.org_id and org_id != key.org_id:
             # Named in the path (the header was checked already). A key made for one
             # organisation is no pass to the others its owner belongs to; to an outsider,
@@ -137,11 +138,15 @@ class SynqAuthorizer(Authorizer):
         if needed != NO_ROLE and org_id != personal_org(user):
             try:
                 await self._require_org_mfa(user, org_id)
-            except OrgNotFound as missing:  # name what named it: the header or the path
-                asked = handler.request.headers.get(ORG_HEADER) == org_id
-                missing.field = ORG_HEADER if asked else "org_id"
-                raise
+            except OrgNotFound:
+                raise _not_found(handler, org_id) from None
         return Actor(user, org_id, role, platform, key)
+
+    async def _exists(self, org_id: str) -> bool:
+        """Whether there is such an organisation (a personal one always is, made or not)."""
+        if org_id.startswith(personal_org("")):
+            return True
+        return await asyncio.to_thread(self.synq_orgs.exists, org_id)
 
     async def _unmade_personal(self, org_id: str, user: str) -> bool:
         """Whether ``org_id`` is someone else's personal organisation, not made yet."""
@@ -198,6 +203,13 @@ class SynqAuthorizer(Authorizer):
                 field="mfa",
                 kind="mfa",
             )
+
+
+def _not_found(handler: Any, org_id: str) -> OrgNotFound:
+    """No such organisation, naming what named it: the header or the path."""
+    missing = OrgNotFound(org_id)
+    missing.field = ORG_HEADER if handler.request.headers.get(ORG_HEADER) == org_id else "org_id"
+    return missing
 
 
 def _check_scope(key: KeyPrincipal, resource: str, method: str) -> None:
