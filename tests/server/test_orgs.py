@@ -192,6 +192,12 @@ async def test_looking_up_someone_elses_personal_organisation_makes_none(api, pr
     listed = [o["id"] for o in body(await api("orgs", params={"all": "true"}))["orgs"]]
     assert [org for org in listed if org.startswith("personal:")] == [mine]
     assert body(await api("orgs", mine))["personal"] is True
+    # Requiring MFA of a personal organisation's one member would not apply: refused.
+    with pytest.raises(HTTPClientError) as info:
+        await api("orgs", mine, method="PATCH", body={"require_mfa": True})
+    assert info.value.code == 409
+    assert "turn on MFA for your account" in problem(info.value)["detail"]
+    assert body(await api("orgs", mine))["require_mfa"] is False
 
 
 @sqlite_only

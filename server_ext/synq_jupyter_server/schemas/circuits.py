@@ -60,7 +60,8 @@ class TranspileReport(Response):
         description="Product of (1 - error) over the gates and measurements."
     )
     estimated_duration_s: float | None = Field(
-        description="Length of an as-soon-as-possible schedule; null on simulators."
+        description="Length of an as-soon-as-possible schedule with the device's gate durations; "
+        "null on the ideal simulator, which has none."
     )
     seed: int
     versions: dict[str, str]

@@ -211,6 +211,12 @@ class OrgService:
                     raise OrgConflict("a personal organisation is named after its user")
                 org.name = name
             if require_mfa is not None:
+                if org.personal and require_mfa:
+                    # Its one member decides for their own account: the rule would not apply.
+                    raise OrgConflict(
+                        "a personal organisation has only you: turn on MFA for your account "
+                        "(POST /synq/api/auth/mfa/setup)"
+                    )
                 org.require_mfa = require_mfa
             session.flush()
             return OrgView.of(org, role)
