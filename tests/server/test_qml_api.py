@@ -132,6 +132,12 @@ async def test_bad_qaoa_input_is_refused(api, problem, body, field):
 
 
 @sqlite_only
+async def test_a_rule_across_fields_is_said_in_its_own_words(api, problem):
+    details = await refused(api, problem, "qml/qnn/train", {})
+    assert details["errors"] == [{"field": "body", "message": "give either data or dataset"}]
+
+
+@sqlite_only
 async def test_qnn_data_with_nan_is_refused(api, problem):
     data = {"X": [[0.1, float("nan")], [0.2, 0.3], [0.5, 0.1], [0.9, 0.4]], "y": [0, 1, 0, 1]}
     details = await refused(api, problem, "qml/qnn/train", {"data": data})

@@ -330,7 +330,10 @@ def _field_error(error: Any) -> FieldError:
             name += f"[{part}]"
         elif not _is_union_member(str(part)):
             name += f".{part}" if name else str(part)
-    return FieldError(field=name or "body", message=str(error.get("msg", "invalid")))
+    message = str(error.get("msg", "invalid"))
+    if error.get("type") == "value_error":  # our validators' words, without pydantic's label
+        message = message.removeprefix("Value error, ")
+    return FieldError(field=name or "body", message=message)
 
 
 _BUILTIN_MEMBER = re.compile(r"^(str|int|float|bool|none|list\[.*\]|dict\[.*\])$")
