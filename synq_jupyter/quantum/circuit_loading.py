@@ -75,10 +75,16 @@ def resolve_format(source: str, format: str | None) -> CircuitFormat:
 
 
 def _load_qasm2(source: str) -> QuantumCircuit:
+    """Checks the text first: Qiskit's reader allocates each register as soon as it reads it."""
+    from synq_jupyter.quantum.qasm_limits import check_finite_parameters, check_qasm2_source
+
+    check_qasm2_source(source)
     try:
-        return _qasm2_circuit(source)
+        circuit = _qasm2_circuit(source)
     except SynqSyntaxError as exc:
         raise name_missing_semicolon(source, exc, _qasm2_circuit) from None
+    check_finite_parameters(circuit)
+    return circuit
 
 
 def _qasm2_circuit(source: str) -> QuantumCircuit:
@@ -97,9 +103,11 @@ def _qasm2_circuit(source: str) -> QuantumCircuit:
 def _load_qasm3(source: str) -> QuantumCircuit:
     """Parses once (the ANTLR parse is the slow part), checks, then converts the tree."""
     from qiskit import qasm3
+    from qiskit.circuit.exceptions import CircuitError
     from qiskit_qasm3_import import ConversionError, convert
 
     from synq_jupyter.quantum.qasm3_checks import check_qasm3_program
+    from synq_jupyter.quantum.qasm_limits import check_finite_parameters
 
     try:
         program = _qasm3_program(source)
@@ -107,9 +115,16 @@ def _load_qasm3(source: str) -> QuantumCircuit:
         raise name_missing_semicolon(source, exc, _qasm3_program) from None
     check_qasm3_program(program)
     try:
-        return convert(program)
-    except (qasm3.QASM3Error, ConversionError) as exc:
-        raise _positioned(str(exc)) from None
+        circuit = convert(program)
+    except (qasm3.QASM3Error, ConversionError, CircuitError, ValueError) as exc:
+        # ValueError: Qiskit refusing a gate it was asked to build (``pow(1e300) @ x``).
+        raise _positioned(str(exc), source) from None
+    except ArithmeticError as exc:
+        # What the checks cannot see, such as a gate body's angle that only the arguments of
+        # its call make infinite (Qiskit refuses to bind it).
+        raise SynqSyntaxError(f"a value in the program is not a finite number ({exc})") from None
+    check_finite_parameters(circuit)
+    return circuit
 
 
 def _qasm3_program(source: str) -> Any:
@@ -119,6 +134,8 @@ def _qasm3_program(source: str) -> Any:
         return openqasm3.parse(source)
     except openqasm3.parser.QASM3ParsingError as exc:
         raise _qasm3_parse_error(exc) from None
+    except ValueError:  # Python refuses to read an integer of thousands of digits
+        raise SynqSyntaxError("a number in the program has too many digits to read") from None
 
 
 def _qasm3_parse_error(exc: Exception) -> SynqSyntaxError:
@@ -138,8 +155,9 @@ def _qasm3_parse_error(exc: Exception) -> SynqSyntaxError:
     return SynqSyntaxError(f"unexpected {what}", line=token.line, column=token.column + 1)
 
 
-def _positioned(message: str) -> SynqSyntaxError:
-    """Reads Qiskit's ``line,column: text`` (0-based column) into a positioned error."""
+def _positioned(message: str, source: str | None = None) -> SynqSyntaxError:
+    """Reads Qiskit's ``line,column: text`` (0-based column) into a positioned error; with
+    ``source``, a column counted from the start of the source is made the line's own."""
     message = message.strip()
     if len(message) > 1 and message[0] == message[-1] and message[0] in "\"'":
         message = message[1:-1]  # quoted whole (a QASM3Error's text), not a quote inside
@@ -147,4 +165,16 @@ def _positioned(message: str) -> SynqSyntaxError:
     if not match:
         return SynqSyntaxError(message)
     line, col, text = match.groups()
-    return SynqSyntaxError(text.strip().rstrip("."), line=int(line), column=int(col) + 1)
+    column = int(col) + 1 if source is None else _column(source, int(line), int(col))
+    return SynqSyntaxError(text.strip().rstrip("."), line=int(line), column=column)
+
+
+def _column(source: str, line: int, col: int) -> int:
+    """The 1-based column of ``col``, which qiskit-qasm3-import's conversion errors count from
+    the start of the source ("line 5, column 53" on a 7-character line), not the line."""
+    lines = source.splitlines(keepends=True)
+    if 1 <= line <= len(lines) and col >= len(lines[line - 1].rstrip("\r\n")):
+        start = sum(len(text) for text in lines[: line - 1])
+        if start <= col < start + len(lines[line - 1]):
+            return col - start + 1
+    return col + 1

@@ -1,13 +1,167 @@
-"""Checks on a parsed OpenQASM 3 program that Qiskit's importer reports without a position."""
+"""Checks on a parsed OpenQASM 3 program, made before Qiskit's importer builds anything.
+
+The importer allocates registers as it meets their declarations, turns ``1e999`` into
+``inf`` and lets ``1/0`` escape as a ``ZeroDivisionError``, all without a position; the
+syntax tree still has the positions, so the checks are made on it.
+"""
 
 from __future__ import annotations
 
+import math
+import operator
+import re
+from collections.abc import Callable
 from typing import Any
 
 from openqasm3 import ast
 from openqasm3.visitor import QASMVisitor
 
 from synq_jupyter.errors import SynqSyntaxError
+from synq_jupyter.quantum.qasm_limits import BitKind, DeclarationTally
+from synq_jupyter.quantum.synq_lang.lowering import MAX_QUBITS
+
+_CONSTANTS = {
+    "pi": math.pi,
+    "π": math.pi,
+    "tau": math.tau,
+    "τ": math.tau,
+    "euler": math.e,
+    "ℇ": math.e,
+}
+"""The importer's built-in constants, which an angle may use."""
+_INTEGER_ARITHMETIC: dict[str, Callable[[int, int], int]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.floordiv,
+}
+"""The only binary operators the importer evaluates (it refuses the rest itself), as it
+evaluates them on integers."""
+_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
+_HUGE = 2**63
+"""A size or count past this is refused without computing further: it is past any limit."""
+_PHYSICAL_QUBIT = re.compile(r"\$(\d+)")
+
+
+def check_qasm3_program(program: ast.Program) -> None:
+    """Refuses what the importer would crash on, allocate without bound, or report unplaced.
+
+    In order: more than ``MAX_QUBITS`` declared qubits or classical bits (counting a bare
+    ``qubit q;`` as one, and physical qubits ``$n`` as the ``n + 1`` the importer creates);
+    an index outside its register; a division by zero; an angle, exponent or duration that
+    is not a finite number.
+
+    Raises:
+        SynqSyntaxError: Naming the line and column of the first problem found.
+    """
+    _LimitChecker().visit(program)
+    _IndexChecker().visit(program)
+    _ValueChecker().visit(program)
+
+
+class _TooLarge(Exception):
+    """A constant integer expression past ``_HUGE``."""
+
+
+def _position(node: ast.QASMNode) -> dict[str, Any]:
+    span = node.span
+    if span is None:
+        return {"line": None, "column": None}
+    return {"line": span.start_line, "column": span.start_column + 1}
+
+
+def _integer(node: ast.Expression, noun: str) -> int | None:
+    """The value of a constant integer expression as the importer computes it (literals,
+    unary ``-``, ``+ - *`` and ``/`` rounding down), or ``None`` for any other expression,
+    which the importer refuses without allocating anything. ``noun`` says what it is.
+
+    Raises:
+        _TooLarge: The value, or a step towards it, is past ``_HUGE``.
+        SynqSyntaxError: The expression divides by zero.
+    """
+    value: int
+    if isinstance(node, ast.IntegerLiteral):
+        value = node.value
+    elif isinstance(node, ast.UnaryExpression) and node.op.name == "-":
+        inner = _integer(node.expression, noun)
+        if inner is None:
+            return None
+        value = -inner
+    elif isinstance(node, ast.BinaryExpression) and node.op.name in _INTEGER_ARITHMETIC:
+        lhs, rhs = _integer(node.lhs, noun), _integer(node.rhs, noun)
+        if lhs is None or rhs is None:
+            return None
+        if node.op.name == "/" and rhs == 0:
+            raise SynqSyntaxError(f"this {noun} divides by zero", **_position(node))
+        value = _INTEGER_ARITHMETIC[node.op.name](lhs, rhs)
+    else:
+        return None
+    if abs(value) > _HUGE:
+        raise _TooLarge
+    return value
+
+
+class _LimitChecker(QASMVisitor[None]):
+    """Counts what the program asks the importer to allocate, refusing it past the limit."""
+
+    def __init__(self) -> None:
+        self._tally = DeclarationTally()
+
+    def visit_QubitDeclaration(self, node: ast.QubitDeclaration, context: Any = None) -> None:
+        self._declare("qubits", node.qubit.name, node.size, node)
+
+    def visit_ClassicalDeclaration(
+        self, node: ast.ClassicalDeclaration, context: Any = None
+    ) -> None:
+        if isinstance(node.type, ast.BitType):
+            self._declare("classical bits", node.identifier.name, node.type.size, node)
+        self.generic_visit(node, context)
+
+    def _declare(
+        self, kind: BitKind, name: str, size: ast.Expression | None, node: ast.QASMNode
+    ) -> None:
+        count: int | None = 1
+        if size is not None:
+            try:
+                count = _integer(size, "size")
+            except _TooLarge:
+                count = None  # the tally's "too large to count"
+            else:
+                if count is None:
+                    return  # not a constant integer: the importer refuses it unallocated
+        self._tally.declare(kind, name, count, **_position(node))
+
+    def visit_Identifier(self, node: ast.Identifier, context: Any = None) -> None:
+        match = _PHYSICAL_QUBIT.fullmatch(node.name)
+        if match is None:
+            return
+        digits = match.group(1).lstrip("0") or "0"
+        if len(digits) > len(str(MAX_QUBITS)) or int(digits) >= MAX_QUBITS:
+            raise SynqSyntaxError(
+                f"physical qubit {node.name} makes Qiskit create qubits $0 to {node.name}; "
+                f"a program may use at most {MAX_QUBITS} qubits",
+                **_position(node),
+            )
+
+    def visit_QuantumGateModifier(self, node: ast.QuantumGateModifier, context: Any = None) -> None:
+        controls = node.modifier in (ast.GateModifierName.ctrl, ast.GateModifierName.negctrl)
+        if controls and node.argument is not None:
+            try:
+                count = _integer(node.argument, "count")
+            except _TooLarge:
+                count = _HUGE
+            if count is not None and count > MAX_QUBITS:
+                raise SynqSyntaxError(
+                    f"{node.modifier.name} asks for more control qubits than the "
+                    f"{MAX_QUBITS} a program may declare",
+                    **_position(node),
+                )
+        self.generic_visit(node, context)
 
 
 class _IndexChecker(QASMVisitor[None]):
@@ -35,15 +189,102 @@ class _IndexChecker(QASMVisitor[None]):
                 continue
             for item in index:
                 if isinstance(item, ast.IntegerLiteral) and not 0 <= item.value < size:
-                    span = node.span
                     raise SynqSyntaxError(
                         f"{node.name.name} has {size} elements; "
                         f"{node.name.name}[{item.value}] is out of range",
-                        line=span.start_line if span else None,
-                        column=span.start_column + 1 if span else None,
+                        **_position(node),
                     )
 
 
-def check_qasm3_program(program: ast.Program) -> None:
-    """Raises ``SynqSyntaxError`` for an index outside its register, naming the line."""
-    _IndexChecker().visit(program)
+class _ValueChecker(QASMVisitor[None]):
+    """Finds divisions by zero and angles, exponents and durations that are not finite.
+
+    Gate parameters and loop variables are open: they may shadow ``pi``, and their values
+    are not known here, so an expression using one is checked only where it is constant
+    (``t/0`` still divides by zero whatever ``t`` is).
+    """
+
+    def __init__(self) -> None:
+        self._open: frozenset[str] = frozenset()
+
+    def visit_QuantumGateDefinition(
+        self, node: ast.QuantumGateDefinition, context: Any = None
+    ) -> None:
+        self._with_open({argument.name for argument in node.arguments}, node, context)
+
+    def visit_ForInLoop(self, node: ast.ForInLoop, context: Any = None) -> None:
+        self._with_open({node.identifier.name}, node, context)
+
+    def _with_open(self, names: set[str], node: ast.QASMNode, context: Any) -> None:
+        outer = self._open
+        self._open = outer | names
+        try:
+            self.generic_visit(node, context)
+        finally:
+            self._open = outer
+
+    def visit_QuantumGate(self, node: ast.QuantumGate, context: Any = None) -> None:
+        for argument in node.arguments:
+            self._number(argument, "angle")
+        self.generic_visit(node, context)
+
+    def visit_QuantumPhase(self, node: ast.QuantumPhase, context: Any = None) -> None:
+        self._number(node.argument, "angle")
+        self.generic_visit(node, context)
+
+    def visit_QuantumGateModifier(self, node: ast.QuantumGateModifier, context: Any = None) -> None:
+        if node.modifier is ast.GateModifierName.pow and node.argument is not None:
+            self._number(node.argument, "exponent")
+        self.generic_visit(node, context)
+
+    def visit_DurationLiteral(self, node: ast.DurationLiteral, context: Any = None) -> None:
+        if not math.isfinite(node.value):
+            raise SynqSyntaxError("this duration is not a finite number", **_position(node))
+
+    def visit_IndexedIdentifier(self, node: ast.IndexedIdentifier, context: Any = None) -> None:
+        # The generic walk does not enter ``q[i]``'s indices: they are a list in a list.
+        for index in node.indices:
+            for item in index if isinstance(index, list) else [index]:
+                self.visit(item, context)
+
+    def visit_BinaryExpression(self, node: ast.BinaryExpression, context: Any = None) -> None:
+        if node.op.name == "/" and self._number(node.rhs, "expression") == 0:
+            raise SynqSyntaxError("this expression divides by zero", **_position(node))
+        self.generic_visit(node, context)
+
+    def _number(self, node: ast.Expression, noun: str) -> float | None:
+        """The value of a constant expression, or ``None`` if it is not constant.
+
+        Both sides of an operator are evaluated even when one is not constant, so that a
+        problem inside either is found.
+
+        Raises:
+            SynqSyntaxError: A part divides by zero, or its value is not a finite number.
+        """
+        value: float
+        if isinstance(node, ast.IntegerLiteral | ast.FloatLiteral):
+            try:
+                value = float(node.value)
+            except OverflowError:
+                value = math.inf
+        elif isinstance(node, ast.Identifier):
+            if node.name in self._open or node.name not in _CONSTANTS:
+                return None
+            value = _CONSTANTS[node.name]
+        elif isinstance(node, ast.UnaryExpression) and node.op.name == "-":
+            inner = self._number(node.expression, noun)
+            if inner is None:
+                return None
+            value = -inner
+        elif isinstance(node, ast.BinaryExpression) and node.op.name in _ARITHMETIC:
+            lhs, rhs = self._number(node.lhs, noun), self._number(node.rhs, noun)
+            if node.op.name == "/" and rhs == 0:
+                raise SynqSyntaxError(f"this {noun} divides by zero", **_position(node))
+            if lhs is None or rhs is None:
+                return None
+            value = _ARITHMETIC[node.op.name](lhs, rhs)
+        else:
+            return None
+        if not math.isfinite(value):
+            raise SynqSyntaxError(f"this {noun} is not a finite number", **_position(node))
+        return value

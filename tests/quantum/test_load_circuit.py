@@ -40,6 +40,8 @@ def test_every_format_gives_the_same_bell_circuit(source):
         (QASM3.replace("cx q[0], q[1]", "foo q[0]"), 5, 1, "gate 'foo' is not defined"),
         (QASM3.replace("cx q[0], q[1]", "cx q[0] q[1]"), 5, 9, "unexpected 'q'"),
         (QASM3.replace("h q[0];", "h q[7];"), 4, 3, "q[7] is out of range"),
+        (QASM3.replace("h q[0];", "h r[0];"), 4, 3, "Undefined symbol 'r'"),
+        ("\n" + QASM3.replace("h q[0];", "   h r[0];"), 5, 6, "Undefined symbol 'r'"),
         (QASM3.rstrip().rstrip(";"), 5, 14, "missing ';' at the end of 'cx q[0], q[1]'"),
         # A forgotten ';' is named where it was forgotten, not on the next statement's line.
         (
@@ -80,3 +82,87 @@ def test_synq_warnings_come_back_with_the_circuit():
     assert parsed.format == "synq"
     assert len(parsed.warnings) == 1
     assert "warp" in parsed.warnings[0]
+
+
+QASM2_HEAD = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\n'
+QASM3_HEAD = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[1] q;\n'
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "phrase"),
+    [
+        (QASM3_HEAD + "rz(1/0) q[0];", 4, "this angle divides by zero"),
+        (QASM3_HEAD + "rz(0/0) q[0];", 4, "this angle divides by zero"),
+        (QASM3_HEAD + "rz(pi/0) q[0];", 4, "this angle divides by zero"),
+        (QASM3_HEAD + "rz(1e999) q[0];", 4, "this angle is not a finite number"),
+        (QASM3_HEAD + "U(1e308*10, 0, 0) q[0];", 3, "this angle is not a finite number"),
+        (QASM3_HEAD + "gphase(1/0);", 8, "this angle divides by zero"),
+        (QASM3_HEAD + "pow(1e999) @ x q[0];", 5, "this exponent is not a finite number"),
+        (QASM3_HEAD + "delay[1e999ns] q[0];", 6, "this duration is not a finite number"),
+        (QASM3_HEAD + "gate g(t) a { rz(t/0) a; }", 18, "this angle divides by zero"),
+        (QASM2_HEAD + "rz(1e999) q[0];", 4, "1e999 is too large to be a finite number"),
+        (QASM2_HEAD + "U(0, -1.5e400, 0) q[0];", 7, "1.5e400 is too large to be a finite number"),
+        (QASM2_HEAD + "rz(1/0) q[0];", 5, "cannot divide by zero"),
+    ],
+)
+def test_angles_that_are_not_finite_are_refused_at_their_line(source, column, phrase):
+    # Before: ZeroDivisionError (an HTTP 500), or a circuit holding inf.
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(source)
+    assert (info.value.line, info.value.column) == (4, column)
+    assert phrase in info.value.message
+    assert info.value.field == "source"
+
+
+@pytest.mark.parametrize(
+    ("source", "column"),
+    [
+        (QASM3_HEAD + "h q[1/0];", 5),
+        (QASM3_HEAD + "bit[1] c; if (c == 2/(1-1)) x q[0];", 20),
+    ],
+)
+def test_a_division_by_zero_outside_an_angle_is_refused_at_its_line(source, column):
+    # Before: ZeroDivisionError out of the importer (an HTTP 500).
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(source)
+    assert (info.value.line, info.value.column) == (4, column)
+    assert "this expression divides by zero" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (QASM2_HEAD + "rz(1e308*10) q[0];", "the angle of rz on q[0] is not a finite number (inf)"),
+        (QASM2_HEAD + "rz(exp(1000)) q[0];", "the angle of rz on q[0] is not a finite number"),
+        (QASM2_HEAD + "u3(0, 0, 0^-1) q[0];", "the angle of u3 on q[0] is not a finite number"),
+        (
+            QASM2_HEAD + "gate g(t) a { rz(t*1e308) a; }\ng(10) q[0];",
+            "the angle of rz in the body of g on q[0] is not a finite number (inf)",
+        ),
+        (
+            QASM3_HEAD + "gate g(t) a { rz(t*1e308) a; }\ng(10) q[0];",
+            "a value in the program is not a finite number",
+        ),
+    ],
+)
+def test_angles_that_overflow_only_when_computed_name_the_gate(source, message):
+    # Where arithmetic makes the angle infinite, the line is lost; the gate says where.
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(source)
+    assert message in info.value.message
+    assert info.value.field == "source"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        QASM3_HEAD + "rz(1e308) q[0];",
+        QASM3_HEAD + "rz(-pi/2) q[0];",
+        QASM3_HEAD + "gate g(t) a { rz(t/2) a; }\ng(1e300) q[0];",
+        QASM2_HEAD + "rz(1e308) q[0];",
+        QASM2_HEAD + "gate g(t) a { rz(t*2) a; }\ng(1e300) q[0];",
+    ],
+)
+def test_large_finite_angles_still_load(source):
+    circuit = load_circuit(source)
+    assert circuit.num_qubits == 1
