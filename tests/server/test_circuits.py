@@ -187,6 +187,15 @@ async def test_analyze_marks_feedback_infeasible_where_unsupported(api):
     assert "feedback" in feasible["rigetti_ankaa_3"]["reason"]
 
 
+async def test_a_target_named_twice_is_analysed_once_and_fifty_at_most(api, problem):
+    twice = ["ionq_aria_1", "aer_simulator", "ionq_aria_1"]
+    body = await post(api, "analyze", {"source": BELL_SYNQ, "targets": twice})
+    assert [f["target"] for f in body["feasibility"]] == ["ionq_aria_1", "aer_simulator"]
+    many = {"source": BELL_SYNQ, "targets": ["aer_simulator"] * 51}
+    code, refusal = await refused(api, "analyze", many, problem)
+    assert (code, refusal["errors"][0]["field"]) == (422, "targets")
+
+
 async def test_analyze_unknown_target_names_targets(api, problem):
     code, body = await refused(api, "analyze", {"source": BELL_SYNQ, "targets": ["x"]}, problem)
     assert code == 422

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from synq_jupyter_server.schemas.base import Request, Response
 
@@ -74,8 +74,22 @@ class TranspileResponse(Response):
     cached: bool = Field(description="True when served from an earlier identical transpile.")
 
 
+def _once_each(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+MAX_TARGETS = 50
+TargetNames = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=64)]],
+    Field(max_length=MAX_TARGETS),
+    # Each is a transpile: a name given twice is checked once (2,000 copies took 10 s).
+    AfterValidator(_once_each),
+]
+"""Catalogue names to compare, each once, in the order given."""
+
+
 class AnalyzeRequest(CircuitSource):
-    targets: list[str] | None = Field(
+    targets: TargetNames | None = Field(
         default=None, description="Targets to check feasibility on; every target when null."
     )
 

@@ -16,7 +16,7 @@ from pydantic import Tag as Member
 from synq_jupyter.algorithms.qnn_model import MAX_LAYERS, MAX_QUBITS
 from synq_jupyter.algorithms.qnn_spec import MAX_EPOCHS
 from synq_jupyter_server.schemas.base import Request, Response
-from synq_jupyter_server.schemas.circuits import MAX_SOURCE, CircuitFormat
+from synq_jupyter_server.schemas.circuits import MAX_SOURCE, CircuitFormat, TargetNames
 from synq_jupyter_server.schemas.jobs import JobSettings
 
 MAX_TERMS = 5000
@@ -222,8 +222,8 @@ class CircuitJob(JobSettings):
 
 class EstimateRequest(CircuitJob):
     shots: int = Field(default=1000, ge=1, le=1_000_000)
-    targets: list[str] | None = Field(
-        default=None, max_length=50, description="Catalogue names; every target when null."
+    targets: TargetNames | None = Field(
+        default=None, description="Catalogue names; every target when null."
     )
 
 
