@@ -291,7 +291,7 @@ async def test_other_users_jobs_are_404(api, problem):
     with pytest.raises(HTTPClientError) as info:
         await api("jobs", "0" * 32)
     assert info.value.code == 404
-    assert problem(info.value)["errors"][0]["field"] == "id"
+    assert problem(info.value)["errors"][0]["field"] == "job_id"
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ class JobNotFound(NotFound):
     """No job with that id belongs to the caller."""
 
     what = "job"
+    field = "job_id"
 
 
 class JobConflict(RuntimeError):

@@ -40,6 +40,7 @@ class ApiKeyNotFound(NotFound):
     """No key with that id belongs to the caller."""
 
     what = "API key"
+    field = "key_id"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class IncidentNotFound(NotFound):
     """No incident with that id belongs to the caller's organisation."""
 
     what = "incident"
+    field = "incident_id"
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,12 @@ from synq_jupyter_server.services.plans import PLAN_NAMES, Quota, quota_of
 
 class OrgNotFound(NotFound):
     what = "organisation"
+    field = "org_id"
 
 
 class MemberNotFound(NotFound):
     what = "member"
+    field = "username"
 
 
 class OrgConflict(JobConflict):

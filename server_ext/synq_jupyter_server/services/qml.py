@@ -28,6 +28,7 @@ class ModelNotFound(NotFound):
     """No trained model with that id belongs to the caller."""
 
     what = "model"
+    field = "model_id"
 
 
 class QmlService:
