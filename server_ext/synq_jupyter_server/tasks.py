@@ -80,6 +80,7 @@ def validate_job_task(
     from synq_jupyter.errors import SynqInputError
     from synq_jupyter.quantum import get_target, load_circuit
     from synq_jupyter.quantum.device_simulation import check_simulable
+    from synq_jupyter.quantum.local_sampling import NO_QUBITS
     from synq_jupyter.quantum.noise import has_noise
     from synq_jupyter.quantum.transpile import check_fits
     from synq_jupyter_server.jobs.providers.estimate import observables_of
@@ -95,11 +96,7 @@ def validate_job_task(
         try:
             circuit = load_circuit(source, format)
             if circuit.num_qubits == 0:
-                raise SynqInputError(
-                    "the circuit has no qubits: declare some (qubit q[2], or qreg q[2]; in "
-                    "OpenQASM) and the gates on them",
-                    field="source",
-                )
+                raise SynqInputError(NO_QUBITS, field="source")
             if circuit.parameters:
                 names = ", ".join(p.name for p in list(circuit.parameters)[:5])
                 raise SynqInputError(

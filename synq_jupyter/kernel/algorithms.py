@@ -1,11 +1,18 @@
-"""VQE, QAOA, QNN and synthesis from a notebook: submit, watch live, get the result."""
+"""VQE, QAOA, QNN and synthesis from a notebook: submit, watch live, get the result.
+
+Every request body goes through ``request_values.plain_fields``: numpy values are sent as
+Python numbers, and a NaN or an object JSON cannot carry is refused naming its field, as
+``submit`` does, rather than failing inside ``requests``.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter.kernel.client import SynqClient
-from synq_jupyter.kernel.job_handle import JobHandle, circuit_source, in_notebook
+from synq_jupyter.kernel.job_handle import JobHandle, circuit_source, in_notebook, job_id_text
+from synq_jupyter.kernel.request_values import pauli_sum, plain, plain_fields
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -35,11 +42,22 @@ def vqe(
 
     Returns:
         The job; ``.result()`` waits for the energies.
+
+    Raises:
+        SynqInputError: Neither or both of ``hamiltonian`` and ``molecule`` are given, or a
+            value is complex, NaN or not JSON, naming it.
     """
     if (hamiltonian is None) == (molecule is None):
-        raise ValueError("give either hamiltonian or molecule")
-    body = {"hamiltonian": molecule if molecule is not None else _pauli_sum(hamiltonian)}
-    return _submit("qml/vqe", {**body, **options}, display, client)
+        raise SynqInputError(
+            "give a hamiltonian or a molecule, not both"
+            if molecule is not None
+            else "give a hamiltonian (a SparsePauliOp, or paulis and coeffs) or a molecule",
+            field="hamiltonian",
+        )
+    terms: Any = molecule if molecule is not None else hamiltonian
+    if type(terms).__name__ == "SparsePauliOp":
+        terms = pauli_sum(terms, "hamiltonian")
+    return _submit("qml/vqe", {"hamiltonian": terms, **options}, display, client)
 
 
 def qaoa(
@@ -87,12 +105,15 @@ def train_qnn(
 
     Returns:
         The training job; the model's id is the job's id (``handle.id``).
+
+    Raises:
+        SynqInputError: ``X`` or ``y`` is missing or not numbers, naming the place.
     """
     body: dict[str, Any] = dict(options)
     if dataset is not None:
         body["dataset"] = {"name": dataset} if isinstance(dataset, str) else dataset
     else:
-        body["data"] = {"X": _rows(X), "y": _plain_list(y)}
+        body["data"] = {"X": _rows(X, "X"), "y": _labels(y)}
     return _submit("qml/qnn/train", body, display, client)
 
 
@@ -100,8 +121,9 @@ def predict(
     model_id: str, X: Any, *, client: SynqClient | None = None, timeout: float | None = 300
 ) -> dict[str, Any]:
     """Predicts labels of ``X`` with a stored model; returns labels and probabilities."""
+    model_id = job_id_text(model_id, "model_id")
     client = client or SynqClient()
-    job = client.request("POST", f"qml/qnn/{model_id}/predict", json={"X": _rows(X)})
+    job = client.request("POST", f"qml/qnn/{model_id}/predict", json={"X": _rows(X, "X")})
     return JobHandle(job["id"], client).result(timeout=timeout)
 
 
@@ -118,7 +140,7 @@ def synthesize(
     """
     client = client or SynqClient()
     body = {"description": spec} if isinstance(spec, str) else {"spec": spec}
-    job = client.request("POST", "circuits/synthesize", json=body)
+    job = client.request("POST", "circuits/synthesize", json=plain_fields(body))
     return JobHandle(job["id"], client).result(timeout=timeout)
 
 
@@ -162,6 +184,7 @@ def _run_and_show(
     client: SynqClient | None,
     timeout: float | None,
 ) -> dict[str, Any]:
+    body = plain_fields(body)
     client = client or SynqClient()
     handle = JobHandle(client.request("POST", path, json=body)["id"], client)
     result = handle.result(timeout=timeout)
@@ -176,6 +199,7 @@ def _run_and_show(
 
 
 def _submit(path: str, body: dict[str, Any], display: bool, client: SynqClient | None) -> JobHandle:
+    body = plain_fields(body)
     client = client or SynqClient()
     handle = JobHandle(client.request("POST", path, json=body)["id"], client)
     if display and in_notebook():
@@ -185,22 +209,37 @@ def _submit(path: str, body: dict[str, Any], display: bool, client: SynqClient |
     return handle
 
 
-def _pauli_sum(hamiltonian: Any) -> dict[str, Any]:
-    if isinstance(hamiltonian, dict):
-        return hamiltonian
-    terms = hamiltonian.to_list()
-    for label, coeff in terms:
-        if abs(complex(coeff).imag) > 1e-12:
-            raise ValueError(f"the coefficient of {label} is complex: not Hermitian")
-    return {
-        "paulis": [label for label, _ in terms],
-        "coeffs": [float(complex(c).real) for _, c in terms],
-    }
+def _rows(values: Any, field: str) -> list[list[float]]:
+    """``values`` (lists, a numpy array, a DataFrame) as rows of finite numbers.
+
+    Raises:
+        SynqInputError: It is missing, not rows, or holds something other than a finite
+            number, naming the place (``X[0][1]``).
+    """
+    if values is None:
+        raise SynqInputError("give the features, one row of numbers per sample", field=field)
+    if hasattr(values, "to_numpy"):  # pandas: iterating a DataFrame gives its column names
+        values = values.to_numpy()
+    rows = plain(values, field)
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise SynqInputError("give one row of numbers per sample (a list of lists)", field=field)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SynqInputError(f"{value!r} is not a number", field=f"{field}[{i}][{j}]")
+    return [[float(v) for v in row] for row in rows]
 
 
-def _rows(values: Any) -> list[list[float]]:
-    return [[float(v) for v in row] for row in values]
-
-
-def _plain_list(values: Any) -> list[Any]:
-    return [v.item() if hasattr(v, "item") else v for v in values]
+def _labels(values: Any) -> list[Any]:
+    """``y`` as a list of labels (numbers or text), one per row of ``X``."""
+    if values is None:
+        raise SynqInputError("give the labels, one per row of X", field="y")
+    if hasattr(values, "to_numpy"):
+        values = values.to_numpy()
+    labels = plain(values, "y")
+    if not isinstance(labels, list):
+        raise SynqInputError("give the labels as a list, one per row of X", field="y")
+    for i, label in enumerate(labels):
+        if not isinstance(label, int | float | str):
+            raise SynqInputError(f"{label!r} is not a label (a number or text)", field=f"y[{i}]")
+    return labels

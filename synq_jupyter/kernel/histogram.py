@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 MAX_BARS = 64
+TEXT_OUTCOMES = 8
+"""Outcomes the plain-text summary lists, most frequent first."""
 
 
 def counts_figure(counts: dict[str, int], title: str) -> go.Figure:
@@ -51,8 +53,18 @@ def counts_figure(counts: dict[str, int], title: str) -> go.Figure:
     return figure
 
 
-def figure_bundle(figure: go.Figure) -> dict[str, Any]:
-    """The MIME bundle JupyterLab renders a plotly figure from (for ``Output`` widgets)."""
+def counts_text(counts: dict[str, int], title: str) -> str:
+    """One line for where the chart cannot show (a terminal, a diff, a screen reader):
+    ``title · 00: 153, 11: 147``, the ``TEXT_OUTCOMES`` most frequent outcomes."""
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    listed = ", ".join(f"{outcome}: {count:,}" for outcome, count in top[:TEXT_OUTCOMES])
+    more = len(top) - TEXT_OUTCOMES
+    return f"{title} · {listed}" + (f", … {more:,} more outcomes" if more > 0 else "")
+
+
+def figure_bundle(figure: go.Figure, text: str | None = None) -> dict[str, Any]:
+    """The MIME bundle JupyterLab renders a plotly figure from (for ``Output`` widgets),
+    with ``text`` as its plain-text form (the figure's title when ``None``)."""
     import json
 
     import plotly.io as pio
@@ -60,5 +72,5 @@ def figure_bundle(figure: go.Figure) -> dict[str, Any]:
     spec = json.loads(pio.to_json(figure, validate=False))
     return {
         "application/vnd.plotly.v1+json": {**spec, "config": {"displaylogo": False}},
-        "text/plain": f"<Figure: {figure.layout.title.text}>",
+        "text/plain": text if text is not None else f"<Figure: {figure.layout.title.text}>",
     }

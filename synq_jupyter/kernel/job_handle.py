@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+import string
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -63,11 +66,13 @@ class JobHandle:
         return dict(self.client.request("POST", f"jobs/{self.id}/retry"))
 
     def result(self, timeout: float | None = None) -> dict[str, Any]:
-        """Waits for the job (up to ``timeout`` seconds) and returns its result.
+        """Waits for the job (up to ``timeout`` seconds; ``None`` or ``inf``: as long as it
+        takes) and returns its result.
 
         Raises:
             JobFailed: The job failed or was cancelled.
             JobTimeout: It did not finish in time (a ``TimeoutError``).
+            SynqInputError: ``timeout`` is not a number of seconds, 0 or more.
         """
         info = self._wait(timeout)
         if info["status"] != "succeeded":
@@ -76,7 +81,7 @@ class JobHandle:
 
     def wait(self, timeout: float | None = None, progress: bool = True) -> dict[str, Any]:
         """Blocks until the job ends; in a notebook shows its live widget meanwhile."""
-        _check_timeout(timeout)
+        checked_timeout(timeout)
         if progress and in_notebook():
             from IPython.display import display
 
@@ -90,7 +95,7 @@ class JobHandle:
         return JobWidget(self)
 
     def _wait(self, timeout: float | None) -> dict[str, Any]:
-        _check_timeout(timeout)
+        timeout = checked_timeout(timeout)
         deadline = None if timeout is None else time.monotonic() + timeout
         delay = 0.1
         while True:
@@ -109,11 +114,27 @@ class JobHandle:
             delay = min(delay * 1.5, 1.0)
 
 
-def _check_timeout(timeout: object) -> None:
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
+def checked_timeout(timeout: object) -> float | None:
+    """``timeout`` as seconds (numpy numbers too); ``None`` and ``inf`` wait for ever.
+
+    Raises:
+        SynqTypeError: It is not a number.
+        SynqInputError: It is NaN, which no clock ever passes (the wait would never end,
+            as if ``None`` were meant), or negative.
+    """
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
         raise SynqTypeError(
             f"timeout is a number of seconds, not {type(timeout).__name__}", field="timeout"
         )
+    seconds = float(timeout)
+    if math.isnan(seconds) or seconds < 0:
+        raise SynqInputError(
+            f"{timeout} is not a number of seconds, 0 or more (None waits for ever)",
+            field="timeout",
+        )
+    return seconds
 
 
 def submit(
@@ -145,13 +166,17 @@ def submit(
         format: ``synq``, ``qasm2`` or ``qasm3`` when ``circuit`` is text; detected otherwise.
         client: REST client; one from the environment by default.
     """
+    from synq_jupyter.quantum.transpile import check_level  # qiskit: imported when used
+
     client = client or SynqClient()
+    # Checked here, as a local run checks it, so the refusal reads the same either way.
+    level = check_level(plain(optimization_level, "optimization_level"))
     body: dict[str, Any] = {
         "kind": kind,
         **circuit_source(circuit, format),
         "target": target,
         **_settings(shots=shots, seed=seed, tags=tags, priority=priority),
-        "optimization_level": plain(optimization_level, "optimization_level"),
+        "optimization_level": level,
     }
     if observables is not None:
         body["observables"] = plain(observables_json(observables), "observables")
@@ -243,20 +268,15 @@ def attach(job_id: str | JobHandle, client: SynqClient | None = None) -> JobHand
         client: REST client; one from the environment by default.
 
     Raises:
-        SynqInputError: No job has that id, or more than one starts with it.
+        SynqInputError: The id is not hex digits, no job has it, or more than one starts
+            with it.
     """
     if isinstance(job_id, JobHandle):
         job_id = job_id.id
-    if not isinstance(job_id, str):
-        raise SynqTypeError(
-            f"a job id is text (as the job widget shows it), not {type(job_id).__name__}",
-            field="job_id",
-        )
-    client = client or SynqClient()
-    # As it may be written: upper case, or a UUID with its dashes.
-    job_id = job_id.strip().lower().replace("-", "")
+    job_id = job_id_text(job_id, "job_id")
     if not job_id:
         raise SynqInputError("attach needs a job id", field="job_id")
+    client = client or SynqClient()
     full_id = job_id if len(job_id) >= JOB_ID_LENGTH else _full_id(job_id, client)
     handle = JobHandle(full_id, client)
     try:
@@ -266,6 +286,30 @@ def attach(job_id: str | JobHandle, client: SynqClient | None = None) -> JobHand
             raise SynqInputError(f"no job {_quoted(job_id)}", field="job_id") from None
         raise
     return handle
+
+
+def job_id_text(job_id: object, field: str) -> str:
+    """``job_id`` as the server writes ids: lower case, without a UUID's dashes.
+
+    Raises:
+        SynqTypeError: It is not text.
+        SynqInputError: It holds anything but hex digits. The id goes into the request's
+            path, where ``../health?`` would reach another route than the job's.
+    """
+    if not isinstance(job_id, str):
+        raise SynqTypeError(
+            f"a job id is text (as the job widget shows it), not {type(job_id).__name__}",
+            field=field,
+        )
+    # As it may be written: upper case, or a UUID with its dashes.
+    normal = job_id.strip().lower().replace("-", "")
+    if not set(normal) <= set(string.hexdigits):
+        raise SynqInputError(
+            f"{_quoted(job_id.strip())!r} is not a job id: an id is hex digits (0-9, a-f), "
+            "as the job widget shows it",
+            field=field,
+        )
+    return normal
 
 
 def _full_id(prefix: str, client: SynqClient) -> str:

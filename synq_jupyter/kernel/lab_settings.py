@@ -55,18 +55,44 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def magic_defaults(directory: Path | None = None) -> MagicDefaults:
-    """The user's SynQ settings; the built-in defaults where the file is missing, unreadable
-    or holds a value of the wrong kind."""
+    """The user's SynQ settings; the built-in default for a setting that is missing, or
+    that no cell could run with (the wrong kind, out of range, an unknown target), so a
+    cell never fails for a setting its line does not even show. A bad value is reported
+    once, naming the setting (``_ignored``)."""
+    from synq_jupyter.quantum.local_sampling import MAX_SHOTS
+    from synq_jupyter.quantum.targets import target_names
+
     raw = _read((directory or settings_dir()) / SETTINGS_FILE)
     base = MagicDefaults()
     target = raw.get("defaultTarget", base.target)
     shots = raw.get("shots", base.shots)
     level = raw.get("optimizationLevel", base.optimization_level)
-    return MagicDefaults(
-        target=target if isinstance(target, str) and target else base.target,
-        shots=shots if isinstance(shots, int) and shots > 0 else base.shots,
-        optimization_level=level if level in (0, 1, 2, 3) else base.optimization_level,
-    )
+    if not (isinstance(target, str) and target in target_names()):
+        target = _ignored("defaultTarget", target, "not a known target", base.target)
+    if isinstance(shots, bool) or not isinstance(shots, int) or not 1 <= shots <= MAX_SHOTS:
+        shots = _ignored("shots", shots, f"not a number from 1 to {MAX_SHOTS:,}", base.shots)
+    if isinstance(level, bool) or not isinstance(level, int) or level not in (0, 1, 2, 3):
+        level = _ignored("optimizationLevel", level, "not 0, 1, 2 or 3", base.optimization_level)
+    return MagicDefaults(target=target, shots=shots, optimization_level=level)
+
+
+_reported: set[tuple[str, str]] = set()
+"""The (setting, value) pairs already reported: the settings are read for every cell, and
+a warning on each would bury the cells' own output."""
+
+
+def _ignored(setting: str, value: Any, why: str, default: Any) -> Any:
+    """``default``, in place of ``value``, with a warning the first time."""
+    if (setting, repr(value)) not in _reported:
+        _reported.add((setting, repr(value)))
+        log.warning(
+            "SynQ: ignoring the setting %s (Settings → SynQ): %r is %s; using %r",
+            setting,
+            value,
+            why,
+            default,
+        )
+    return default
 
 
 def plot_template(directory: Path | None = None) -> str:

@@ -55,7 +55,7 @@ class SynqMagics(Magics):
         transpiled for that device, the transpile report is shown, and the transpiled circuit
         is sampled with the device's noise.
         """
-        args = _with_defaults(parse_argstring(self.synq, _quotes_closed(line)))
+        args = _with_defaults(_parsed(self.synq, line))
         if args.name is not None and (not args.name.isidentifier() or iskeyword(args.name)):
             raise UsageError(f"SynQ: --name needs a Python identifier, not {args.name!r}")
         try:
@@ -88,7 +88,7 @@ class SynqMagics(Magics):
         display(handle.widget())
 
     def _run_cell(self, args: Any, cell: str) -> None:
-        from synq_jupyter.kernel.histogram import counts_figure
+        from synq_jupyter.kernel.histogram import counts_figure, counts_text, figure_bundle
         from synq_jupyter.kernel.views import report_bundle
         from synq_jupyter.quantum import load_circuit, run_local
 
@@ -109,7 +109,8 @@ class SynqMagics(Magics):
             display(report_bundle(transpiled.report), raw=True)
         noise = "ideal" if result.noise == "none" else "with device noise"
         title = f"{result.target} · {result.shots:,} shots · seed {result.seed} · {noise}"
-        display(counts_figure(result.counts, title))
+        figure = counts_figure(result.counts, title)
+        display(figure_bundle(figure, counts_text(result.counts, title)), raw=True)
         if args.name and self.shell is not None:
             self.shell.user_ns[args.name] = CellResult(
                 circuit=circuit,
@@ -152,6 +153,16 @@ class SynqMagics(Magics):
                 )
         except (SynqError, ValueError) as exc:
             raise UsageError(f"SynQ: {exc}") from None
+
+
+def _parsed(magic: Any, line: str) -> Any:
+    """The magic's options; argparse's refusal (an unknown option, ``--shots abc``) as a
+    ``SynQ:`` usage message like every other."""
+    try:
+        return parse_argstring(magic, _quotes_closed(line))
+    except UsageError as exc:
+        message = str(exc)
+        raise UsageError(message if message.startswith("SynQ:") else f"SynQ: {message}") from None
 
 
 def _jobs_limit(word: str) -> int:

@@ -48,6 +48,12 @@ def plain(value: Any, field: str) -> Any:
     )
 
 
+def plain_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """A request body as JSON values (see ``plain``), each field named by its own key: an
+    error reads ``problem.edges[0][2]``, not the body's."""
+    return {name: plain(value, name) for name, value in values.items()}
+
+
 def exportable(circuit: QuantumCircuit) -> QuantumCircuit:
     """``circuit`` with every instruction outside Qiskit's standard gates (``unitary``,
     ``initialize``, custom gates) replaced by its definition, until none is left.
@@ -79,12 +85,18 @@ def observables_json(observables: Any) -> list[Any]:
             field="observables",
         )
     return [
-        _pauli_sum(o, f"observables[{i}]") if _is_sparse_pauli_op(o) else o
+        pauli_sum(o, f"observables[{i}]") if _is_sparse_pauli_op(o) else o
         for i, o in enumerate(observables)
     ]
 
 
-def _pauli_sum(operator: Any, field: str) -> dict[str, Any]:
+def pauli_sum(operator: Any, field: str) -> dict[str, Any]:
+    """A ``SparsePauliOp`` as ``{"paulis", "coeffs"}``.
+
+    Raises:
+        SynqInputError: A coefficient is complex, naming it (``field.coeffs[i]``): JSON and
+            the server take real coefficients only.
+    """
     coeffs = []
     for i, coeff in enumerate(operator.coeffs):
         if abs(complex(coeff).imag) > 1e-12:

@@ -10,12 +10,25 @@ from synq_jupyter.errors import SynqInputError
 from synq_jupyter.quantum.device_simulation import device_simulation
 from synq_jupyter.quantum.noise import has_noise
 from synq_jupyter.quantum.targets import SynqTarget, get_target
-from synq_jupyter.quantum.transpile import Progress, TranspileResult, check_seed, transpile_circuit
+from synq_jupyter.quantum.transpile import (
+    Progress,
+    TranspileResult,
+    check_fits,
+    check_level,
+    check_seed,
+    transpile_circuit,
+)
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
 
 MAX_SHOTS = 1_000_000
+NO_QUBITS = (
+    "the circuit has no qubits: declare some (qubit q[2], or qreg q[2]; in OpenQASM) "
+    "and the gates on them"
+)
+"""One wording for a local run and the server's check at submission, so a cell reads alike
+run here or submitted."""
 TRAJECTORY_PARTS = 200
 """Most parts a run of one noisy trajectory per shot is split into, for progress."""
 MIN_PART = 50
@@ -69,6 +82,11 @@ def run_local(
 
     Returns:
         The counts, keyed by bitstring (registers separated by spaces, as Qiskit prints them).
+
+    Raises:
+        SynqInputError: An option is out of range, or the circuit has no qubits.
+        TargetError: The circuit does not fit the target (even the ideal simulator has a
+            width: Aer would fail deep inside with its own error).
     """
     from qiskit_aer import AerSimulator
 
@@ -76,6 +94,12 @@ def run_local(
     if isinstance(shots, bool) or not isinstance(shots, int) or not 1 <= shots <= MAX_SHOTS:
         raise SynqInputError(f"shots must be an integer from 1 to {MAX_SHOTS:,}", field="shots")
     seed = check_seed(seed)
+    # Checked on every target, though the ideal simulator does not transpile: a level the
+    # submitted job would refuse should not pass silently here.
+    check_level(optimization_level)
+    if circuit.num_qubits == 0:
+        raise SynqInputError(NO_QUBITS, field="source")
+    check_fits(circuit, spec)
     circuit, measured_all = with_measurements(circuit)
 
     from qiskit import transpile

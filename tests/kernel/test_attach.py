@@ -59,3 +59,15 @@ def test_an_unknown_full_id_says_so(api: Api) -> None:
     with pytest.raises(SynqInputError) as refused:
         attach(OTHER, SynqClient(api.url, token="t"))
     assert str(refused.value) == f"no job {OTHER}"
+
+
+@pytest.mark.parametrize(
+    "job_id",
+    ["../targets/aer_simulator?pad=xxxxxxxxxxxx", "../health?" + "a" * 32, "5ef9a63e/../x"],
+)
+def test_an_id_that_is_not_hex_is_refused_without_a_request(api: Api, job_id: str) -> None:
+    """The id goes into the request's path: ``../`` would reach another route."""
+    with pytest.raises(SynqInputError, match="is not a job id: an id is hex digits") as refused:
+        attach(job_id, SynqClient(api.url, token="t"))
+    assert refused.value.field == "job_id"
+    assert api.requests == []

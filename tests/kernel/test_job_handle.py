@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter.kernel import job_handle
 from synq_jupyter.kernel.job_handle import JobHandle
 
@@ -60,3 +62,25 @@ def test_a_status_request_waits_no_longer_than_the_deadline_left(monkeypatch):
 def test_a_timeout_that_is_not_a_number_is_refused_before_anything_is_shown():
     with pytest.raises(TypeError, match="timeout is a number of seconds, not str"):
         JobHandle("j1", client=RunningForever()).wait(timeout="5")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), np.float64("nan"), -1, -0.5])
+def test_a_timeout_no_clock_reaches_is_refused_naming_it(timeout):
+    client = RunningForever()
+    with pytest.raises(SynqInputError) as refused:
+        JobHandle("j1", client=client).result(timeout=timeout)  # type: ignore[arg-type]
+    assert refused.value._render_traceback_() == [
+        f"SynqInputError: timeout: {timeout} is not a number of seconds, 0 or more "
+        "(None waits for ever)"
+    ]
+    assert client.waits == []  # refused before the first look at the job
+
+
+def test_an_infinite_or_numpy_timeout_is_a_number_of_seconds(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(job_handle, "time", clock)
+    with pytest.raises(TimeoutError):
+        JobHandle("j1", client=RunningForever()).result(timeout=np.int64(3))  # type: ignore[arg-type]
+    assert clock.now == pytest.approx(3)
+    assert job_handle.checked_timeout(float("inf")) == float("inf")  # as None: for ever
+    assert job_handle.checked_timeout(0) == 0.0

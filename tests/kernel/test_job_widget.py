@@ -141,3 +141,13 @@ def test_cancel_clicked_as_the_job_succeeds_shows_it_succeeded() -> None:
     widget.cancel_button.click()
     assert widget.status == "succeeded"
     assert widget.message.value != "cancelling…"
+
+
+def test_the_widget_and_its_histogram_read_as_plain_text() -> None:
+    """Where widgets cannot render (a terminal, a diff of the notebook)."""
+    widget = JobWidget(Handle(Server(["succeeded"])))  # type: ignore[arg-type]
+    assert widget._repr_mimebundle_()["text/plain"] == (
+        f"SynQ job {JOB_ID[:12]} on aer_simulator · succeeded"
+    )
+    (shown,) = widget.output.outputs
+    assert shown["data"]["text/plain"] == "aer_simulator · 128 shots · seed 3 · 11: 68, 00: 60"

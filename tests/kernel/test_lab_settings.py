@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
 
+from synq_jupyter.kernel import lab_settings
 from synq_jupyter.kernel.lab_settings import SETTINGS_FILE, MagicDefaults, magic_defaults
 
 BELL = "qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n"
@@ -33,6 +35,11 @@ def test_settings_are_read_as_json5_with_comments(tmp_path):
         }""",
     )
     assert magic_defaults(tmp_path) == MagicDefaults("ibm_torino", 300, 1)
+
+
+@pytest.fixture(autouse=True)
+def nothing_reported_yet(monkeypatch):
+    monkeypatch.setattr(lab_settings, "_reported", set())
 
 
 def test_a_bad_value_falls_back_to_its_default_alone(tmp_path):
@@ -74,3 +81,36 @@ def test_plots_follow_the_jupyterlab_theme(tmp_path, monkeypatch):
     theme.write_text('{"theme": "JupyterLab Light"}')
     assert plot_template(tmp_path) == "plotly_white"
     assert counts_figure({"00": 5}, "Bell").layout.template.layout.paper_bgcolor == "white"
+
+
+def test_a_setting_no_cell_could_run_with_is_replaced_and_named_once(shell, tmp_path, caplog):
+    """lab_settings' promise: a cell never fails for its settings."""
+    write(tmp_path, json.dumps({"defaultTarget": "nope_target", "shots": 5_000_000}))
+    with caplog.at_level(logging.WARNING, logger=lab_settings.__name__):
+        shell.run_cell_magic("synq", "--seed 7 --name run", BELL)
+        shell.run_cell_magic("synq", "--seed 7 --name run", BELL)
+    result = shell.user_ns["run"].result
+    assert (result.target, result.shots) == ("aer_simulator", 1024)
+    assert [r.getMessage() for r in caplog.records] == [
+        "SynQ: ignoring the setting defaultTarget (Settings → SynQ): 'nope_target' is not a "
+        "known target; using 'aer_simulator'",
+        "SynQ: ignoring the setting shots (Settings → SynQ): 5000000 is not a number from 1 "
+        "to 1,000,000; using 1024",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("settings", "setting"),
+    [
+        ({"optimizationLevel": 1.0}, "optimizationLevel"),
+        ({"optimizationLevel": True}, "optimizationLevel"),
+        ({"shots": 10.5}, "shots"),
+        ({"defaultTarget": 42}, "defaultTarget"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_named_too(tmp_path, caplog, settings, setting):
+    write(tmp_path, json.dumps(settings))
+    with caplog.at_level(logging.WARNING, logger=lab_settings.__name__):
+        assert magic_defaults(tmp_path) == MagicDefaults()
+    [record] = caplog.records
+    assert record.getMessage().startswith(f"SynQ: ignoring the setting {setting} ")

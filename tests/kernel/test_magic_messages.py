@@ -38,7 +38,7 @@ def shown(run: Any) -> list[dict[str, Any]]:
     [
         ("--shots -5", f"shots: {AT_LEAST_1}"),
         ("--shots 0", f"shots: {AT_LEAST_1}"),
-        ("-O 7", "optimization_level: Input should be less than or equal to 3"),
+        ("-O 7", "optimization level must be 0, 1, 2 or 3, not 7"),  # as a local run says
         ("--seed -1", "seed: Input should be greater than or equal to 0"),
     ],
 )
@@ -154,6 +154,15 @@ def test_attach_of_an_unknown_id_says_there_is_no_such_job(shell):
     with pytest.raises(UsageError) as refused:
         shell.run_line_magic("synq", "attach 000000000000")
     assert str(refused.value) == "SynQ: no job 000000000000"
+
+
+def test_attach_refuses_an_id_that_is_not_hex_before_asking_the_server(shell):
+    with pytest.raises(UsageError) as refused:
+        shell.run_line_magic("synq", "attach ../health?" + "a" * 40)
+    assert str(refused.value) == (
+        "SynQ: '../health?aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…' is not a job id: an id is hex "
+        "digits (0-9, a-f), as the job widget shows it"
+    )
 
 
 def test_an_unclosed_quote_in_the_options_is_a_usage_message(shell):

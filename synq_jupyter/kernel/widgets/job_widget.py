@@ -72,6 +72,12 @@ class JobWidget(widgets.VBox):
         self.refresh()
         threading.Thread(target=self._tick, name=f"synq-job-{handle.id[:8]}", daemon=True).start()
 
+    def __repr__(self) -> str:
+        """The widget's ``text/plain``, where it cannot render: the job as its header
+        shows it when displayed (ipywidgets' default lists the child widgets)."""
+        job = getattr(self, "job", None) or {"id": self.handle.id, "target": "?", "status": "?"}
+        return f"SynQ job {job['id'][:12]} on {job['target']} · {job['status']}"
+
     @property
     def status(self) -> str:
         return str(self.job.get("status", "unknown"))
@@ -124,7 +130,7 @@ class JobWidget(widgets.VBox):
 
     def _show_result(self) -> None:
         from synq_jupyter.kernel.algorithm_views import ALGORITHM_VIEWS
-        from synq_jupyter.kernel.histogram import counts_figure, figure_bundle
+        from synq_jupyter.kernel.histogram import counts_figure, counts_text, figure_bundle
 
         result = self.handle.client.request("GET", f"jobs/{self.handle.id}/result")
         # append_display_data, not ``with self.output``: this runs on a background thread,
@@ -136,7 +142,7 @@ class JobWidget(widgets.VBox):
         elif "counts" in result and isinstance(result["counts"], dict):
             title = f"{result['target']} · {result['shots']:,} shots · seed {result['seed']}"
             figure = counts_figure(result["counts"], title)
-            self._append({**figure_bundle(figure)})
+            self._append(figure_bundle(figure, counts_text(result["counts"], title)))
         elif "expectation_values" in result:
             values = ", ".join(
                 f"{v:.4f} ± {e:.4f}"
