@@ -201,6 +201,32 @@ async def test_looking_up_someone_elses_personal_organisation_makes_none(api, pr
 
 
 @sqlite_only
+@pytest.mark.parametrize(
+    ("parts", "body", "field"),
+    [
+        (("orgs",), {"name": " lab "}, "name"),
+        (("orgs",), {"name": "\u202ebal"}, "name"),  # shows as "lab"
+        (("orgs",), {"name": "   "}, "name"),
+        (("auth", "api-keys"), {"name": "ci\x00", "scopes": ["jobs:read"]}, "name"),
+        (("qml", "qnn", "train"), {"name": "m\n", "dataset": {"name": "moons"}}, "name"),
+    ],
+)
+async def test_names_people_read_are_printable_and_trimmed(api, problem, parts, body, field):
+    with pytest.raises(HTTPClientError) as info:
+        await api(*parts, method="POST", body=body)
+    assert info.value.code == 422
+    assert problem(info.value)["errors"][0]["field"] == field
+
+
+@sqlite_only
+async def test_a_member_is_one_name_not_two_with_spaces(tenants: Tenants, as_key):
+    org_a, owner = tenants.orgs["A"], tenants.keys["owner"]
+    spaced = {"username": " max ", "role": "viewer"}
+    refused = await as_key(owner, "orgs", org_a, "members", method="POST", body=spaced)
+    assert (refused.code, field_of(refused)) == (422, "username")
+
+
+@sqlite_only
 async def test_the_server_login_picks_an_organisation_with_a_header(tenants: Tenants, api, problem):
     from tests.fixtures.refusals import refused
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, WithJsonSchema
 
-from synq_jupyter_server.schemas.base import Request, Response
+from synq_jupyter_server.schemas.base import DisplayName, Request, Response
 from synq_jupyter_server.security.api_keys import MAX_DAYS, SCOPES
 from synq_jupyter_server.security.mfa import (
     CODE_PATTERN,
@@ -50,7 +50,7 @@ MfaCodeText = Annotated[
 
 
 class ApiKeyCreate(Request):
-    name: str = Field(min_length=1, max_length=255, examples=["ci pipeline"])
+    name: DisplayName = Field(examples=["ci pipeline"])
     scopes: list[str] = Field(
         min_length=1, max_length=len(SCOPES), description=f"Any of: {', '.join(SCOPES)}."
     )

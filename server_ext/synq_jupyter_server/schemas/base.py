@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 PROTECTED_FIELDS = frozenset({"role", "org_id", "owner"})
 """Who owns a thing, where and in which role comes from the request's identity, never from
 its body: a request model that does not declare one of these drops it unread."""
+
+
+def _shown_name(text: str) -> str:
+    """A name people read in lists and logs: not blank, no spaces around it (" bob " and
+    "bob" would be two members), and no control or formatting characters (a right-to-left
+    override makes a list show another name than the one stored)."""
+    if not text.strip():
+        raise ValueError("a name is not only spaces")
+    if text != text.strip():
+        raise ValueError("a name has no spaces at its ends")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        raise ValueError("a name is printable text, without control or formatting characters")
+    return text
+
+
+DisplayName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_shown_name)]
+"""The name of an organisation, a member, an API key or a model."""
 
 
 def _in_utc(value: datetime) -> datetime:

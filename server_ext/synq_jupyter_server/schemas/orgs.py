@@ -7,19 +7,19 @@ from typing import Literal
 
 from pydantic import Field
 
-from synq_jupyter_server.schemas.base import Request, Response
+from synq_jupyter_server.schemas.base import DisplayName, Request, Response
 
 Role = Literal["viewer", "member", "admin", "owner"]
 Plan = Literal["free", "pro", "enterprise"]
 
 
 class OrgCreate(Request):
-    name: str = Field(min_length=1, max_length=255, examples=["quantum chemistry lab"])
+    name: DisplayName = Field(examples=["quantum chemistry lab"])
     require_mfa: bool = Field(default=False, description="Members must turn MFA on.")
 
 
 class OrgUpdate(Request):
-    name: str | None = Field(default=None, min_length=1, max_length=255)
+    name: DisplayName | None = None
     require_mfa: bool | None = None
 
 
@@ -45,7 +45,7 @@ class OrgQuery(Request):
 
 
 class MemberAdd(Request):
-    username: str = Field(min_length=1, max_length=255)
+    username: DisplayName
     role: Role = "member"
 
 

@@ -15,7 +15,7 @@ from pydantic import Tag as Member
 
 from synq_jupyter.algorithms.qnn_model import MAX_LAYERS, MAX_QUBITS
 from synq_jupyter.algorithms.qnn_spec import MAX_EPOCHS
-from synq_jupyter_server.schemas.base import Request, Response
+from synq_jupyter_server.schemas.base import DisplayName, Request, Response
 from synq_jupyter_server.schemas.circuits import MAX_SOURCE, CircuitFormat, TargetNames
 from synq_jupyter_server.schemas.jobs import JobSettings
 
@@ -168,7 +168,7 @@ class Dataset(Request):
 
 
 class QNNTrainRequest(JobSettings):
-    name: str | None = Field(default=None, max_length=255, description="A name for the model.")
+    name: DisplayName | None = Field(default=None, description="A name for the model.")
     data: UserData | None = None
     dataset: Dataset | None = None
     embedding: Literal["angle", "reuploading"] = "reuploading"
