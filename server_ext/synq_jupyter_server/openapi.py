@@ -98,8 +98,13 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
     spec["responses"][str(op.status)] = ok
     if op.idempotent:
         spec["responses"]["200"] = {**ok, "description": "An earlier request's, for its key"}
-    # A query string is parsed strictly (422), and every route is rate limited (429).
+    # A query string is parsed strictly (422); a path part that is not UTF-8 is a 400; an
+    # organisation named in the header that does not exist is a 404; and every route is
+    # rate limited (429).
     errors = {*op.errors, 429} | ({422} if op.query is not None else set())
+    errors |= ({400} if route.parameters else set()) | (
+        {404} if ORG_PARAMETER in parameters else set()
+    )
     for status in sorted(errors):
         spec["responses"][str(status)] = {
             "description": _ERRORS.get(status, "Error"),
@@ -141,10 +146,10 @@ ORG_PARAMETER = {
 }
 
 _ERRORS = {
-    400: "The body is missing or is not JSON",
+    400: "The body is missing or is not JSON, or a path part is not UTF-8",
     401: "The API key or access token is invalid, expired or revoked",
     403: "Not allowed: no credentials (Jupyter's answer), or a role, scope or plan is missing",
-    404: "No such resource",
+    404: "No such resource, or no such organisation as the X-Synq-Org header names",
     409: "The resource's state does not allow it; `detail` says why",
     422: "A field is invalid; `errors` names it",
     429: "Too many requests, or a lockout; retry after `Retry-After` seconds",

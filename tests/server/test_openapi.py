@@ -97,3 +97,10 @@ async def test_spec_documents_rate_limits_query_errors_and_api_keys(api):
     assert "422" in events["responses"]
     assert set(spec["components"]["securitySchemes"]) == {"jupyterToken", "synqApiKey"}
     assert "(later)" not in spec["info"]["description"]
+    # A route that takes X-Synq-Org answers 404 for an organisation that is not; a route
+    # with path parameters answers 400 for one that is not UTF-8.
+    for path, methods in spec["paths"].items():
+        for op in methods.values():
+            headers = [p["name"] for p in op["parameters"] if p["in"] == "header"]
+            assert ("X-Synq-Org" not in headers) or "404" in op["responses"], path
+            assert ("{" not in path) or "400" in op["responses"], path
