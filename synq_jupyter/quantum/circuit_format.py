@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
+from synq_jupyter.errors import SynqSyntaxError
+
 CircuitFormat = Literal["synq", "qasm2", "qasm3"]
 FORMATS: tuple[str, ...] = get_args(CircuitFormat)
 
@@ -34,3 +36,26 @@ def detect_format(source: str) -> CircuitFormat:
     if _QASM3_HINTS.search(text):
         return "qasm3"
     return "synq"
+
+
+def check_version(source: str, format: CircuitFormat) -> None:
+    """Refuses an OpenQASM header that is not the format's version (``OPENQASM 5.0;`` was
+    read as an empty OpenQASM 3 program; ``OPENQASM 2.0;`` sent as ``qasm3`` failed on its
+    include), naming the header's line.
+
+    Raises:
+        SynqSyntaxError: The header names another version.
+    """
+    if format == "synq":
+        return
+    text = _strip_comments(source)
+    header = _VERSION.search(text)
+    if header is None or header.group(1) == format[-1]:
+        return
+    line = text.count("\n", 0, header.start(1)) + 1
+    version = f"OPENQASM {header.group(1)}"
+    if header.group(1) in ("2", "3"):
+        hint = f"send it as format qasm{header.group(1)}, or leave the format out"
+    else:
+        hint = "SynQ reads OpenQASM 2 and 3"
+    raise SynqSyntaxError(f"the header says {version}, not {format}: {hint}", line=line)

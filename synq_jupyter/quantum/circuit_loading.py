@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError, SynqSyntaxError
-from synq_jupyter.quantum.circuit_format import FORMATS, CircuitFormat, detect_format
+from synq_jupyter.quantum.circuit_format import (
+    FORMATS,
+    CircuitFormat,
+    check_version,
+    detect_format,
+)
 from synq_jupyter.quantum.qasm_semicolon import name_missing_semicolon
 
 if TYPE_CHECKING:
@@ -53,6 +60,7 @@ def parse_circuit(source: str, format: str | None = None) -> ParsedCircuit:
     if not source.strip():
         raise SynqSyntaxError("the circuit source is empty", line=1, column=1)
     fmt = resolve_format(source, format)
+    check_version(source, fmt)
     if fmt == "synq":
         from synq_jupyter.quantum.synq_lang import compile_synq_circuit
 
@@ -131,7 +139,10 @@ def _qasm3_program(source: str) -> Any:
     import openqasm3
 
     try:
-        return openqasm3.parse(source)
+        # ANTLR's console listener also prints a lexer error to stderr (a stray line in the
+        # cell, with other numbers than the error's): the error itself says it all.
+        with contextlib.redirect_stderr(io.StringIO()):
+            return openqasm3.parse(source)
     except openqasm3.parser.QASM3ParsingError as exc:
         raise _qasm3_parse_error(exc) from None
     except ValueError:  # Python refuses to read an integer of thousands of digits
@@ -151,7 +162,7 @@ def _qasm3_parse_error(exc: Exception) -> SynqSyntaxError:
     if token is None:
         return SynqSyntaxError("the OpenQASM 3 program does not parse")
     text = token.text
-    what = "the end of the program" if text == "<EOF>" else repr(text)
+    what = "end of the program" if text == "<EOF>" else repr(text)
     return SynqSyntaxError(f"unexpected {what}", line=token.line, column=token.column + 1)
 
 

@@ -66,6 +66,21 @@ def test_errors_name_line_and_column(source, line, column, phrase):
     assert info.value.field == "source"
 
 
+@pytest.mark.parametrize(
+    ("source", "format", "line", "words"),
+    [
+        ("OPENQASM 5.0;\nqreg q[1];\n", None, 1, "the header says OPENQASM 5, not qasm3"),
+        (QASM2, "qasm3", 1, "send it as format qasm2"),
+        ("// a Bell pair\n" + QASM3, "qasm2", 2, "send it as format qasm3"),
+    ],
+)
+def test_a_header_of_another_version_is_named(source, format, line, words):
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(source, format)
+    assert words in info.value.message
+    assert info.value.line == line
+
+
 def test_empty_source_is_refused():
     with pytest.raises(SynqSyntaxError, match="empty"):
         load_circuit("   \n")
@@ -166,3 +181,10 @@ def test_angles_that_overflow_only_when_computed_name_the_gate(source, message):
 def test_large_finite_angles_still_load(source):
     circuit = load_circuit(source)
     assert circuit.num_qubits == 1
+
+
+def test_a_lexer_error_is_said_once_not_also_on_stderr(capsys):
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(QASM3 + 'int x = "s";\n')
+    assert info.value.line == 6
+    assert capsys.readouterr().err == ""
