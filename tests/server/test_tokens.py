@@ -99,6 +99,35 @@ async def test_a_script_refreshes_with_the_refresh_token_alone(
 
 
 @sqlite_only
+async def test_an_unsigned_jwt_or_a_refresh_token_as_bearer_is_401_naming_the_header(
+    make_key, bearer, problem
+):
+    key = await make_key("jobs:read")
+    pair = json.loads((await bearer(key, "auth", "tokens", method="POST")).body)
+    unsigned = jwt.encode(
+        jwt.decode(pair["access_token"], options={"verify_signature": False}), None, "none"
+    )
+    assert unsigned.endswith(".")  # "alg": "none": an empty signature
+    for credential in (unsigned, pair["refresh_token"]):
+        with pytest.raises(HTTPClientError) as info:
+            await bearer(credential, "jobs")
+        assert info.value.code == 401
+        assert problem(info.value)["errors"][0]["field"] == "Authorization"
+    assert "POST /auth/refresh" in problem(info.value)["detail"]
+
+
+@sqlite_only
+async def test_no_credentials_at_all_is_403_naming_the_header(
+    http_server_client, jp_base_url, problem
+):
+    reply = await http_server_client.fetch(f"{jp_base_url}synq/api/jobs", raise_error=False)
+    assert reply.code == 403
+    error = json.loads(reply.body)["errors"][0]
+    assert error["field"] == "Authorization"
+    assert "Bearer <API key>" in error["message"]
+
+
+@sqlite_only
 async def test_logout_ends_the_session(make_key, bearer):
     key = await make_key("jobs:read")
     pair = json.loads((await bearer(key, "auth", "tokens", method="POST")).body)

@@ -277,13 +277,23 @@ class SynqHandler(APIHandler):
             return _make(503, str(exc), instance)
         if isinstance(exc, web.HTTPError):
             detail = exc.log_message or status_phrase(exc.status_code)
-            return _make(exc.status_code, detail, instance)
+            return _make(exc.status_code, detail, instance, self._credential_error(exc, detail))
         if status >= 500:
             correlation = uuid.uuid4().hex
             self.log.error("SynQ internal error %s on %s", correlation, instance)
             problem = _make(500, "internal error; quote the correlation id", instance)
             return problem.model_copy(update={"correlation_id": correlation})
         return _make(status, status_phrase(status), instance)
+
+    def _credential_error(self, exc: web.HTTPError, detail: str) -> list[FieldError]:
+        """The ``Authorization`` header named, when it is what was refused: a key or token
+        that is not valid (401), or none at all (Jupyter's 403 to nobody signed in)."""
+        if exc.status_code == 401:
+            return [FieldError(field="Authorization", message=detail)]
+        if exc.status_code == 403 and not exc.log_message and not signed_in(self):
+            message = "sign in: send 'Authorization: token <server token>' or 'Bearer <API key>'"
+            return [FieldError(field="Authorization", message=message)]
+        return []
 
 
 def status_phrase(status: int) -> str:

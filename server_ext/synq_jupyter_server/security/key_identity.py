@@ -24,9 +24,14 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from tornado import web
 
 from synq_jupyter_server.security.api_keys import KEY_PREFIX, ApiKeyService, KeyPrincipal
-from synq_jupyter_server.security.tokens import TokenService
+from synq_jupyter_server.security.tokens import REFRESH_PREFIX, TokenService
 
-_BEARER = re.compile(rf"^\s*bearer\s+({KEY_PREFIX}\S+|[\w-]+\.[\w-]+\.[\w-]+)\s*$", re.IGNORECASE)
+# A key, a refresh token (refused below) or a JWT, its signature empty too ("alg": "none"):
+# each gets SynQ's 401, not Jupyter's 403 for a token it does not know.
+_BEARER = re.compile(
+    rf"^\s*bearer\s+((?:{KEY_PREFIX}|{REFRESH_PREFIX})\S+|[\w-]+\.[\w-]+\.[\w-]*)\s*$",
+    re.IGNORECASE,
+)
 
 
 def presented_key(handler: web.RequestHandler) -> str | None:
@@ -58,6 +63,10 @@ class ApiKeyIdentity(IdentityProvider):
     async def _key_user(self, handler: web.RequestHandler, presented: str) -> User | None:
         if not handler.request.path.startswith(self.synq_api_path):
             return None
+        if presented.startswith(REFRESH_PREFIX):
+            raise web.HTTPError(
+                401, "a refresh token is not an access token: trade it at POST /auth/refresh"
+            )
         check: Callable[[str], KeyPrincipal | None] = self.synq_keys.authenticate
         if not presented.startswith(KEY_PREFIX):
             check = self.synq_tokens.verify

@@ -24,6 +24,9 @@ from synq_jupyter_server.jobs.job_view import as_utc
 from synq_jupyter_server.security.api_keys import KeyPrincipal, digest, usable
 from synq_jupyter_server.security.keyring import Keyring
 
+REFRESH_PREFIX = "synqr_"
+"""How a refresh token starts (an API key starts ``synq_``)."""
+
 ACCESS_SECONDS = 15 * 60
 REFRESH_DAYS = 30
 ALGORITHM = "HS256"
@@ -169,7 +172,7 @@ class TokenService:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def _add_refresh(self, session: Session, owner: str, key_id: str, family: str) -> str:
-        token = f"synqr_{secrets.token_urlsafe(32)}"
+        token = f"{REFRESH_PREFIX}{secrets.token_urlsafe(32)}"
         now = self._now()
         session.add(
             RefreshToken(
