@@ -134,7 +134,8 @@ class SynqClient:
                 problem = {"detail": response.text[:200]}
             detail = problem_message(response.status_code, problem, response.reason)
             errors = problem.get("errors") or []
-            if response.status_code == 403 and not errors:
+            fields = [e.get("field") for e in errors if isinstance(e, dict)]
+            if response.status_code == 403 and fields in ([], ["Authorization"]):
                 # Jupyter's refusal of a request without valid credentials ("Forbidden",
                 # "'_xsrf' argument missing"): SynQ's own 403s name what is missing.
                 detail = (

@@ -86,3 +86,21 @@ def test_a_refusal_whose_detail_says_it_all_keeps_its_detail(api: Api) -> None:
     with pytest.raises(SynqInputError) as refused:
         client.request("POST", "jobs", json={"source": "..."})
     assert str(refused.value) == where
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        {"status": 403, "detail": "Forbidden", "errors": []},
+        {
+            "status": 403,
+            "detail": "Forbidden",
+            "errors": [{"field": "Authorization", "message": "sign in: ..."}],
+        },
+    ],
+)
+def test_the_servers_refusal_of_the_kernels_token_says_so(api: Api, problem: dict) -> None:
+    api.answers = [(403, {}, problem)]
+    with pytest.raises(ApiError) as info:
+        SynqClient(api.url, token="t").request("GET", "jobs")
+    assert "refused this kernel's token" in str(info.value)
