@@ -104,24 +104,34 @@ def _idle_qubits(circuit: QuantumCircuit) -> list[int]:
     return [q for q in range(circuit.num_qubits) if q not in used]
 
 
-def _t_count(circuit: QuantumCircuit) -> tuple[int, int]:
+def _t_count(circuit: QuantumCircuit, times: int = 1) -> tuple[int, int]:
+    """T gates and other non-Clifford rotations, each counted ``times`` over. A ``for``
+    loop's body counts once per iteration; a ``while`` loop's, whose count is not known
+    here, once; every branch of an ``if``, as if it were taken."""
     t_count = 0
     rotations = 0
-    for inst, _, _ in metrics.flat_instructions(circuit):
-        op = inst.operation
-        if op.name in _FIXED_T_COUNT:
-            t_count += _FIXED_T_COUNT[op.name]
+    for instruction in circuit.data:
+        op = instruction.operation
+        blocks = getattr(op, "blocks", ())
+        if blocks:
+            repeat = times * (len(op.params[0]) if op.name == "for_loop" else 1)
+            for block in blocks:
+                inner_t, inner_rotations = _t_count(block, repeat)
+                t_count += inner_t
+                rotations += inner_rotations
+        elif op.name in _FIXED_T_COUNT:
+            t_count += times * _FIXED_T_COUNT[op.name]
         elif op.name in _PHASE_ROTATIONS and op.params:
             try:
                 quarters = float(op.params[0]) / (math.pi / 4)
             except TypeError:  # a free parameter: not known until bound
-                rotations += 1
+                rotations += times
                 continue
             nearest = round(quarters)
             if not math.isclose(quarters, nearest, abs_tol=1e-9):
-                rotations += 1
+                rotations += times
             elif nearest % 2:
-                t_count += 1
+                t_count += times
     return t_count, rotations
 
 

@@ -122,3 +122,19 @@ def test_the_estimate_expects_what_a_run_on_the_device_reports():
         run.estimated_success_probability, rel=1e-9
     )
     assert row.estimated_success_probability > 0.95
+
+
+@pytest.mark.parametrize(
+    ("body", "t_count", "rotations"),
+    [
+        ("for int i in [0:3] { t q[0]; }", 4, 0),
+        ("for int i in [0:1] { for int j in [0:2] { t q[0]; rz(0.1) q[0]; } }", 6, 6),
+        ("bit[1] c;\nc[0] = measure q[0];\nif (c[0]) { t q[0]; } else { tdg q[0]; }", 2, 0),
+    ],
+)
+def test_a_loops_t_gates_count_once_per_iteration(body, t_count, rotations):
+    from synq_jupyter.quantum import load_circuit
+
+    source = f'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[1] q;\n{body}\n'
+    analysis = analyze_circuit(load_circuit(source), [get_target("aer_simulator")])
+    assert (analysis.t_count, analysis.non_clifford_rotations) == (t_count, rotations)
