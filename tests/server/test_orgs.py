@@ -267,6 +267,17 @@ async def test_plans_are_set_by_platform_admins_only(tenants: Tenants, as_key):
     done = await as_key(keys["platform_admin"], "orgs", org_a, "plan", method="PUT", body=upgrade)
     assert body(done)["plan"] == "pro"
     assert body(done)["quota"]["max_qubits"] == 133
+    for overrides, field in [
+        ({"shots_per_month": 10**30}, "overrides.shots_per_month"),
+        ({"concurrent_jobs": 2**63}, "overrides.concurrent_jobs"),
+        ({"allowed_targets": ["aer_*", ""]}, "overrides.allowed_targets[1]"),
+        ({"allowed_targets": ["["]}, "overrides.allowed_targets[0]"),
+    ]:
+        put = {"plan": "pro", "overrides": overrides}
+        refused = await as_key(
+            keys["platform_admin"], "orgs", org_a, "plan", method="PUT", body=put
+        )
+        assert (refused.code, field_of(refused)) == (422, field)
 
 
 @sqlite_only

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from synq_jupyter.quantum.synq_lang.lowering import MAX_QUBITS
 from synq_jupyter_server.schemas.base import DisplayName, Request, Response
 
 Role = Literal["viewer", "member", "admin", "owner"]
@@ -71,11 +72,19 @@ class QuotaLimits(Response):
     allowed_targets: list[str] = Field(description="Target name patterns, e.g. `aer_*`.")
 
 
+TargetPattern = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.*?-]+$")]
+"""A catalogue name, or a pattern of names with ``*`` and ``?`` (``aer_*``)."""
+
+
 class QuotaOverrides(Request):
-    concurrent_jobs: int | None = Field(default=None, ge=0)
-    shots_per_month: int | None = Field(default=None, ge=0)
-    max_qubits: int | None = Field(default=None, ge=1)
-    allowed_targets: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    """Bounded so that every limit fits the database's counters (a 1e30 shot limit cannot
+    be bound as an SQLite integer: the first submission failed); null makes a limit
+    unlimited."""
+
+    concurrent_jobs: int | None = Field(default=None, ge=0, le=1_000_000)
+    shots_per_month: int | None = Field(default=None, ge=0, le=10**15)
+    max_qubits: int | None = Field(default=None, ge=1, le=MAX_QUBITS)
+    allowed_targets: list[TargetPattern] | None = Field(default=None, min_length=1, max_length=100)
 
 
 class PlanPut(Request):
