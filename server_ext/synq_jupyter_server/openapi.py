@@ -11,6 +11,7 @@ from synq_jupyter._version import __version__
 from synq_jupyter_server.handlers.base import PROBLEM_JSON, Operation
 from synq_jupyter_server.schemas.base import Problem
 from synq_jupyter_server.security.authorizer import ORG_HEADER
+from synq_jupyter_server.security.mfa import CODE_PATTERN
 
 REF = "#/components/schemas/{model}"
 
@@ -84,6 +85,8 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
         parameters += _query_parameters(op.query)
     if op.idempotent:
         parameters.append(IDEMPOTENCY_PARAMETER)
+    if op.totp_header:
+        parameters.append(TOTP_PARAMETER)
     if "org_id" not in route.parameters:
         parameters.append(ORG_PARAMETER)
     spec["parameters"] = parameters
@@ -105,6 +108,7 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
     errors |= ({400} if route.parameters else set()) | (
         {404} if ORG_PARAMETER in parameters else set()
     )
+    errors |= {403, 422} if op.totp_header else set()
     for status in sorted(errors):
         spec["responses"][str(status)] = {
             "description": _ERRORS.get(status, "Error"),
@@ -134,6 +138,15 @@ IDEMPOTENCY_PARAMETER = {
     "description": "Makes the request safe to repeat: the same key returns the first job "
     "(200); with another route or body it is refused (422).",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+TOTP_PARAMETER = {
+    "name": "X-Synq-TOTP",
+    "in": "header",
+    "required": False,
+    "description": "A current TOTP or recovery code; required once MFA is on for your "
+    "account (403 without it, 422 when it is not a code).",
+    "schema": {"type": "string", "pattern": CODE_PATTERN},
 }
 
 ORG_PARAMETER = {

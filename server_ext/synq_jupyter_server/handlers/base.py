@@ -50,6 +50,8 @@ class Operation:
     """The model ``parse_query`` reads the query string with."""
     idempotent: bool = False
     """Takes an ``Idempotency-Key`` header (a repeat answers 200 with the first job)."""
+    totp_header: bool = False
+    """Takes a current MFA code in ``X-Synq-TOTP`` (once MFA is on for the account)."""
 
 
 class RequestError(Exception):

@@ -88,6 +88,7 @@ class OrgHandler(SynqHandler):
         "patch": Operation(
             summary="Rename an organisation, or require MFA of its members (admins)",
             description=_MFA.strip(),
+            totp_header=True,
             request=OrgUpdate,
             response=Org,
             errors=(400, 401, 403, 404, 409, 422),
@@ -124,6 +125,7 @@ class MembersHandler(SynqHandler):
         "post": Operation(
             summary="Add a member (admins; only owners add owners)",
             description=_MFA.strip(),
+            totp_header=True,
             request=MemberAdd,
             response=Member,
             status=201,
@@ -160,6 +162,7 @@ class MemberHandler(SynqHandler):
         "patch": Operation(
             summary="Change a member's role (admins; only owners touch ownership; never your own)",
             description=_MFA.strip(),
+            totp_header=True,
             request=MemberUpdate,
             response=Member,
             errors=(400, 401, 403, 404, 409, 422),
@@ -218,6 +221,7 @@ class PlanHandler(SynqHandler):
             description="Plans: free (simulators, 30 qubits, 2 jobs at once, 1,000,000 "
             "shots a month), pro (every target, 133 qubits, 10 jobs, 50,000,000 shots), "
             "enterprise (unmetered)." + _MFA,
+            totp_header=True,
             request=PlanPut,
             response=PlanView,
             errors=(400, 401, 403, 404, 422),
