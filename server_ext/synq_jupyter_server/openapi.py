@@ -98,6 +98,7 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
     ok: dict[str, Any] = {"description": "Success"}
     if op.response is not None:
         ok["content"] = {op.media_type: {"schema": {"$ref": refs[op.response]}}}
+        ok["content"].update({media: {"schema": {"type": "string"}} for media in op.downloads})
     spec["responses"][str(op.status)] = ok
     if op.idempotent:
         spec["responses"]["200"] = {**ok, "description": "An earlier request's, for its key"}

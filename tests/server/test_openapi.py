@@ -104,6 +104,10 @@ async def test_spec_documents_rate_limits_query_errors_and_api_keys(api):
             headers = [p["name"] for p in op["parameters"] if p["in"] == "header"]
             assert ("X-Synq-Org" not in headers) or "404" in op["responses"], path
             assert ("{" not in path) or "400" in op["responses"], path
+            # Whatever says it answers another media type lists it.
+            for media in ("text/csv", "application/x-ndjson"):
+                if f"(`{media}`)" in op.get("description", ""):
+                    assert media in op["responses"]["200"]["content"], path
             # Whatever says it takes a code in X-Synq-TOTP lists the header.
             if "X-Synq-TOTP" in op.get("description", ""):
                 assert "X-Synq-TOTP" in headers, path

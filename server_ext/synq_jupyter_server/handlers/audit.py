@@ -29,6 +29,7 @@ class AuditHandler(SynqHandler):
             "`hash` was taken over, so an export can be checked offline. API keys need "
             "`org:admin`.",
             response=AuditPage,
+            downloads=tuple(MEDIA_TYPES.values()),
             errors=(401, 403, 422),
             tags=("security",),
         ),

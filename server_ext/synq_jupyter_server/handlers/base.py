@@ -52,6 +52,8 @@ class Operation:
     """Takes an ``Idempotency-Key`` header (a repeat answers 200 with the first job)."""
     totp_header: bool = False
     """Takes a current MFA code in ``X-Synq-TOTP`` (once MFA is on for the account)."""
+    downloads: tuple[str, ...] = ()
+    """Other media types the success answer may have (an export), beside ``media_type``."""
 
 
 class RequestError(Exception):
