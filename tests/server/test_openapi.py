@@ -108,6 +108,10 @@ async def test_spec_documents_rate_limits_query_errors_and_api_keys(api):
             for media in ("text/csv", "application/x-ndjson"):
                 if f"(`{media}`)" in op.get("description", ""):
                     assert media in op["responses"]["200"]["content"], path
+            # What a worker process answers for lists its absence.
+            if path.startswith(("/circuits/", "/targets", "/qml/")) or path == "/jobs":
+                reads_only = op is methods.get("get") and not path.startswith("/targets")
+                assert "503" in op["responses"] or reads_only, path
             # Whatever says it takes a code in X-Synq-TOTP lists the header.
             if "X-Synq-TOTP" in op.get("description", ""):
                 assert "X-Synq-TOTP" in headers, path

@@ -15,7 +15,7 @@ from synq_jupyter_server.schemas.circuits import (
     TranspileResponse,
 )
 
-_BAD_INPUT = (400, 401, 403, 422)
+_BAD_INPUT = (400, 401, 403, 422, 503)  # 503: the worker that checks circuits is away
 
 
 class ParseHandler(SynqHandler):

@@ -19,7 +19,7 @@ from synq_jupyter_server.schemas.jobs import (
     result_body,
 )
 
-_WRITE_ERRORS = (400, 401, 403, 422)
+_WRITE_ERRORS = (400, 401, 403, 422, 503)  # 503: the worker that validates circuits is away
 _ONE_JOB_ERRORS = (401, 403, 404)
 _IDEMPOTENCY = (
     "An `Idempotency-Key` header makes the request safe to repeat: the same key from the "

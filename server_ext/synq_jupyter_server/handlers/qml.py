@@ -23,7 +23,7 @@ from synq_jupyter_server.schemas.qml import (
     VQERequest,
 )
 
-_ERRORS = (400, 401, 403, 422)
+_ERRORS = (400, 401, 403, 422, 503)  # 503: the worker that checks inputs is away
 _AS_JOB = (
     "Runs as a job: the reply is the queued job; its progress events carry each iteration "
     "as `points` ([iteration, value]) and `GET /synq/api/jobs/{id}/result` gives the result. "
@@ -124,7 +124,7 @@ class QNNPredictHandler(SynqHandler):
             request=QNNPredictRequest,
             response=Job,
             status=201,
-            errors=(400, 401, 403, 404, 422),
+            errors=(400, 401, 403, 404, 422, 503),
             tags=("qml",),
         )
     }

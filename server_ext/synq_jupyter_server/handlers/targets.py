@@ -15,6 +15,7 @@ class TargetListHandler(SynqHandler):
         "get": Operation(
             summary="The target catalogue: simulators and devices",
             response=TargetList,
+            errors=(401, 403, 503),  # 503: the worker that builds the catalogue is away
             tags=("targets",),
         )
     }
@@ -32,7 +33,7 @@ class TargetHandler(SynqHandler):
         "get": Operation(
             summary="One target: qubits, basis, connectivity, error rates, region, prices",
             response=TargetDetail,
-            errors=(401, 403, 404),
+            errors=(401, 403, 404, 503),
             tags=("targets",),
         )
     }
