@@ -33,6 +33,17 @@ async def test_an_instant_outside_utc_is_422_naming_it(api, problem, route, name
 
 
 @sqlite_only
+@pytest.mark.parametrize("value", ["1", "1795813000", "-5", "1.5"])
+@pytest.mark.parametrize(("route", "name"), ROUTES)
+async def test_a_bare_number_is_not_read_as_a_unix_time(api, problem, route, name, value):
+    error = await refused(api(*route, params={name: value}))
+    assert error.code == 422
+    decoded = problem(error)
+    assert [e["field"] for e in decoded["errors"]] == [name]
+    assert "ISO 8601" in decoded["errors"][0]["message"]
+
+
+@sqlite_only
 @pytest.mark.parametrize(
     "value",
     [

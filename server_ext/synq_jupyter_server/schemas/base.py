@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 PROTECTED_FIELDS = frozenset({"role", "org_id", "owner"})
 """Who owns a thing, where and in which role comes from the request's identity, never from
@@ -39,10 +40,19 @@ def _in_utc(value: datetime) -> datetime:
         raise ValueError("out of range in UTC: before year 1 or after year 9999") from None
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_in_utc)]
-"""An instant, in UTC (without an offset, it is UTC already): one that has no UTC equivalent
-(year 1 east of UTC, year 9999 west of it) is refused naming the field, rather than failing
-later where it is compared."""
+def _written_as_a_date(value: Any) -> Any:
+    if isinstance(value, int | float | str) and _NUMBER.fullmatch(str(value).strip()):
+        raise ValueError("give an ISO 8601 time, such as 2026-11-27T09:00:00Z")
+    return value
+
+
+_NUMBER = re.compile(r"[-+]?\d+(\.\d*)?")
+
+UtcDatetime = Annotated[datetime, BeforeValidator(_written_as_a_date), AfterValidator(_in_utc)]
+"""An instant written as ISO 8601 (pydantic would also read ``since=1`` as a Unix time, which
+the docs do not offer and nobody means), in UTC (without an offset, it is UTC already): one
+that has no UTC equivalent (year 1 east of UTC, year 9999 west of it) is refused naming the
+field, rather than failing later where it is compared."""
 
 
 class Request(BaseModel):
