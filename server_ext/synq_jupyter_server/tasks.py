@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
+    from qiskit.quantum_info import SparsePauliOp
 
 
 def parse_task(source: str, format: str | None) -> dict[str, Any]:
@@ -105,8 +106,12 @@ def validate_job_task(
                     field="source",
                 )
             check_fits(circuit, spec)
+            # Read once: their errors name them (observables[i]), never the circuit.
+            operators = (
+                None if observables is None else observables_of(observables, circuit.num_qubits)
+            )
             if simulated:
-                check_simulable(len(_simulated_qubits(circuit, observables)), spec.name)
+                check_simulable(len(_simulated_qubits(circuit, operators)), spec.name)
         except SynqInputError as exc:
             if exc.field in ("source", "target", None):
                 exc.field = field
@@ -115,24 +120,21 @@ def validate_job_task(
                 joint = ", " if exc.line is not None else ": "
                 exc.message, exc.line, exc.column = f"circuit {index}{joint}{exc}", None, None
             raise
-        if observables is not None:
-            observables_of(observables, circuit.num_qubits)
         widths.append(circuit.num_qubits)
     return widths
 
 
-def _simulated_qubits(circuit: QuantumCircuit, observables: list[Any] | None) -> set[int]:
+def _simulated_qubits(circuit: QuantumCircuit, operators: list[SparsePauliOp] | None) -> set[int]:
     """The qubits a noisy simulation of the job holds, as it will run: a sampled circuit
     that measures nothing gets every qubit measured; an estimate drops its measurements and
-    keeps the qubits its observables act on."""
+    keeps the qubits its observables (``operators``) act on."""
     from synq_jupyter.quantum.device_simulation import active_qubits
     from synq_jupyter.quantum.local_sampling import with_measurements
-    from synq_jupyter_server.jobs.providers.estimate import observables_of
 
-    if observables is None:
+    if operators is None:
         return active_qubits(with_measurements(circuit)[0])
     kept = active_qubits(circuit.remove_final_measurements(inplace=False))
-    for operator in observables_of(observables, circuit.num_qubits):
+    for operator in operators:
         kept |= {q for _, qubits, _ in operator.to_sparse_list() for q in qubits}
     return kept
 

@@ -183,9 +183,11 @@ def _positioned(message: str, source: str | None = None) -> SynqSyntaxError:
 def _column(source: str, line: int, col: int) -> int:
     """The 1-based column of ``col``, which qiskit-qasm3-import's conversion errors count from
     the start of the source ("line 5, column 53" on a 7-character line), not the line."""
-    lines = source.splitlines(keepends=True)
-    if 1 <= line <= len(lines) and col >= len(lines[line - 1].rstrip("\r\n")):
-        start = sum(len(text) for text in lines[: line - 1])
-        if start <= col < start + len(lines[line - 1]):
-            return col - start + 1
+    from synq_jupyter.quantum.qasm_limits import line_and_column
+
+    lines = source.splitlines()
+    if 1 <= line <= len(lines) and col >= len(lines[line - 1]):
+        at_line, at_column = line_and_column(source, col)
+        if at_line == line:
+            return at_column
     return col + 1

@@ -102,11 +102,11 @@ def check_qasm2_source(source: str) -> None:
         digits = digits.lstrip("0") or "0"
         size = int(digits) if len(digits) <= _COUNTABLE_DIGITS else None
         kind: BitKind = "qubits" if prefix == "q" else "classical bits"
-        line, column = _position(code, match.start())
+        line, column = line_and_column(code, match.start())
         tally.declare(kind, name, size, line=line, column=column)
     infinite = _first_infinite_real(code)
     if infinite is not None:
-        line, column = _position(code, infinite.start())
+        line, column = line_and_column(code, infinite.start())
         text = infinite.group()
         shown = text if len(text) <= _QUOTED else text[:_QUOTED] + "…"
         raise SynqSyntaxError(
@@ -132,7 +132,7 @@ def _first_infinite_real(code: str) -> re.Match[str] | None:
     return None
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
     """The 1-based line and column of ``offset`` in ``text``."""
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - line_start + 1

@@ -118,30 +118,18 @@ QASM3_HEAD = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[1] q;\n'
         (QASM2_HEAD + "rz(1e999) q[0];", 4, "1e999 is too large to be a finite number"),
         (QASM2_HEAD + "U(0, -1.5e400, 0) q[0];", 7, "1.5e400 is too large to be a finite number"),
         (QASM2_HEAD + "rz(1/0) q[0];", 5, "cannot divide by zero"),
+        # Outside an angle too.
+        (QASM3_HEAD + "h q[1/0];", 5, "this expression divides by zero"),
+        (QASM3_HEAD + "bit[1] c; if (c == 2/(1-1)) x q[0];", 20, "this expression divides by zero"),
     ],
 )
-def test_angles_that_are_not_finite_are_refused_at_their_line(source, column, phrase):
-    # Before: ZeroDivisionError (an HTTP 500), or a circuit holding inf.
+def test_values_that_are_not_finite_are_refused_at_their_line(source, column, phrase):
+    # Before: ZeroDivisionError out of the importer (an HTTP 500), or a circuit holding inf.
     with pytest.raises(SynqSyntaxError) as info:
         load_circuit(source)
     assert (info.value.line, info.value.column) == (4, column)
     assert phrase in info.value.message
     assert info.value.field == "source"
-
-
-@pytest.mark.parametrize(
-    ("source", "column"),
-    [
-        (QASM3_HEAD + "h q[1/0];", 5),
-        (QASM3_HEAD + "bit[1] c; if (c == 2/(1-1)) x q[0];", 20),
-    ],
-)
-def test_a_division_by_zero_outside_an_angle_is_refused_at_its_line(source, column):
-    # Before: ZeroDivisionError out of the importer (an HTTP 500).
-    with pytest.raises(SynqSyntaxError) as info:
-        load_circuit(source)
-    assert (info.value.line, info.value.column) == (4, column)
-    assert "this expression divides by zero" in info.value.message
 
 
 @pytest.mark.parametrize(

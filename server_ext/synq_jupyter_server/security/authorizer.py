@@ -109,17 +109,17 @@ class SynqAuthorizer(Authorizer):
             _check_scope(key, resource, method)
         if org_id == SYSTEM_ORG:
             return self._system_actor(user, platform, key, resource)
-        if await self._unmade_personal(org_id, user):
-            # Made by its user's first request, not by someone looking for it (a platform
-            # admin's GET /orgs/personal:anyone wrote one for any name it was given).
-            raise _not_found(handler, org_id)
         if org_id == personal_org(user):
             member: str | None = "owner"
         else:
             member = await asyncio.to_thread(self.synq_orgs.membership, user, org_id)
         role = effective_role(member, platform)
-        # A platform role reaches into every organisation there is, not into any name.
-        if member is None and role is not None and not await self._exists(org_id):
+        # No such organisation, for one who is not a member of it: a platform role reaches
+        # every organisation there is, not any name; and someone else's personal one is made
+        # by its user's first request, not by a lookup (GET /orgs/personal:anyone made one
+        # for any name it was given).
+        unsure = member is None and (role is not None or org_id.startswith(personal_org("")))
+        if unsure and not await asyncio.to_thread(self.synq_orgs.exists, org_id):
             raise _not_found(handler, org_id)
         if key is not None and key.org_id and org_id != key.org_id:
             # Named in the path (the header was checked already). A key made for one
@@ -141,18 +141,6 @@ class SynqAuthorizer(Authorizer):
             except OrgNotFound:
                 raise _not_found(handler, org_id) from None
         return Actor(user, org_id, role, platform, key)
-
-    async def _exists(self, org_id: str) -> bool:
-        """Whether there is such an organisation (a personal one always is, made or not)."""
-        if org_id.startswith(personal_org("")):
-            return True
-        return await asyncio.to_thread(self.synq_orgs.exists, org_id)
-
-    async def _unmade_personal(self, org_id: str, user: str) -> bool:
-        """Whether ``org_id`` is someone else's personal organisation, not made yet."""
-        if not org_id.startswith(personal_org("")) or org_id == personal_org(user):
-            return False
-        return not await asyncio.to_thread(self.synq_orgs.exists, org_id)
 
     @staticmethod
     def _system_actor(
