@@ -23,20 +23,28 @@ class StreamFollower:
     """One WebSocket to ``/synq/api/jobs/stream`` per server, shared by every widget.
 
     Listeners get each event of their job, and ``None`` after every (re)connection — their
-    cue to re-read the job, since events may have happened while the stream was down. The
-    connection is retried with exponential back-off.
+    cue to re-read the job, since events may have happened while the stream was down. When
+    the stream drops (or cannot be opened), they get one ``{"type": "disconnected"}`` event
+    saying why, so that a widget does not go on showing a job as running while nothing can
+    tell it otherwise. The connection is retried with exponential back-off.
     """
 
     def __init__(self, client: SynqClient) -> None:
         self.client = client
         self._listeners: dict[str, list[Listener]] = defaultdict(list)
         self._lock = threading.Lock()
+        self._down: dict[str, Any] | None = None
+        """The ``disconnected`` event, while the stream is down."""
         self._thread = threading.Thread(target=self._run, name="synq-job-stream", daemon=True)
         self._thread.start()
 
     def subscribe(self, job_id: str, listener: Listener) -> Callable[[], None]:
+        """Calls ``listener`` with each event of ``job_id``; at once if the stream is down."""
         with self._lock:
             self._listeners[job_id].append(listener)
+            down = self._down
+        if down is not None:
+            _tell([listener], down)
 
         def unsubscribe() -> None:
             with self._lock, contextlib.suppress(ValueError):
@@ -53,6 +61,7 @@ class StreamFollower:
 
         delay = 0.5
         while True:
+            reason = "the server closed the connection"
             try:
                 request = HTTPRequest(self.client.stream_url, headers=self.client.headers)
                 connection = await websocket_connect(request)
@@ -63,23 +72,44 @@ class StreamFollower:
                     self._dispatch(event["job_id"], event)
             except Exception as exc:  # the server restarted or the network blinked
                 log.debug("SynQ job stream dropped: %s", exc)
+                reason = _why(exc)
+            if self._down is None:  # once per outage, not on every retry
+                self._dispatch_all({"type": "disconnected", "data": {"message": reason}})
             await asyncio.sleep(delay)
             delay = min(delay * 2, 15.0)
 
     def _dispatch(self, job_id: str, event: dict[str, Any] | None) -> None:
         with self._lock:
             listeners = list(self._listeners.get(job_id, ()))
-        for listener in listeners:
-            try:
-                listener(event)
-            except Exception:
-                log.exception("SynQ job listener failed")
+        _tell(listeners, event)
 
-    def _dispatch_all(self, event: None) -> None:
+    def _dispatch_all(self, event: dict[str, Any] | None) -> None:
+        """Tells every listener the stream is up (``None``) or down; a listener that
+        subscribes meanwhile hears it from ``subscribe``, not twice."""
         with self._lock:
-            job_ids = list(self._listeners)
-        for job_id in job_ids:
-            self._dispatch(job_id, event)
+            self._down = event
+            listeners = [each for every in self._listeners.values() for each in every]
+        _tell(listeners, event)
+
+
+def _tell(listeners: list[Listener], event: dict[str, Any] | None) -> None:
+    for listener in listeners:
+        try:
+            listener(event)
+        except Exception:
+            log.exception("SynQ job listener failed")
+
+
+def _why(exc: Exception) -> str:
+    """Why the stream is down, in words (``ConnectionRefusedError`` says the server is not
+    running; Tornado's 401/403/404 say it answered but refused)."""
+    from tornado.httpclient import HTTPClientError
+
+    if isinstance(exc, HTTPClientError):
+        return f"the server refused the event stream ({exc.code} {exc.message})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the server is not running (connection refused)"
+    return str(exc) or type(exc).__name__
 
 
 def follower_for(client: SynqClient) -> StreamFollower:

@@ -151,3 +151,24 @@ def test_the_widget_and_its_histogram_read_as_plain_text() -> None:
     )
     (shown,) = widget.output.outputs
     assert shown["data"]["text/plain"] == "aer_simulator · 128 shots · seed 3 · 11: 68, 00: 60"
+
+
+def test_a_lost_server_is_said_until_the_stream_is_back() -> None:
+    server = Server(["running"])
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    lost = {"type": "disconnected", "data": {"message": "the server is not running"}}
+    widget._on_event(lost)
+    assert widget.message.value == (
+        "lost contact with the SynQ server: the server is not running; reconnecting…"
+    )
+    widget.refresh()  # an answer over HTTP is not the stream: still lost
+    assert widget.message.value.startswith("lost contact")
+    widget._on_event(None)  # the stream is back: the job is read again
+    assert widget.message.value == ""
+    assert widget.status == "running"
+
+
+def test_a_finished_job_does_not_say_the_server_is_lost() -> None:
+    widget = JobWidget(Handle(Server(["succeeded"])))  # type: ignore[arg-type]
+    widget._on_event({"type": "disconnected", "data": {"message": "gone"}})
+    assert "lost" not in widget.message.value

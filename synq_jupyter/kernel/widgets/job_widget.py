@@ -64,6 +64,8 @@ class JobWidget(widgets.VBox):
         self.job: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._shown_result = False
+        self._lost: str | None = None
+        """Why the event stream is down, while it is."""
         self._unsubscribe: Callable[[], None] = lambda: None
         self._show(first)
         self._unsubscribe = follower_for(handle.client).subscribe(handle.id, self._on_event)
@@ -87,6 +89,8 @@ class JobWidget(widgets.VBox):
         self._show(self.handle.info())
 
     def _on_event(self, event: dict[str, Any] | None) -> None:
+        if event is None:  # the stream is (back) up
+            self._lost = None
         if event is None or event["type"] == "status":
             self.refresh()
         elif event["type"] == "progress":
@@ -103,6 +107,11 @@ class JobWidget(widgets.VBox):
                 self.plot.extend(data["points"])
         elif event["type"] == "cancelling":
             self.message.value = "cancelling…"
+        elif event["type"] == "disconnected":
+            # Until the stream is back (then the job is read again), say so rather than
+            # go on showing a status nothing can update.
+            self._lost = str(event["data"]["message"])
+            self._show(self.job)
 
     def _show(self, job: dict[str, Any]) -> None:
         status = job["status"]
@@ -120,7 +129,10 @@ class JobWidget(widgets.VBox):
         )
         self.bar.value = 1.0 if status == "succeeded" else float(job.get("progress") or 0.0)
         self.bar.bar_style = _BAR_STYLE.get(status, "info")
-        self.message.value = escape(_message(job), quote=False)
+        message = _message(job)
+        if self._lost is not None and status not in TERMINAL:
+            message = f"lost contact with the SynQ server: {self._lost}; reconnecting…"
+        self.message.value = escape(message, quote=False)
         self.cancel_button.disabled = status in ("succeeded", "failed", "cancelled")
         self.elapsed.value = _elapsed(job)
         if show_result:
