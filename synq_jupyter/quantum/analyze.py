@@ -71,7 +71,7 @@ def analyze_circuit(
     return CircuitAnalysis(
         num_qubits=circuit.num_qubits,
         num_clbits=circuit.num_clbits,
-        depth=int(circuit.depth()),
+        depth=metrics.depth(circuit),
         ops=metrics.op_counts(circuit),
         two_qubit_count=metrics.two_qubit_count(circuit),
         critical_path=_critical_path(circuit),

@@ -78,7 +78,7 @@ class TranspileReport:
             optimization_level=optimization_level,
             num_qubits=original.num_qubits,
             ops=metrics.op_counts(transpiled),
-            depth=_depth(transpiled),
+            depth=metrics.depth(transpiled),
             two_qubit_count=measured.two_qubit_count,
             two_qubit_depth=measured.two_qubit_depth,
             layout=layout,
@@ -101,12 +101,3 @@ def _layouts(original: QuantumCircuit, transpiled: QuantumCircuit) -> tuple[list
     initial = transpiled.layout.initial_index_layout(filter_ancillas=True)
     final = transpiled.layout.final_index_layout(filter_ancillas=True)
     return [int(q) for q in initial], [int(q) for q in final]
-
-
-def _depth(circuit: QuantumCircuit) -> int:
-    """``circuit.depth()``, computed on the DAG in Rust when there is no control flow."""
-    if any(inst.is_control_flow() for inst in circuit.data):
-        return int(circuit.depth())
-    from qiskit.converters import circuit_to_dag
-
-    return int(circuit_to_dag(circuit).depth())
