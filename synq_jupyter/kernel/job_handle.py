@@ -80,13 +80,16 @@ class JobHandle:
         return dict(self.client.request("GET", f"jobs/{self.id}/result"))
 
     def wait(self, timeout: float | None = None, progress: bool = True) -> dict[str, Any]:
-        """Blocks until the job ends; in a notebook shows its live widget meanwhile."""
-        checked_timeout(timeout)
+        """Blocks until the job ends; in a notebook shows its live widget meanwhile. The
+        ``timeout`` counts from the call: building the widget is part of it."""
+        deadline = _deadline(checked_timeout(timeout))
         if progress and in_notebook():
             from IPython.display import display
 
-            display(self.widget())
-        return self._wait(timeout)
+            from synq_jupyter.kernel.widgets.job_widget import JobWidget
+
+            display(JobWidget(self, timeout=_left(deadline, self.client.timeout)))
+        return self._wait_until(deadline)
 
     def widget(self) -> JobWidget:
         """A live widget: status, progress bar, elapsed time, Cancel, and the histogram."""
@@ -95,13 +98,13 @@ class JobHandle:
         return JobWidget(self)
 
     def _wait(self, timeout: float | None) -> dict[str, Any]:
-        timeout = checked_timeout(timeout)
-        deadline = None if timeout is None else time.monotonic() + timeout
+        return self._wait_until(_deadline(checked_timeout(timeout)))
+
+    def _wait_until(self, deadline: float | None) -> dict[str, Any]:
         delay = 0.1
         while True:
             # A server that does not answer is given no longer than the caller's deadline.
-            left = None if deadline is None else max(MIN_ANSWER_S, deadline - time.monotonic())
-            info = self.info(None if left is None else min(left, self.client.timeout))
+            info = self.info(_left(deadline, self.client.timeout))
             if info["status"] in TERMINAL:
                 return info
             pause = delay
@@ -112,6 +115,18 @@ class JobHandle:
                 pause = min(pause, left)  # a last look at the deadline, not a second after
             time.sleep(pause)
             delay = min(delay * 1.5, 1.0)
+
+
+def _deadline(timeout: float | None) -> float | None:
+    return None if timeout is None else time.monotonic() + timeout
+
+
+def _left(deadline: float | None, longest: float) -> float | None:
+    """Seconds a request may wait for its answer before ``deadline`` (at least
+    ``MIN_ANSWER_S``, at most ``longest``); ``None`` without a deadline."""
+    if deadline is None:
+        return None
+    return min(longest, max(MIN_ANSWER_S, deadline - time.monotonic()))
 
 
 def checked_timeout(timeout: object) -> float | None:

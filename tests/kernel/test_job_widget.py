@@ -38,7 +38,7 @@ class Server:
         self.changes = changes
         self.result_reads = 0
 
-    def request(self, method: str, path: str) -> dict[str, Any]:
+    def request(self, method: str, path: str, timeout: float | None = None) -> dict[str, Any]:
         if path.endswith("/result"):
             self.result_reads += 1
             return {
@@ -57,7 +57,7 @@ class Handle:
         self.id = JOB_ID
         self.client = server
 
-    def info(self) -> dict[str, Any]:
+    def info(self, timeout: float | None = None) -> dict[str, Any]:
         return self.client.request("GET", f"jobs/{JOB_ID}")
 
 
@@ -172,3 +172,58 @@ def test_a_finished_job_does_not_say_the_server_is_lost() -> None:
     widget = JobWidget(Handle(Server(["succeeded"])))  # type: ignore[arg-type]
     widget._on_event({"type": "disconnected", "data": {"message": "gone"}})
     assert "lost" not in widget.message.value
+
+
+def test_a_cancel_in_progress_keeps_the_button_off_and_says_so() -> None:
+    """The cancel's answer still says running (the job stops within seconds): the button
+    must not come back on, nor the progress message replace "cancelling…"."""
+    server = Server(["running"], progress_message="250 of 1,500 circuits")
+    handle = Handle(server)
+    handle.cancel = lambda: job("running", cancel_requested=True)  # type: ignore[attr-defined]
+    widget = JobWidget(handle)  # type: ignore[arg-type]
+    assert not widget.cancel_button.disabled
+    widget.cancel_button.click()
+    assert widget.cancel_button.disabled
+    assert widget.message.value == "cancelling…"
+
+
+class Stream:
+    """A stream the test speaks through: its listeners, until they unsubscribe."""
+
+    def __init__(self) -> None:
+        self.listeners: list[Any] = []
+
+    def subscribe(self, job_id: str, listener: Any) -> Any:
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener)
+
+    def status(self, status: str) -> None:
+        for listener in list(self.listeners):
+            listener({"type": "status", "job_id": JOB_ID, "data": {"status": status}})
+
+
+def test_a_retried_job_is_followed_to_its_new_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = Stream()
+    monkeypatch.setattr(job_widget, "follower_for", lambda client: stream)
+    server = Server(["failed"], error="worker lost")
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    assert widget.status == "failed"
+    server.states = ["running"]  # retried
+    server.changes = {}
+    stream.status("running")
+    assert widget.status == "running"
+    assert not widget.cancel_button.disabled
+    server.states = ["succeeded"]
+    stream.status("succeeded")
+    assert widget.status == "succeeded"
+    (shown,) = widget.output.outputs
+    assert "application/vnd.plotly.v1+json" in shown["data"]
+
+
+def test_times_with_a_z_are_read_on_every_python() -> None:
+    """The server writes UTC as ``Z``, which Python 3.10's ``fromisoformat`` refuses."""
+    finished = job(
+        "succeeded", started_at="2026-11-27T00:00:00.5Z", finished_at="2026-11-27T00:00:02Z"
+    )
+    assert job_widget._elapsed(finished) == "1.5 s"
+    assert job_widget._instant("2026-11-27T00:00:00Z").utcoffset() is not None

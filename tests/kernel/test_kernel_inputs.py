@@ -103,3 +103,18 @@ def test_gates_outside_the_standard_library_are_sent_as_their_definitions():
     without_reset = QuantumCircuit(2)
     without_reset.unitary(random_unitary(4, seed=3), [0, 1])
     assert Operator(exportable(without_reset)).equiv(Operator(without_reset))
+
+
+def test_wait_in_a_notebook_gives_a_silent_server_no_longer_than_its_timeout(monkeypatch):
+    """Building the live widget reads the job: those reads are bounded by ``wait``'s
+    timeout too, not by the client's own minute."""
+    from synq_jupyter.kernel import job_handle
+
+    monkeypatch.setattr(job_handle, "in_notebook", lambda: True)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()  # accepts connections, never answers them
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/synq/api/"
+        handle = job_handle.JobHandle("0" * 32, SynqClient(url, token="t", timeout=60))
+        with pytest.raises(ServerUnavailable, match=r"did not answer within 0\.5 s$"):
+            handle.wait(timeout=0.5)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import datetime, timezone
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -34,10 +33,13 @@ class JobWidget(widgets.VBox):
 
     Args:
         handle: The job to follow.
+        timeout: Seconds each of its requests may wait for an answer (the client's default
+            when ``None``): ``wait(timeout=)`` bounds the reads that build the widget.
     """
 
-    def __init__(self, handle: JobHandle) -> None:
+    def __init__(self, handle: JobHandle, timeout: float | None = None) -> None:
         self.handle = handle
+        self._timeout = timeout
         self.header = widgets.HTML()
         self.bar = widgets.FloatProgress(min=0.0, max=1.0, layout=widgets.Layout(width="260px"))
         # HTML, not a Label: a Label cuts a long error at one line; this wraps it.
@@ -48,7 +50,7 @@ class JobWidget(widgets.VBox):
         )
         self.cancel_button.on_click(lambda _: self._cancel())
         self.output = widgets.Output()
-        first = handle.info()
+        first = handle.info(timeout)
         # Algorithm jobs plot their iterations live, between the message and the result.
         self.plot = LivePlot(first["kind"]) if first["kind"] in PLOTTED else None
         plots = [self.plot.widget()] if self.plot is not None else []
@@ -66,13 +68,13 @@ class JobWidget(widgets.VBox):
         self._shown_result = False
         self._lost: str | None = None
         """Why the event stream is down, while it is."""
-        self._unsubscribe: Callable[[], None] = lambda: None
+        self._ticking: threading.Thread | None = None
         self._show(first)
-        self._unsubscribe = follower_for(handle.client).subscribe(handle.id, self._on_event)
+        # Followed for good, past the end: a retried job runs again.
+        follower_for(handle.client).subscribe(handle.id, self._on_event)
         # Read again now that events reach us: a short job may have finished while the
         # widget was being built, and its last event would be missed.
         self.refresh()
-        threading.Thread(target=self._tick, name=f"synq-job-{handle.id[:8]}", daemon=True).start()
 
     def __repr__(self) -> str:
         """The widget's ``text/plain``, where it cannot render: the job as its header
@@ -86,7 +88,7 @@ class JobWidget(widgets.VBox):
 
     def refresh(self) -> None:
         """Re-reads the job from the server and redraws."""
-        self._show(self.handle.info())
+        self._show(self.handle.info(self._timeout))
 
     def _on_event(self, event: dict[str, Any] | None) -> None:
         if event is None:  # the stream is (back) up
@@ -133,18 +135,20 @@ class JobWidget(widgets.VBox):
         if self._lost is not None and status not in TERMINAL:
             message = f"lost contact with the SynQ server: {self._lost}; reconnecting…"
         self.message.value = escape(message, quote=False)
-        self.cancel_button.disabled = status in ("succeeded", "failed", "cancelled")
+        # Asked to cancel, a running job is stopped within seconds: no second click.
+        self.cancel_button.disabled = status in TERMINAL or bool(job.get("cancel_requested"))
         self.elapsed.value = _elapsed(job)
         if show_result:
             self._show_result()
-        if status in ("succeeded", "failed", "cancelled"):
-            self._unsubscribe()
+        if status not in TERMINAL:
+            self._keep_ticking()
 
     def _show_result(self) -> None:
         from synq_jupyter.kernel.algorithm_views import ALGORITHM_VIEWS
         from synq_jupyter.kernel.histogram import counts_figure, counts_text, figure_bundle
 
-        result = self.handle.client.request("GET", f"jobs/{self.handle.id}/result")
+        path = f"jobs/{self.handle.id}/result"
+        result = self.handle.client.request("GET", path, timeout=self._timeout)
         # append_display_data, not ``with self.output``: this runs on a background thread,
         # and the context manager would capture whatever cell is executing meanwhile.
         view = ALGORITHM_VIEWS.get(result["kind"])
@@ -179,8 +183,17 @@ class JobWidget(widgets.VBox):
         except ApiError:  # it finished meanwhile: show how
             self.refresh()
 
+    def _keep_ticking(self) -> None:
+        """Counts the elapsed time up while the job runs (again, after a retry)."""
+        with self._lock:
+            if self._ticking is not None and self._ticking.is_alive():
+                return
+            name = f"synq-job-{self.handle.id[:8]}"
+            self._ticking = threading.Thread(target=self._tick, name=name, daemon=True)
+        self._ticking.start()
+
     def _tick(self) -> None:
-        while self.status not in ("succeeded", "failed", "cancelled"):
+        while self.status not in TERMINAL:
             self.elapsed.value = _elapsed(self.job)
             time.sleep(1.0)
 
@@ -202,6 +215,8 @@ def _message(job: dict[str, Any]) -> str:
             return "cancelled while queued" if job["attempts"] else "cancelled before it started"
         progress = job.get("progress")
         return "cancelled while running" + (f", at {progress:.0%}" if progress else "")
+    if job.get("cancel_requested") and job["status"] not in TERMINAL:
+        return "cancelling…"
     return str(job.get("error") or job.get("progress_message") or "")
 
 
@@ -209,7 +224,12 @@ def _elapsed(job: dict[str, Any]) -> str:
     if not job.get("started_at"):
         # Queued jobs wait; one that ended without starting has no time to show.
         return "" if job["status"] in TERMINAL else "waiting"
-    start = datetime.fromisoformat(job["started_at"])
-    end = datetime.fromisoformat(job["finished_at"]) if job.get("finished_at") else None
+    start = _instant(job["started_at"])
+    end = _instant(job["finished_at"]) if job.get("finished_at") else None
     seconds = ((end or datetime.now(timezone.utc)) - start).total_seconds()
     return f"{seconds:,.1f} s"
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 time from the server, whose ``Z`` Python 3.10's parser does not read."""
+    return datetime.fromisoformat(text.removesuffix("Z") + "+00:00" if text.endswith("Z") else text)
