@@ -47,7 +47,7 @@ class SynqInputError(SynqError, ValueError):
         """How IPython shows it: one line naming the field, not a traceback through SynQ's
         code (the input was wrong, not the code)."""
         text = str(self)
-        if self.field and self.line is None and not text.startswith(f"{self.field}:"):
+        if self.field and self.line is None and not _names(text, self.field):
             text = f"{self.field}: {text}"
         return [f"{type(self).__name__}: {text}"]
 
@@ -58,6 +58,11 @@ class SynqInputError(SynqError, ValueError):
         if self.column is not None:
             where += f", column {self.column}"
         return f"{where}: {self.message}"
+
+
+def _names(text: str, field: str) -> bool:
+    """Whether ``text`` starts by naming ``field`` or a part of it (``edges[0] is ...``)."""
+    return text.startswith(field) and text[len(field) : len(field) + 1] in ("", ":", " ", "[", ".")
 
 
 class SynqTypeError(SynqInputError, TypeError):

@@ -57,7 +57,16 @@ def vqe(
     terms: Any = molecule if molecule is not None else hamiltonian
     if type(terms).__name__ == "SparsePauliOp":
         terms = pauli_sum(terms, "hamiltonian")
-    return _submit("qml/vqe", {"hamiltonian": terms, **options}, display, client)
+    body = {"hamiltonian": terms, **options}
+    if molecule is None:
+        return _submit("qml/vqe", body, display, client)
+    try:  # the API takes a molecule as its hamiltonian: errors name what was passed
+        return _submit("qml/vqe", body, display, client)
+    except SynqInputError as exc:
+        if exc.field is None or not exc.field.startswith("hamiltonian"):
+            raise
+        field = "molecule" + exc.field.removeprefix("hamiltonian")
+        raise SynqInputError(exc.message.replace(exc.field, field), field=field) from None
 
 
 def qaoa(

@@ -117,3 +117,28 @@ def test_numpy_values_are_sent_as_json_numbers(api: Api) -> None:
         "seed": 3,
     }
     assert qnn_body == {"epochs": 4, "data": {"X": [[0.5, 1.0], [1.5, 2.0]], "y": [0, 1]}}
+
+
+def test_a_refused_molecule_is_named_as_the_molecule(api: Api) -> None:
+    """The API takes a molecule as the request's ``hamiltonian``: the refusal names the
+    argument the user passed, once."""
+    problem = {
+        "status": 422,
+        "errors": [
+            {
+                "field": "hamiltonian.geometry",
+                "message": "atoms 0 and 1 are closer than 0.1 Å",
+            }
+        ],
+    }
+    api.answers = [(422, {"Content-Type": "application/problem+json"}, problem)]
+    molecule = {"symbols": ["H", "H"], "geometry": [[0, 0, 0], [0, 0, 0]]}
+    line = refusal(lambda: algorithms.vqe(molecule=molecule, client=SynqClient(api.url, "t")))
+    assert line == "SynqInputError: molecule.geometry: atoms 0 and 1 are closer than 0.1 Å"
+
+
+def test_a_message_that_names_a_part_of_its_field_is_not_prefixed_again() -> None:
+    error = SynqInputError("problem.edges[0] is a self-loop on node 0", field="problem.edges")
+    assert error._render_traceback_() == [
+        "SynqInputError: problem.edges[0] is a self-loop on node 0"
+    ]
