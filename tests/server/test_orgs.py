@@ -316,6 +316,49 @@ async def test_quotas_are_enforced_at_submit_and_name_the_limit(tenants: Tenants
 
 
 @sqlite_only
+async def test_a_repeated_request_gets_its_job_and_a_retry_counts_against_the_plan(
+    tenants: Tenants, as_key, jp_serverapp
+):
+    org_a, member = tenants.orgs["A"], tenants.keys["member"]
+
+    async def plan(**overrides):
+        put = {"plan": "free", "overrides": overrides}
+        admin = tenants.keys["platform_admin"]
+        response = await as_key(admin, "orgs", org_a, "plan", method="PUT", body=put)
+        assert response.code == 200, body(response)
+
+    scheduler = jp_serverapp.web_app.settings["synq_services"].scheduler
+    await scheduler.stop()  # the jobs stay queued
+    await plan(shots_per_month=100)
+    key = {"Idempotency-Key": "k-quota"}
+    first = await as_key(member, "jobs", method="POST", body=JOB, **key)
+    assert first.code == 201
+    job_id = body(first)["id"]
+    # A client repeating its request (after a timeout) gets its job, not the refusal that
+    # job itself causes.
+    again = await as_key(member, "jobs", method="POST", body=JOB, **key)
+    assert (again.code, body(again)["id"]) == (200, job_id)
+    await plan(concurrent_jobs=1)
+    again = await as_key(member, "jobs", method="POST", body=JOB, **key)
+    assert (again.code, body(again)["id"]) == (200, job_id)
+
+    cancel = await as_key(member, "jobs", job_id, "cancel", method="POST")
+    assert body(cancel)["status"] == "cancelled"
+    assert (await as_key(member, "jobs", method="POST", body=JOB)).code == 201
+    retried = await as_key(member, "jobs", job_id, "retry", method="POST")
+    assert (retried.code, field_of(retried)) == (429, "concurrent_jobs")
+    await plan(shots_per_month=150)  # 128 used: a second run of 64 shots would pass it
+    retried = await as_key(member, "jobs", job_id, "retry", method="POST")
+    assert (retried.code, field_of(retried)) == (429, "shots_per_month")
+    await plan(shots_per_month=1000)
+    retried = await as_key(member, "jobs", job_id, "retry", method="POST")
+    assert (retried.code, body(retried)["status"]) == (200, "queued")
+    usage = body(await as_key(member, "orgs", org_a, "plan"))["usage"]
+    assert usage["shots_this_month"] == 192
+    scheduler.start()
+
+
+@sqlite_only
 async def test_an_organisation_can_require_mfa_of_its_members(tenants: Tenants, as_key):
     org_a, keys = tenants.orgs["A"], tenants.keys
     required = await as_key(

@@ -186,6 +186,11 @@ class JobQueue:
         connection.execute(sql.INSERT_EVENT, events)
         return [JobView.of_row(job) for job in jobs]
 
+    def replay(self, owner: str, idempotency: Idempotency) -> JobView | None:
+        """The job an earlier request with this key made, if any (``SynqInputError`` if that
+        request was another one)."""
+        return self._by_key(owner, idempotency)
+
     def _by_key(self, owner: str, idempotency: Idempotency) -> JobView | None:
         with self.database.session(write=False) as session:
             job = session.scalars(
@@ -324,7 +329,6 @@ class JobQueue:
                 self._requeue(session, job, f"attempt {job.attempts} failed: {error}")
             else:
                 job.error = error
-                job.progress_message = None  # what it was doing; the error says what happened
                 self._finish(session, job, "failed")
             return job.status
 
@@ -459,6 +463,8 @@ class JobQueue:
         job.lease_expires_at = None
         if progress is not None:
             job.progress = progress
+        if status != "succeeded":  # what it was doing then; its status says how it ended
+            job.progress_message = None
         data: dict[str, Any] = {"status": status}
         if job.error and status == "failed":
             data["error"] = job.error

@@ -16,7 +16,7 @@ from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, latest_event_id, list_jobs
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob
 from synq_jupyter_server.jobs.scheduler import Scheduler
-from synq_jupyter_server.jobs.states import JobScope
+from synq_jupyter_server.jobs.states import RETRYABLE, JobScope
 from synq_jupyter_server.schemas.circuits import MAX_SEED
 from synq_jupyter_server.schemas.jobs import BatchSubmit, JobQuery, JobSettings, JobSubmit
 from synq_jupyter_server.services.catalogue import CatalogueService
@@ -74,9 +74,19 @@ class JobService:
         except ExecutorUnavailable as lost:
             return lost
 
+    async def replay(self, scope: JobScope, idempotency: Idempotency | None) -> JobView | None:
+        """The job a repeated ``Idempotency-Key`` made, looked up before any check: a client
+        repeating a request after a timeout gets its job back, not a quota refusal that
+        job itself causes."""
+        if idempotency is None:
+            return None
+        return await asyncio.to_thread(self.queue.replay, scope.owner, idempotency)
+
     async def submit(
         self, scope: JobScope, body: JobSubmit, idempotency: Idempotency | None
     ) -> tuple[JobView, bool]:
+        if (first := await self.replay(scope, idempotency)) is not None:
+            return first, False
         await self._catalogue.require(body.target)
         await self.quotas.admit(scope.org_id, body.target, None)
         if body.kind == "estimate" and not body.observables:
@@ -114,6 +124,8 @@ class JobService:
     async def submit_batch(
         self, scope: JobScope, body: BatchSubmit, idempotency: Idempotency | None
     ) -> tuple[JobView, bool]:
+        if (first := await self.replay(scope, idempotency)) is not None:
+            return first, False
         await self._catalogue.require(body.target)
         await self.quotas.admit(scope.org_id, body.target, None)
         widths = await self._validations.submit(
@@ -158,8 +170,11 @@ class JobService:
             view, created = await self._write(scope, kind, target, options, payload, idempotency)
         finally:
             if counted and not created:
-                await asyncio.to_thread(self.quotas.refund_shots, scope.org_id, shots)
+                await self._refund(scope, shots)
         return view, created
+
+    async def _refund(self, scope: JobScope, shots: int) -> None:
+        await asyncio.to_thread(self.quotas.refund_shots, scope.org_id, shots)
 
     async def _write(
         self,
@@ -209,7 +224,19 @@ class JobService:
         return view
 
     async def retry(self, scope: JobScope, job_id: str) -> JobView:
-        view = await asyncio.to_thread(self.queue.retry, job_id, scope)
+        """Queues a failed or cancelled job again, within the plan as a new one is: its
+        target, the jobs running at once, and its shots, counted again for the new run."""
+        job = await self.get(scope, job_id)
+        counted, shots = False, (job.shots or 0) * job.num_circuits
+        if job.status in RETRYABLE:  # otherwise the queue's 409 says why not
+            quota = await self.quotas.admit(scope.org_id, job.target, None)
+            counted = await self.quotas.reserve(scope.org_id, shots, quota)
+        try:
+            view = await asyncio.to_thread(self.queue.retry, job_id, scope)
+        except BaseException:
+            if counted:
+                await self._refund(scope, shots)
+            raise
         self._changed()
         return view
 

@@ -61,6 +61,8 @@ class QmlService:
         name: str | None = None,
     ) -> tuple[JobView, bool]:
         """Queues a ``vqe``, ``qaoa``, ``qnn_train`` or ``synthesize`` job for ``spec``."""
+        if (first := await self._jobs.replay(scope, idempotency)) is not None:
+            return first, False
         spec = {**spec, "seed": draw_seed(options.seed)}
         if spec.get("target"):
             await self._catalogue.require(spec["target"])
@@ -92,6 +94,8 @@ class QmlService:
         idempotency: Idempotency | None,
     ) -> tuple[JobView, bool]:
         """Queues a prediction with a stored model."""
+        if (first := await self._jobs.replay(scope, idempotency)) is not None:
+            return first, False
         stored = await self.model(scope, model_id)
         await self._checks.run(validate_prediction_task, stored["model"], features)
         payload = {"model_id": model_id, "model": stored["model"], "X": features}
