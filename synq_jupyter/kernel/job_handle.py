@@ -186,6 +186,8 @@ def submit(
     client = client or SynqClient()
     # Checked here, as a local run checks it, so the refusal reads the same either way.
     level = check_level(plain(optimization_level, "optimization_level"))
+    if not isinstance(circuit, str):
+        circuit = _bound(circuit)
     body: dict[str, Any] = {
         "kind": kind,
         **circuit_source(circuit, format),
@@ -226,6 +228,28 @@ def _quantum_circuit(circuit: object, name: str = "circuit") -> QuantumCircuit:
     )
 
 
+def _bound(given: object, name: str = "circuit") -> QuantumCircuit:
+    """``given`` itself if it is a ``QuantumCircuit`` whose every parameter has a value.
+
+    Checked before the export to OpenQASM 3, which renames parameters named like its gates
+    and constants (``t``, ``x``, ``pi`` become ``t_0`` ...): the server's refusal would name
+    parameters the user never wrote.
+
+    Raises:
+        SynqTypeError: It is not a ``QuantumCircuit``.
+        SynqInputError: Some parameters have no value; the first five are named.
+    """
+    circuit = _quantum_circuit(given, name)
+    if circuit.parameters:
+        names = ", ".join(p.name for p in list(circuit.parameters)[:5])
+        raise SynqInputError(
+            f"{name} has unbound parameters ({names}); give them values "
+            "(circuit.assign_parameters) before submitting",
+            field=name,
+        )
+    return circuit
+
+
 def submit_batch(
     circuits: list[QuantumCircuit | str],
     *,
@@ -248,7 +272,7 @@ def submit_batch(
         )
     client = client or SynqClient()
     sources = [
-        c if isinstance(c, str) else _batch_source(_quantum_circuit(c, f"circuits[{i}]"))
+        c if isinstance(c, str) else _batch_source(_bound(c, f"circuits[{i}]"))
         for i, c in enumerate(circuits)
     ]
     settings = _settings(shots=shots, seed=seed, tags=tags, priority=priority)

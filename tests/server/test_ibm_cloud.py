@@ -16,18 +16,14 @@ from synq_jupyter_server.jobs.providers.ibm_cloud import (
     sample_on_ibm,
 )
 from synq_jupyter_server.jobs.scheduler import TransientJobError
-from tests.fixtures.ibm_api import RUNTIME, IbmApi, serve_ibm_api
+from tests.fixtures.ibm_api import RUNTIME, IbmApi, ibm_api_alone
 from tests.fixtures.mock_http import Reports, WorkerDied
 from tests.fixtures.server_process import free_port
 
 
 @pytest.fixture
 def ibm_api(monkeypatch: pytest.MonkeyPatch):
-    """The local IBM platform, with no IBM settings inherited from the environment."""
-    for name in (*GATEWAY_VARIABLES, "IBM_CREDENTIALS_FILE", "QISKIT_IBM_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    with serve_ibm_api() as api:
-        api.delay_seconds = 0.4
+    with ibm_api_alone(monkeypatch, delay_seconds=0.4) as api:
         yield api
 
 

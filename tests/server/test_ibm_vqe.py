@@ -15,8 +15,7 @@ from synq_jupyter.algorithms.vqe_program import compile_rotations
 from synq_jupyter.algorithms.vqe_statevector import StatevectorEstimator
 from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.jobs.algorithm_jobs import vqe_job
-from synq_jupyter_server.jobs.providers.ibm_cloud import GATEWAY_VARIABLES
-from tests.fixtures.ibm_api import IbmApi, serve_ibm_api
+from tests.fixtures.ibm_api import IbmApi, ibm_api_alone, serve_ibm_api
 from tests.fixtures.mock_http import Reports, WorkerDied
 
 # H2 reduced to two qubits by symmetry; ground energy -1.857275.
@@ -97,11 +96,7 @@ async def test_hardware_vqe_without_an_ibm_key_is_refused_naming_credentials(api
 
 @pytest.fixture
 def ibm_api(monkeypatch: pytest.MonkeyPatch):
-    """The local IBM platform, with no IBM settings inherited from the environment."""
-    for name in (*GATEWAY_VARIABLES, "IBM_CREDENTIALS_FILE", "QISKIT_IBM_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    with serve_ibm_api() as api:
-        api.delay_seconds = 0
+    with ibm_api_alone(monkeypatch, delay_seconds=0) as api:
         yield api
 
 

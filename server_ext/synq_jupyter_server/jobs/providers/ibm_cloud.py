@@ -18,6 +18,7 @@ from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter.transport_errors import no_answer
 from synq_jupyter_server.jobs.providers.sampling import (
     Report,
+    register_counts,
     sample_result,
     transpile_for_sampling,
     wait_until_final,
@@ -67,11 +68,13 @@ def sample_on_ibm(
             instance name; the client picks one otherwise) and ``url`` (a gateway; IBM's own
             hosts by default).
         report: Called with ``("provider_job_id", id)`` as soon as IBM gives the job an id,
-            and ``("progress", (fraction, message))`` while it waits.
+            and ``("progress", (fraction, message))`` while it waits, ending with
+            ``(1.0, "done")``.
 
     Returns:
-        The counts with the shots, seed, target, noise, whether every qubit was measured,
-        IBM's job id and the transpile report.
+        The counts (keyed as Aer keys them: registers separated by spaces) with the shots,
+        seed, target, noise, whether every qubit was measured, IBM's job id and the transpile
+        report.
 
     Raises:
         SynqInputError: IBM refused the key (``field="credentials"``) or the job, or the job
@@ -105,7 +108,8 @@ def sample_on_ibm(
         report("provider_job_id", remote_id)
         wait_for_ibm_job(job, target.name, report)
         report("progress", (0.9, f"reading the results of IBM job {remote_id}"))
-        counts = job.result()[0].join_data().get_counts()
+        counts = register_counts(job.result()[0])
+    report("progress", (1.0, "done"))
     noise = f"IBM Quantum ({urlsplit(url).netloc})" if url else "IBM Quantum Platform"
     return sample_result(
         counts, payload, target, transpiled, measured_all, noise=noise, provider_job_id=remote_id

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from synq_jupyter_server.jobs.providers.sampling import (
     Report,
+    register_counts,
     sample_result,
     transpile_for_sampling,
 )
@@ -38,7 +39,8 @@ def sample_on_device_model(
     job = sampler.run([device.circuit], shots=shots)
     report("provider_job_id", job.job_id())
     report("progress", (0.5, f"sampling {shots:,} shots (IBM Runtime local mode)"))
-    counts = job.result()[0].join_data().get_counts()
+    counts = register_counts(job.result()[0])
+    report("progress", (1.0, "done"))
     noise = f"{target.calibration_source} (IBM Runtime local mode)"
     return sample_result(
         counts, payload, target, transpiled, measured_all, noise=noise, provider_job_id=job.job_id()

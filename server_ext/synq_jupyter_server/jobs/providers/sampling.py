@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
+    from qiskit.primitives import SamplerPubResult
 
     from synq_jupyter.quantum.targets import SynqTarget
     from synq_jupyter.quantum.transpile import TranspileResult
@@ -72,6 +73,28 @@ def wait_until_final(
         time.sleep(pause)
         pause = min(pause * backoff, max_pause)
     return status
+
+
+def register_counts(pub_result: SamplerPubResult) -> dict[str, int]:
+    """The counts of a ``SamplerV2`` result, keyed as Aer keys them: the bits of each
+    classical register, the last register leftmost, registers separated by spaces.
+
+    ``join_data`` already orders the bits that way but runs the registers together, so
+    ``counts["0 1"]`` would be a KeyError only on IBM's targets.
+    """
+    widths = [bits.num_bits for bits in reversed(list(pub_result.data.values()))]
+    return {
+        _spaced(key, widths): count for key, count in pub_result.join_data().get_counts().items()
+    }
+
+
+def _spaced(bitstring: str, widths: list[int]) -> str:
+    """``bitstring`` cut into groups of ``widths`` bits, separated by spaces."""
+    groups, start = [], 0
+    for width in widths:
+        groups.append(bitstring[start : start + width])
+        start += width
+    return " ".join(groups)
 
 
 def sample_result(
