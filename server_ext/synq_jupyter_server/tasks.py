@@ -88,9 +88,9 @@ def validate_job_task(
 
     spec = get_target(target)
     # Memory bounds the width now, judged on the qubits the circuit touches before routing
-    # (routing may add some: the run checks again). A batch runs on the ideal simulator,
-    # whose method follows the circuit, and is held to memory on a noisy simulator target.
-    simulated = has_noise(spec) and (spec.simulator if batch else not on_device)
+    # (routing may add some: the run checks again). A batch is always simulated here, with
+    # the target's noise on any target but the ideal simulator.
+    simulated = has_noise(spec) and (batch or not on_device)
     widths = []
     for index, source in enumerate(sources):
         field = f"sources[{index}]" if batch else "source"

@@ -81,9 +81,11 @@ class BatchHandler(SynqHandler):
             idempotent=True,
             summary="Submit up to 10,000 circuits as one batched sampler job",
             description="The batch is ONE job (kind `sample_batch`) whose result holds a "
-            "`counts` list in the order of `sources`; it runs in chunks and reports progress "
-            "per chunk. Every circuit is validated first; one bad circuit refuses the batch "
-            "(the error names `sources[i]`). " + _IDEMPOTENCY,
+            "`counts` list in the order of `sources`. It is simulated on this server, never "
+            "sent to a device's cloud: as written on `aer_simulator`, and on any other target "
+            "each circuit transpiled for the target and run with its noise model (the result's "
+            "`noise` says which). Every circuit is validated first; one bad circuit refuses "
+            "the batch (the error names `sources[i]`). " + _IDEMPOTENCY,
             request=BatchSubmit,
             response=Job,
             status=201,
