@@ -125,6 +125,8 @@ async def test_an_idempotency_key_longer_than_255_characters_is_refused(api, pro
         ({"source": GHZ_100, "target": "aer_noisy_torino"}, "source", "acts on 100 qubits"),
         ({"tags": ["ok", ""]}, "tags[1]", "at least 1 character"),
         ({"tags": ["x" * 65]}, "tags[0]", "at most 64 characters"),
+        ({"tags": ["ok", "\u200b"]}, "tags[1]", "formatting characters"),  # zero-width space
+        ({"tags": ["\u202eevil"]}, "tags[0]", "formatting characters"),  # right-to-left
     ],
 )
 async def test_bad_input_is_4xx_naming_the_problem_and_creates_no_row(
@@ -242,11 +244,32 @@ async def test_list_filters_and_paginates(api, wait_for):
     assert len(done["jobs"]) == 5
 
 
-async def test_list_bad_query_names_the_parameter(api, problem):
+@pytest.mark.parametrize(
+    ("parts", "query", "field"),
+    [
+        (("jobs",), {"limit": "0"}, "limit"),
+        # Numbers are digits, as the event stream reads them: not " 1", nor 1_0 read as 10.
+        (("jobs",), {"limit": " 1"}, "limit"),
+        (("jobs",), {"limit": "1_0"}, "limit"),
+        (("jobs",), {"limit": "\u0662"}, "limit"),  # an Arabic-Indic two
+        (("security", "events"), {"limit": "1_0"}, "limit"),
+        (("security", "audit"), {"limit": "1_0"}, "limit"),
+    ],
+)
+async def test_list_bad_query_names_the_parameter(api, problem, parts, query, field):
     with pytest.raises(HTTPClientError) as info:
-        await api("jobs", params={"limit": "0"})
+        await api(*parts, params=query)
     assert info.value.code == 422
-    assert problem(info.value)["errors"][0]["field"] == "limit"
+    assert problem(info.value)["errors"][0]["field"] == field
+
+
+async def test_events_after_is_digits_as_the_stream_reads_it(api, problem):
+    _, job = await submit(api)
+    for after in ("1_0", " 1"):
+        with pytest.raises(HTTPClientError) as info:
+            await api("jobs", job["id"], "events", params={"after": after})
+        assert info.value.code == 422
+        assert problem(info.value)["errors"][0]["field"] == "after"
 
 
 async def test_a_filter_given_twice_is_refused_not_half_applied(api, problem):

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from synq_jupyter_server.schemas.base import Request, Response, UtcDatetime
+from synq_jupyter_server.schemas.base import QueryCount, Request, Response, UtcDatetime
 from synq_jupyter_server.security.audit_records import AuditFilter, ChainReport
 
 MAX_PAGE = 500
@@ -23,7 +23,7 @@ class AuditQuery(Request):
     outcome: str | None = Field(default=None, max_length=32, examples=["201", "denied"])
     since: UtcDatetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
     until: UtcDatetime | None = Field(default=None, description="Exclusive; UTC when no offset.")
-    limit: int = Field(default=100, ge=1, le=MAX_PAGE)
+    limit: QueryCount = Field(default=100, ge=1, le=MAX_PAGE)
     cursor: str | None = None
     format: Literal["json", "jsonl", "csv"] = "json"
 

@@ -22,13 +22,29 @@ def _shown_name(text: str) -> str:
         raise ValueError("a name is not only spaces")
     if text != text.strip():
         raise ValueError("a name has no spaces at its ends")
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+    if invisible(text):
         raise ValueError("a name is printable text, without control or formatting characters")
     return text
 
 
 DisplayName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_shown_name)]
 """The name of an organisation, a member, an API key or a model."""
+
+
+def invisible(text: str) -> bool:
+    """Whether ``text`` holds control or formatting characters (zero-width, bidi overrides)."""
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
+def _written_in_digits(value: Any) -> Any:
+    # Lax int() would also read " 1", "1_0" (as 10) and other scripts' digits.
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("a whole number, written in the digits 0-9")
+    return value
+
+
+QueryCount = Annotated[int, BeforeValidator(_written_in_digits)]
+"""A whole number in a query string (``limit``, ``after``)."""
 
 
 def _in_utc(value: datetime) -> datetime:

@@ -8,7 +8,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Discriminator, Field, field_validator
 from pydantic import Tag as Member
 
-from synq_jupyter_server.schemas.base import Request, Response, UtcDatetime
+from synq_jupyter_server.schemas.base import (
+    QueryCount,
+    Request,
+    Response,
+    UtcDatetime,
+    invisible,
+)
 from synq_jupyter_server.schemas.circuits import MAX_SEED, MAX_SOURCE, CircuitFormat
 
 MAX_SHOTS = 1_000_000
@@ -20,8 +26,10 @@ MAX_EVENT_ID = 2**31 - 1
 def _searchable(tag: str) -> str:
     # Something to search by with GET /jobs?tag=, which cannot carry control characters
     # (Tornado turns them into spaces).
-    if not tag.strip() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in tag):
-        raise ValueError("a tag is printable text, not only spaces")
+    if not tag.strip() or invisible(tag):
+        raise ValueError(
+            "a tag is printable text, not only spaces, without control or formatting characters"
+        )
     return tag
 
 
@@ -146,7 +154,7 @@ class JobQuery(Request):
     target: str | None = None
     tag: str | None = None
     since: UtcDatetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
-    limit: int = Field(default=50, ge=1, le=200)
+    limit: QueryCount = Field(default=50, ge=1, le=200)
     cursor: str | None = None
 
 
@@ -182,5 +190,5 @@ class JobEventList(Response):
 class EventQuery(Request):
     model_config = Request.model_config | {"strict": False}
 
-    after: int = Field(default=0, ge=0, le=MAX_EVENT_ID)
-    limit: int = Field(default=500, ge=1, le=5000)
+    after: QueryCount = Field(default=0, ge=0, le=MAX_EVENT_ID)
+    limit: QueryCount = Field(default=500, ge=1, le=5000)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from synq_jupyter_server.schemas.base import Request, Response, UtcDatetime
+from synq_jupyter_server.schemas.base import QueryCount, Request, Response, UtcDatetime
 from synq_jupyter_server.security.threat_rules import EventKind, Severity
 from synq_jupyter_server.security.threat_store import EventFilter, IncidentStatus
 
@@ -20,7 +20,7 @@ class SecurityEventQuery(Request):
     kind: EventKind | None = None
     principal: str | None = Field(default=None, max_length=255)
     since: UtcDatetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
-    limit: int = Field(default=100, ge=1, le=MAX_PAGE)
+    limit: QueryCount = Field(default=100, ge=1, le=MAX_PAGE)
     cursor: str | None = None
 
     def filters(self) -> EventFilter:
@@ -51,7 +51,7 @@ class IncidentQuery(Request):
     model_config = Request.model_config | {"strict": False}
 
     status: IncidentStatus | None = None
-    limit: int = Field(default=100, ge=1, le=MAX_PAGE)
+    limit: QueryCount = Field(default=100, ge=1, le=MAX_PAGE)
     cursor: str | None = None
 
 
