@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 import pytest
-from qiskit import QuantumCircuit
+from qiskit import ClassicalRegister, QuantumCircuit
 from qiskit_ionq.helpers import decompress_metadata_string
 
 from synq_jupyter.errors import SynqInputError
@@ -81,6 +81,18 @@ def test_bell_on_aria_goes_through_the_ionq_api(ionq_api: IonQApi) -> None:
     assert status_at_report == ["submitted"]
     assert ("provider_job_id", job.id) in reports.events
     assert any("IonQ" in message for message in reports.messages()[2:])
+
+
+def test_registers_are_keyed_as_aer_keys_them_and_the_job_ends_done(ionq_api: IonQApi) -> None:
+    circuit = QuantumCircuit(3)
+    circuit.add_register(ClassicalRegister(2, "a"), ClassicalRegister(1, "c"))
+    circuit.x([0, 2])
+    circuit.measure([0, 1, 2], [0, 1, 2])
+
+    result, reports = sample(ionq_api, circuit, shots=20)
+
+    assert result["counts"] == {"1 01": 20}
+    assert reports.events[-1] == ("progress", (1.0, "done"))
 
 
 def test_only_the_measured_qubits_are_counted(ionq_api: IonQApi) -> None:

@@ -66,7 +66,8 @@ def sample_on_ionq(
         payload: ``shots``, ``seed``, ``optimization_level`` and maybe ``provider_job_id``.
         credentials: ``token``, and ``url`` (``None`` for qiskit-ionq's default).
         report: Called with ``("provider_job_id", id)`` as soon as IonQ gives the job an id,
-            and ``("progress", (fraction, message))`` while it waits.
+            and ``("progress", (fraction, message))`` while it waits, ending with
+            ``(1.0, "done")``.
 
     Returns:
         The counts with the shots, seed, target, noise, whether every qubit was measured,
@@ -99,6 +100,7 @@ def sample_on_ionq(
         _wait(job, device, report)
         report("progress", (0.9, f"reading the results of IonQ job {remote_id}"))
         counts = _counts(job.result(), shots)
+    report("progress", (1.0, "done"))
     noise = f"IonQ cloud ({urlsplit(url).netloc})"
     return sample_result(
         counts, payload, target, transpiled, measured_all, noise=noise, provider_job_id=remote_id
