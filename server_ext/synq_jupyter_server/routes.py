@@ -8,6 +8,7 @@ from typing import Any
 
 from synq_jupyter_server.handlers.audit import AuditHandler, AuditVerifyHandler
 from synq_jupyter_server.handlers.auth import ApiKeyHandler, ApiKeysHandler, MeHandler
+from synq_jupyter_server.handlers.base import API_PREFIX
 from synq_jupyter_server.handlers.circuits import AnalyzeHandler, ParseHandler, TranspileHandler
 from synq_jupyter_server.handlers.docs import DocsHandler, DocsStaticHandler, OpenAPIHandler
 from synq_jupyter_server.handlers.health import HealthHandler
@@ -22,6 +23,7 @@ from synq_jupyter_server.handlers.jobs import (
     JobsHandler,
 )
 from synq_jupyter_server.handlers.mfa import MfaDisableHandler, MfaSetupHandler, MfaVerifyHandler
+from synq_jupyter_server.handlers.no_route import NoRouteHandler
 from synq_jupyter_server.handlers.orgs import (
     MemberHandler,
     MembersHandler,
@@ -50,8 +52,6 @@ from synq_jupyter_server.handlers.synthesis import (
 )
 from synq_jupyter_server.handlers.targets import TargetHandler, TargetListHandler
 from synq_jupyter_server.handlers.tokens import LogoutHandler, RefreshHandler, TokensHandler
-
-API_PREFIX = "/synq/api"
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,8 @@ def api_routes() -> list[Route]:
             in_spec=False,
             kwargs={"path": swagger_static_path()},
         ),
+        # Last, so that every route above matches first; "/synq/api" itself too.
+        Route("(?:/.*)?", NoRouteHandler, in_spec=False),
     ]
 
 

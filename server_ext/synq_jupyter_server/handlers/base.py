@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from jupyter_server.base.handlers import APIHandler
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from pydantic import BaseModel, ValidationError
 from tornado import web
 
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=BaseModel)
 PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/synq/api"
+"""Where the SynQ API's routes live, under the server's base URL."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,18 @@ class SynqHandler(APIHandler):
         if threats.detector.brute_force.any_locked and signed_in(self):
             self._refuse_locked_out(threats.lockout(self, principal_name(self)))
         await self._limit_rate()
+
+    def check_xsrf_cookie(self) -> None:
+        """Jupyter's XSRF check, which runs before its sign-in check: a write from nobody
+        signed in (no credentials, a wrong token) is refused as the same read is, naming
+        the missing credentials rather than the ``_xsrf`` argument a script never needs."""
+        try:
+            super().check_xsrf_cookie()
+        except web.HTTPError as refusal:
+            # A signed-in browser session is told about _xsrf: that is what it lacks.
+            if refusal.status_code != 403 or signed_in(self):
+                raise
+            raise web.HTTPError(403) from None
 
     def _refuse_locked_out(self, lockout: Lockout | None) -> None:
         """A 429 naming the lockout, with ``Retry-After``, while one is running."""
@@ -280,8 +294,7 @@ class SynqHandler(APIHandler):
         if isinstance(exc, ExecutorUnavailable):
             return _make(503, str(exc), instance)
         if isinstance(exc, web.HTTPError):
-            detail = exc.log_message or status_phrase(exc.status_code)
-            return _make(exc.status_code, detail, instance, self._credential_error(exc, detail))
+            return http_error_problem(self, exc)
         if status >= 500:
             correlation = uuid.uuid4().hex
             self.log.error("SynQ internal error %s on %s", correlation, instance)
@@ -289,15 +302,20 @@ class SynqHandler(APIHandler):
             return problem.model_copy(update={"correlation_id": correlation})
         return _make(status, status_phrase(status), instance)
 
-    def _credential_error(self, exc: web.HTTPError, detail: str) -> list[FieldError]:
-        """The ``Authorization`` header named, when it is what was refused: a key or token
-        that is not valid (401), or none at all (Jupyter's 403 to nobody signed in)."""
-        if exc.status_code == 401:
-            return [FieldError(field="Authorization", message=detail)]
-        if exc.status_code == 403 and not exc.log_message and not signed_in(self):
-            message = "sign in: send 'Authorization: token <server token>' or 'Bearer <API key>'"
-            return [FieldError(field="Authorization", message=message)]
-        return []
+
+def http_error_problem(handler: JupyterHandler, exc: web.HTTPError) -> Problem:
+    """The problem for an ``HTTPError`` (Jupyter refuses with those), naming the
+    ``Authorization`` header when it is what was refused: a key or token that is not valid
+    (401), or none at all (Jupyter's 403 to nobody signed in). Shared with the job stream,
+    a WebSocket handler rather than a ``SynqHandler``."""
+    detail = exc.log_message or status_phrase(exc.status_code)
+    errors: list[FieldError] = []
+    if exc.status_code == 401:
+        errors = [FieldError(field="Authorization", message=detail)]
+    elif exc.status_code == 403 and not exc.log_message and not signed_in(handler):
+        message = "sign in: send 'Authorization: token <server token>' or 'Bearer <API key>'"
+        errors = [FieldError(field="Authorization", message=message)]
+    return _make(exc.status_code, detail, handler.request.path, errors)
 
 
 def status_phrase(status: int) -> str:
