@@ -68,6 +68,7 @@ def validate_job_task(
     observables: list[Any] | None,
     batch: bool = False,
     on_device: bool = False,
+    first: int = 0,
 ) -> list[int]:
     """Checks that every source parses and fits ``target``; returns their qubit counts.
 
@@ -76,7 +77,7 @@ def validate_job_task(
     credentials) must also fit this machine's memory.
 
     Errors name the field: ``source`` for a single circuit, ``sources[i]`` in a ``batch``
-    (even a batch of one).
+    (even a batch of one), counting from ``first`` (a slice of a batch starts there).
     """
     from synq_jupyter.errors import SynqInputError
     from synq_jupyter.quantum import get_target, load_circuit
@@ -92,7 +93,7 @@ def validate_job_task(
     # the target's noise on any target but the ideal simulator.
     simulated = has_noise(spec) and (batch or not on_device)
     widths = []
-    for index, source in enumerate(sources):
+    for index, source in enumerate(sources, start=first):
         field = f"sources[{index}]" if batch else "source"
         try:
             circuit = load_circuit(source, format)
@@ -139,9 +140,9 @@ def _simulated_qubits(circuit: QuantumCircuit, operators: list[SparsePauliOp] | 
     return kept
 
 
-Validation = tuple[list[str], str | None, str, list[Any] | None, bool, bool]
+Validation = tuple[list[str], str | None, str, list[Any] | None, bool, bool, int]
 """One ``validate_job_task`` call's arguments: sources, format, target, observables, batch,
-on_device."""
+on_device, first."""
 
 
 def validate_jobs_task(validations: list[Validation]) -> list[list[int] | Exception]:

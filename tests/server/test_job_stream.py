@@ -147,15 +147,3 @@ async def test_ten_thousand_circuit_batch_is_one_job(api, wait_for):
     assert set(result["counts"][0]) <= {"00", "11"}
     assert set(result["counts"][1]) <= {"01", "10"}
     assert all(sum(c.values()) == 20 for c in result["counts"])
-
-
-async def test_a_bad_circuit_refuses_the_whole_batch(api, problem):
-    sources = [bell_qasm2(0)] * 3 + ["OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n"]
-    with pytest.raises(HTTPClientError) as info:
-        await api(
-            "jobs", "batch", method="POST", body={"sources": sources, "target": "aer_simulator"}
-        )
-    body = problem(info.value)
-    assert info.value.code == 422
-    assert body["errors"][0]["field"] == "sources[3]"
-    assert body["detail"].startswith("circuit 3, line 3, column 1: ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from synq_jupyter.errors import SynqInputError
@@ -105,7 +105,7 @@ class JobService:
         # estimate always is), also by this machine's memory.
         on_device = body.kind == "sample" and await self._on_device(scope.owner, body.target)
         widths = await self._validations.submit(
-            ([body.source], body.format, body.target, observables, False, on_device)
+            ([body.source], body.format, body.target, observables, False, on_device, 0)
         )
         shots = body.shots if body.shots is not None or body.kind == "estimate" else DEFAULT_SHOTS
         payload = {
@@ -128,9 +128,14 @@ class JobService:
             return first, False
         await self._catalogue.require(body.target)
         await self.quotas.admit(scope.org_id, body.target, None)
-        widths = await self._validations.submit(
-            (body.sources, body.format, body.target, None, True, False)
-        )
+        widths = []
+        # In slices, each its own call to the checks worker: submissions that arrive
+        # meanwhile are checked between two slices, not after the whole batch (minutes
+        # for thousands of large circuits).
+        for start, part in batch_slices(body.sources):
+            widths += await self._validations.submit(
+                (part, body.format, body.target, None, True, False, start)
+            )
         payload = {
             "sources": body.sources,
             "format": body.format,
@@ -262,6 +267,23 @@ class JobService:
     def _changed(self) -> None:
         self.bus.notify()
         self.scheduler.wake()
+
+
+BATCH_SLICE_CHARACTERS = 200_000
+"""Source characters a batch sends to the checks worker at a time (at least one circuit)."""
+
+
+def batch_slices(sources: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """``sources`` in consecutive slices of about ``BATCH_SLICE_CHARACTERS``, each with the
+    index of its first circuit."""
+    start, size = 0, 0
+    for index, source in enumerate(sources):
+        if size and size + len(source) > BATCH_SLICE_CHARACTERS:
+            yield start, sources[start:index]
+            start, size = index, 0
+        size += len(source)
+    if start < len(sources):
+        yield start, sources[start:]
 
 
 def draw_seed(seed: int | None) -> int:
