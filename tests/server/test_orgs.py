@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import pytest
 from tornado.httpclient import HTTPClientError
@@ -21,6 +22,14 @@ def body(response) -> dict:
 
 def field_of(response) -> str:
     return body(response)["errors"][0]["field"]
+
+
+async def set_plan(as_key, tenants: Tenants, **overrides) -> None:
+    """Organisation A on the free plan with ``overrides``, set by the platform admin."""
+    put = {"plan": "free", "overrides": overrides}
+    admin, org_a = tenants.keys["platform_admin"], tenants.orgs["A"]
+    response = await as_key(admin, "orgs", org_a, "plan", method="PUT", body=put)
+    assert response.code == 200, body(response)
 
 
 @sqlite_only
@@ -284,12 +293,7 @@ async def test_plans_are_set_by_platform_admins_only(tenants: Tenants, as_key):
 async def test_quotas_are_enforced_at_submit_and_name_the_limit(tenants: Tenants, as_key):
     org_a, keys = tenants.orgs["A"], tenants.keys
 
-    async def plan(**overrides):
-        put = {"plan": "free", "overrides": overrides}
-        response = await as_key(
-            keys["platform_admin"], "orgs", org_a, "plan", method="PUT", body=put
-        )
-        assert response.code == 200, body(response)
+    plan = partial(set_plan, as_key, tenants)
 
     hardware = await as_key(
         keys["member"], "jobs", method="POST", body={**JOB, "target": "ibm_brisbane"}
@@ -316,46 +320,57 @@ async def test_quotas_are_enforced_at_submit_and_name_the_limit(tenants: Tenants
 
 
 @sqlite_only
-async def test_a_repeated_request_gets_its_job_and_a_retry_counts_against_the_plan(
-    tenants: Tenants, as_key, jp_serverapp
-):
-    org_a, member = tenants.orgs["A"], tenants.keys["member"]
+async def test_a_repeated_request_gets_its_job_even_at_the_plans_limits(tenants: Tenants, as_key):
+    member = tenants.keys["member"]
 
-    async def plan(**overrides):
-        put = {"plan": "free", "overrides": overrides}
-        admin = tenants.keys["platform_admin"]
-        response = await as_key(admin, "orgs", org_a, "plan", method="PUT", body=put)
-        assert response.code == 200, body(response)
+    plan = partial(set_plan, as_key, tenants)
 
-    scheduler = jp_serverapp.web_app.settings["synq_services"].scheduler
-    await scheduler.stop()  # the jobs stay queued
     await plan(shots_per_month=100)
     key = {"Idempotency-Key": "k-quota"}
     first = await as_key(member, "jobs", method="POST", body=JOB, **key)
     assert first.code == 201
-    job_id = body(first)["id"]
     # A client repeating its request (after a timeout) gets its job, not the refusal that
     # job itself causes.
     again = await as_key(member, "jobs", method="POST", body=JOB, **key)
-    assert (again.code, body(again)["id"]) == (200, job_id)
-    await plan(concurrent_jobs=1)
+    assert (again.code, body(again)["id"]) == (200, body(first)["id"])
+    await plan(concurrent_jobs=0)
     again = await as_key(member, "jobs", method="POST", body=JOB, **key)
-    assert (again.code, body(again)["id"]) == (200, job_id)
+    assert (again.code, body(again)["id"]) == (200, body(first)["id"])
+    other = await as_key(member, "jobs", method="POST", body=JOB)
+    assert (other.code, field_of(other)) == (429, "concurrent_jobs")
 
-    cancel = await as_key(member, "jobs", job_id, "cancel", method="POST")
-    assert body(cancel)["status"] == "cancelled"
-    assert (await as_key(member, "jobs", method="POST", body=JOB)).code == 201
-    retried = await as_key(member, "jobs", job_id, "retry", method="POST")
+
+@sqlite_only
+async def test_a_retry_counts_against_the_plan_as_a_new_job(tenants: Tenants, as_key, jp_serverapp):
+    from synq_jupyter_server.jobs.queue import NewJob
+    from synq_jupyter_server.jobs.states import JobScope
+
+    org_a, keys = tenants.orgs["A"], tenants.keys
+    member = keys["member"]
+
+    plan = partial(set_plan, as_key, tenants)
+
+    async def used() -> int:
+        return body(await as_key(member, "orgs", org_a, "plan"))["usage"]["shots_this_month"]
+
+    # A job cancelled while queued: both in one step of the event loop, so the scheduler
+    # cannot take it in between.
+    queue = jp_serverapp.web_app.settings["synq_services"].jobs.queue
+    payload = {"source": BELL, "format": None, "target": "aer_simulator", "shots": 64, "seed": 1}
+    job, _ = queue.submit("max", NewJob("sample", "aer_simulator", payload, org_id=org_a))
+    queue.cancel(job.id, JobScope("max", org_a, admin=False))
+
+    await plan(concurrent_jobs=0)
+    retried = await as_key(member, "jobs", job.id, "retry", method="POST")
     assert (retried.code, field_of(retried)) == (429, "concurrent_jobs")
-    await plan(shots_per_month=150)  # 128 used: a second run of 64 shots would pass it
-    retried = await as_key(member, "jobs", job_id, "retry", method="POST")
+    await plan(shots_per_month=await used() + 63)  # one shot short of a second run
+    retried = await as_key(member, "jobs", job.id, "retry", method="POST")
     assert (retried.code, field_of(retried)) == (429, "shots_per_month")
-    await plan(shots_per_month=1000)
-    retried = await as_key(member, "jobs", job_id, "retry", method="POST")
+    before = await used()
+    await plan(shots_per_month=before + 64)
+    retried = await as_key(member, "jobs", job.id, "retry", method="POST")
     assert (retried.code, body(retried)["status"]) == (200, "queued")
-    usage = body(await as_key(member, "orgs", org_a, "plan"))["usage"]
-    assert usage["shots_this_month"] == 192
-    scheduler.start()
+    assert await used() == before + 64
 
 
 @sqlite_only
