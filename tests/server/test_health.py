@@ -25,6 +25,19 @@ async def test_health_reports_version_database_and_executor(api, db_url):
     assert body["executor"]["worker_pid"] > 0
 
 
+async def test_head_answers_by_status_alone_for_monitors(api, jp_serverapp, monkeypatch):
+    response = await api("health", method="HEAD")
+    assert (response.code, response.body) == (200, b"")
+    health = jp_serverapp.web_app.settings["synq_services"].health
+    report = health._check_database()
+    down = {**report, "status": "error", "detail": "OperationalError: unable to open database"}
+    monkeypatch.setattr(health, "_check_database", lambda: down)
+    with pytest.raises(HTTPClientError) as info:
+        await api("health", method="HEAD")
+    assert info.value.code == 503
+    assert json.loads((await api("health")).body)["database"] == down  # GET says why
+
+
 async def test_health_needs_authentication(api, problem):
     with pytest.raises(HTTPClientError) as info:
         await api("health", headers={"Authorization": ""})

@@ -13,7 +13,7 @@ from tornado.httpclient import HTTPClientError
 from synq_jupyter_server.handlers.base import SynqHandler
 from synq_jupyter_server.routes import api_routes
 
-VERBS = ("get", "post", "put", "patch", "delete")
+VERBS = ("get", "head", "post", "put", "patch", "delete")
 
 
 async def test_spec_is_valid_openapi_31_and_lists_every_route(api):
