@@ -48,6 +48,7 @@ CALLERS = (
 # 400/422: allowed, but the empty body is refused.
 MATRIX: dict[str, str] = {
     "GET /health": "403 200 200 200 200 200 200 200",
+    "HEAD /health": "403 200 200 200 200 200 200 200",
     "GET /openapi.json": "403 200 200 200 200 200 200 200",
     "GET /auth/me": "403 200 200 200 200 200 200 200",
     "POST /auth/api-keys": "403 403 403 403 403 403 403 403",
