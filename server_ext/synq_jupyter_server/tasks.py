@@ -81,6 +81,7 @@ def validate_job_task(
     """
     from synq_jupyter.errors import SynqInputError
     from synq_jupyter.quantum import get_target, load_circuit
+    from synq_jupyter.quantum.circuit_loading import require_bound
     from synq_jupyter.quantum.device_simulation import check_simulable
     from synq_jupyter.quantum.local_sampling import NO_QUBITS
     from synq_jupyter.quantum.noise import has_noise
@@ -99,13 +100,7 @@ def validate_job_task(
             circuit = load_circuit(source, format)
             if circuit.num_qubits == 0:
                 raise SynqInputError(NO_QUBITS, field="source")
-            if circuit.parameters:
-                names = ", ".join(p.name for p in list(circuit.parameters)[:5])
-                raise SynqInputError(
-                    f"the circuit has unbound parameters ({names}); give them values "
-                    "(circuit.assign_parameters) before submitting",
-                    field="source",
-                )
+            require_bound(circuit, "the circuit", "source")
             check_fits(circuit, spec)
             # Read once: their errors name them (observables[i]), never the circuit.
             operators = (

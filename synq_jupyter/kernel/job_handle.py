@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from synq_jupyter.errors import SynqError, SynqInputError, SynqTypeError
 from synq_jupyter.kernel.client import ApiError, SynqClient
 from synq_jupyter.kernel.request_values import exportable, observables_json, plain
+from synq_jupyter.quantum.circuit_loading import require_bound
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -240,13 +241,7 @@ def _bound(given: object, name: str = "circuit") -> QuantumCircuit:
         SynqInputError: Some parameters have no value; the first five are named.
     """
     circuit = _quantum_circuit(given, name)
-    if circuit.parameters:
-        names = ", ".join(p.name for p in list(circuit.parameters)[:5])
-        raise SynqInputError(
-            f"{name} has unbound parameters ({names}); give them values "
-            "(circuit.assign_parameters) before submitting",
-            field=name,
-        )
+    require_bound(circuit, name, name)
     return circuit
 
 

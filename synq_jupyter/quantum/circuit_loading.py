@@ -53,6 +53,22 @@ def load_circuit(source: str | QuantumCircuit, format: str | None = None) -> Qua
     return parse_circuit(source, format).circuit
 
 
+def require_bound(circuit: QuantumCircuit, subject: str, field: str) -> None:
+    """Refuses a circuit with parameters that have no value, naming the first five.
+
+    Args:
+        subject: How the message names the circuit ("the circuit", "circuits[2]").
+        field: The field the error names.
+    """
+    if circuit.parameters:
+        names = ", ".join(p.name for p in list(circuit.parameters)[:5])
+        raise SynqInputError(
+            f"{subject} has unbound parameters ({names}); give them values "
+            "(circuit.assign_parameters) before submitting",
+            field=field,
+        )
+
+
 def parse_circuit(source: str, format: str | None = None) -> ParsedCircuit:
     """Like ``load_circuit`` for text, also telling the format and the SynQ warnings."""
     if not isinstance(source, str):

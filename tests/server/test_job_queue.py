@@ -207,6 +207,33 @@ def test_retry_requeues_a_failed_job(queue):
         queue.retry(job.id, JobScope.personal("ada"))
 
 
+def test_a_job_retried_by_hand_gets_its_automatic_retries_again(queue):
+    job, _ = queue.submit("ada", noop(max_retries=1))
+    scope = JobScope.personal("ada")
+    for _ in range(2):  # the run, then its one automatic retry
+        queue.claim("w", 10)
+        queue.fail(job.id, "w", "provider busy", transient=True)
+    assert queue.get(job.id, scope).status == "failed"
+    retried = queue.retry(job.id, scope)
+    assert (retried.attempts, retried.max_retries) == (2, 1)  # as the user set it
+    queue.claim("w", 10)
+    assert queue.fail(job.id, "w", "provider busy", transient=True) == "queued"
+    queue.claim("w", 10)
+    assert queue.fail(job.id, "w", "provider busy", transient=True) == "failed"
+    assert queue.get(job.id, scope).attempts == 4
+
+
+def test_a_lease_expired_after_a_retry_by_hand_is_run_again(queue, clock):
+    job, _ = queue.submit("ada", noop(max_retries=1))
+    queue.claim("w", 10)
+    queue.fail(job.id, "w", "bad", transient=False)
+    queue.retry(job.id, JobScope.personal("ada"))
+    queue.claim("w", 10)
+    clock.now += 11
+    assert queue.reap() == [job.id]
+    assert queue.get(job.id, JobScope.personal("ada")).status == "queued"
+
+
 def test_same_idempotency_key_gives_the_same_job(queue):
     key = Idempotency("k-1", "digest-of-the-request")
     first, created = queue.submit("ada", noop(idempotency=key))

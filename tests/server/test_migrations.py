@@ -6,14 +6,14 @@ import uuid
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, Table, inspect
 
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import current_revision, head_revision, upgrade
-from synq_jupyter_server.db.models import Base
+from synq_jupyter_server.db.models import Base, utcnow
 from synq_jupyter_server.jobs.listing import events_after
-from synq_jupyter_server.jobs.queue import JobQueue, NewJob
-from synq_jupyter_server.jobs.states import JobScope
+from synq_jupyter_server.jobs.queue import JobQueue
+from synq_jupyter_server.jobs.states import JobScope, personal_org
 
 
 def test_migrations_reach_head_and_match_the_models(db_url):
@@ -31,7 +31,7 @@ def test_upgrade_twice_is_harmless(db_url):
     database = Database(db_url)
     upgrade(database)
     upgrade(database)
-    assert current_revision(database) == head_revision(database) == "0011"
+    assert current_revision(database) == head_revision(database) == "0012"
     database.dispose()
 
 
@@ -48,15 +48,56 @@ def test_job_events_outlive_their_job_after_0011_and_keep_their_ids(db_url):
     upgrade(database, "0010")
     owner = f"ann-{uuid.uuid4().hex[:8]}"
     queue, scope = JobQueue(database), JobScope.personal(owner)
-    job, _ = queue.submit(owner, NewJob(kind="noop", target="aer_simulator", payload={}))
-    queue.cancel(job.id, scope)
+    job_id = cancelled_job_as_of_0010(database, owner)
     upgrade(database)
     before = [(e["type"], e["data"].get("status")) for e in events_after(database, owner, 0)]
     assert before == [("status", "queued"), ("status", "cancelled")]
     newest = max(e["id"] for e in events_after(database, owner, 0))
-    queue.delete(job.id, scope)
+    queue.delete(job_id, scope)
     # The job's events went with it; the deleted event came after them, with a new id.
     after = events_after(database, owner, 0)
-    assert [(e["job_id"], e["type"]) for e in after] == [(job.id, "deleted")]
+    assert [(e["job_id"], e["type"]) for e in after] == [(job_id, "deleted")]
     assert after[0]["id"] > newest
     database.dispose()
+
+
+def cancelled_job_as_of_0010(database: Database, owner: str) -> str:
+    """A job queued and then cancelled, written to the tables as they were at 0010 (the
+    queue writes today's columns)."""
+    tables = MetaData()
+    jobs = Table("jobs", tables, autoload_with=database.engine)
+    events = Table("job_events", tables, autoload_with=database.engine)
+    job_id, now = uuid.uuid4().hex, utcnow()
+    with database.engine.begin() as connection:
+        connection.execute(
+            jobs.insert().values(
+                id=job_id,
+                kind="noop",
+                owner=owner,
+                org_id=personal_org(owner),
+                target="aer_simulator",
+                status="cancelled",
+                priority=0,
+                attempts=0,
+                max_retries=2,
+                payload={},
+                tags=[],
+                cancel_requested=False,
+                created_at=now,
+                finished_at=now,
+            )
+        )
+        connection.execute(
+            events.insert(),
+            [
+                {
+                    "job_id": job_id,
+                    "owner": owner,
+                    "type": "status",
+                    "data": {"status": s},
+                    "created_at": now,
+                }
+                for s in ("queued", "cancelled")
+            ],
+        )
+    return job_id

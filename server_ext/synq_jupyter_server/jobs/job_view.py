@@ -63,7 +63,7 @@ class JobView:
             provider_job_id=job.provider_job_id,
             cancel_requested=job.cancel_requested,
             shots=payload.get("shots"),
-            num_circuits=len(payload.get("sources", [])) or 1,
+            num_circuits=circuits_of(payload),
         )
 
     @classmethod
@@ -71,8 +71,23 @@ class JobView:
         """From a job row's column values by name (the parameters it was inserted with)."""
         return cls.of(SimpleNamespace(**row))
 
+    @property
+    def total_shots(self) -> int:
+        """The shots one run of the job takes: per circuit, for every circuit."""
+        return (self.shots or 0) * self.num_circuits
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def circuits_of(payload: Mapping[str, Any]) -> int:
+    """How many circuits a job's payload runs (a batch's ``sources``, else one)."""
+    return len(payload.get("sources") or []) or 1
+
+
+def total_shots(payload: Mapping[str, Any]) -> int:
+    """``JobView.total_shots`` for a payload not yet written."""
+    return int(payload.get("shots") or 0) * circuits_of(payload)
 
 
 def as_utc(value: datetime | None) -> Any:

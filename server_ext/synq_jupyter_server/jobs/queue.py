@@ -120,7 +120,7 @@ class JobQueue:
         through the queue.
         """
         if new.idempotency:
-            existing = self._by_key(owner, new.idempotency)
+            existing = self.replay(owner, new.idempotency)
             if existing is not None:
                 return existing, False
         try:
@@ -129,7 +129,7 @@ class JobQueue:
         except IntegrityError:
             # A concurrent request with the same key won the race.
             if new.idempotency:
-                existing = self._by_key(owner, new.idempotency)
+                existing = self.replay(owner, new.idempotency)
                 if existing is not None:
                     return existing, False
             raise
@@ -189,9 +189,6 @@ class JobQueue:
     def replay(self, owner: str, idempotency: Idempotency) -> JobView | None:
         """The job an earlier request with this key made, if any (``SynqInputError`` if that
         request was another one)."""
-        return self._by_key(owner, idempotency)
-
-    def _by_key(self, owner: str, idempotency: Idempotency) -> JobView | None:
         with self.database.session(write=False) as session:
             job = session.scalars(
                 select(Job).where(Job.owner == owner, Job.idempotency_key == idempotency.key)
@@ -325,7 +322,7 @@ class JobQueue:
                 return None
             if job.cancel_requested:
                 self._finish(session, job, "cancelled")
-            elif transient and job.attempts <= job.max_retries:
+            elif transient and _retries_left(job):
                 self._requeue(session, job, f"attempt {job.attempts} failed: {error}")
             else:
                 job.error = error
@@ -356,7 +353,7 @@ class JobQueue:
             for job in expired:
                 if job.cancel_requested:
                     self._finish(session, job, "cancelled")
-                elif job.attempts <= job.max_retries:
+                elif _retries_left(job):
                     self._requeue(session, job, f"lease of {job.lease_owner} expired")
                 else:
                     job.error = f"lease of {job.lease_owner} expired; no retries left"
@@ -413,7 +410,7 @@ class JobQueue:
             job.cancel_requested = False
             job.error = None
             job.finished_at = None
-            job.max_retries = max(job.max_retries, job.attempts)
+            job.retry_base = job.attempts
             self._requeue(session, job, None)
             return JobView.of(job)
 
@@ -481,6 +478,12 @@ class JobQueue:
         _event(session, job, "status", {"status": "queued", "reason": reason})
 
 
+def _retries_left(job: Job) -> bool:
+    """Whether a failed run may be retried automatically: ``max_retries`` retries since the
+    job was submitted, or last retried by hand."""
+    return job.attempts - job.retry_base <= job.max_retries
+
+
 def _event(session: Session, job: Job, kind: str, data: dict[str, Any]) -> None:
     session.add(JobEvent(job_id=job.id, owner=job.owner, type=kind, data=data, created_at=utcnow()))
 
@@ -502,6 +505,7 @@ def _job_row(owner: str, new: NewJob) -> dict[str, Any]:
         priority=new.priority,
         attempts=0,
         max_retries=new.max_retries,
+        retry_base=0,
         idempotency_key=new.idempotency.key if new.idempotency else None,
         request_digest=new.idempotency.digest if new.idempotency else None,
         payload=new.payload,

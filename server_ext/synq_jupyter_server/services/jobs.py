@@ -12,7 +12,7 @@ from synq_jupyter_server.executor import ExecutorUnavailable, LocalExecutor
 from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.group_commit import GroupCommit
 from synq_jupyter_server.jobs.idempotency import Idempotency
-from synq_jupyter_server.jobs.job_view import JobView
+from synq_jupyter_server.jobs.job_view import JobView, total_shots
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, latest_event_id, list_jobs
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob
 from synq_jupyter_server.jobs.scheduler import Scheduler
@@ -168,7 +168,7 @@ class JobService:
         (``shots`` per circuit), counted only when a new job is written.
         """
         quota = await self.quotas.admit(scope.org_id, target, qubits)
-        shots = int(payload.get("shots") or 0) * len(payload.get("sources") or [None])
+        shots = total_shots(payload)
         counted = await self.quotas.reserve(scope.org_id, shots, quota)
         created = False
         try:
@@ -232,7 +232,7 @@ class JobService:
         """Queues a failed or cancelled job again, within the plan as a new one is: its
         target, the jobs running at once, and its shots, counted again for the new run."""
         job = await self.get(scope, job_id)
-        counted, shots = False, (job.shots or 0) * job.num_circuits
+        counted, shots = False, job.total_shots
         if job.status in RETRYABLE:  # otherwise the queue's 409 says why not
             quota = await self.quotas.admit(scope.org_id, job.target, None)
             counted = await self.quotas.reserve(scope.org_id, shots, quota)

@@ -45,6 +45,9 @@ class Job(Base):
     priority: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_retries: Mapped[int] = mapped_column(Integer, default=2)
+    retry_base: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """``attempts`` when the job was last retried by hand: automatic retries count from
+    here."""
     idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
     request_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """Fingerprint of the request that carried ``idempotency_key`` (route, organisation and
