@@ -166,6 +166,7 @@ _ERRORS = {
     404: "No such resource, or no such organisation as the X-Synq-Org header names",
     409: "The resource's state does not allow it; `detail` says why",
     422: "A field is invalid; `errors` names it",
-    429: "Too many requests, or a lockout; retry after `Retry-After` seconds",
+    429: "Too many requests, a lockout or a spent quota; retry after `Retry-After` seconds "
+    "when it is given",
     503: "The executor could not run the task",
 }

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from functools import partial
 
 import pytest
 from tornado.httpclient import HTTPClientError
 
 from synq_jupyter_server.principal import local_owner
+from synq_jupyter_server.services.quotas import next_period_start
 from tests.fixtures.tenants import Tenants
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -309,12 +311,18 @@ async def test_quotas_are_enforced_at_submit_and_name_the_limit(tenants: Tenants
     assert first.code == 201
     again = await as_key(keys["member"], "jobs", method="POST", body=JOB)
     assert (again.code, field_of(again)) == (429, "shots_per_month")
+    # Retry-After says when the month's count starts again, as the detail does.
+    renewal = next_period_start()
+    assert f"starts again on {renewal:%Y-%m-%d}" in body(again)["detail"]
+    seconds = (renewal - datetime.now(timezone.utc)).total_seconds()
+    assert abs(int(again.headers["Retry-After"]) - seconds) < 60
     usage = body(await as_key(keys["viewer"], "orgs", org_a, "plan"))["usage"]
     assert usage["shots_this_month"] == 64
 
     await plan(concurrent_jobs=0)
     busy = await as_key(keys["member"], "jobs", method="POST", body=JOB)
     assert (busy.code, field_of(busy)) == (429, "concurrent_jobs")
+    assert "Retry-After" not in busy.headers  # when a running job ends is not known
     # Another organisation's quota is its own.
     assert (await as_key(keys["other_member"], "jobs", method="POST", body=JOB)).code == 201
 
@@ -384,3 +392,15 @@ async def test_an_organisation_can_require_mfa_of_its_members(tenants: Tenants, 
     assert (blocked.code, field_of(blocked)) == (403, "mfa")
     assert (await as_key(keys["member"], "auth", "me")).code == 200  # to go and set it up
     assert (await as_key(keys["other_member"], "jobs")).code == 200
+
+
+@pytest.mark.parametrize(
+    ("now", "renewal"),
+    [
+        (datetime(2026, 11, 28, 4, 30, tzinfo=timezone.utc), datetime(2026, 12, 1)),
+        (datetime(2026, 12, 31, 23, 59, 59, tzinfo=timezone.utc), datetime(2027, 1, 1)),
+        (datetime(2027, 1, 31, 12, tzinfo=timezone.utc), datetime(2027, 2, 1)),
+    ],
+)
+def test_the_shots_count_starts_again_on_the_first_of_next_month(now, renewal):
+    assert next_period_start(now) == renewal.replace(tzinfo=timezone.utc)

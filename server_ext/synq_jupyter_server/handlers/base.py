@@ -271,6 +271,8 @@ class SynqHandler(APIHandler):
         if isinstance(exc, RequestError):
             for name, value in exc.headers.items():
                 self.set_header(name, value)
+        if isinstance(exc, Forbidden) and exc.retry_after is not None:
+            self.set_header("Retry-After", str(exc.retry_after))
         self.set_status(problem.status)
         self.finish(problem.model_dump_json(exclude_none=True), set_content_type=PROBLEM_JSON)
 

@@ -19,8 +19,11 @@ class Forbidden(Exception):
         kind: RefusalKind = "role",
         status: int = 403,
         reason: str | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(detail)
+        self.retry_after = retry_after
+        """Whole seconds until the refusal ends, when that is known (``Retry-After``)."""
         self.detail = detail
         self.field = field
         self.kind = kind

@@ -5,8 +5,9 @@ what is used up for now."""
 from __future__ import annotations
 
 import asyncio
+import math
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -113,11 +114,14 @@ class QuotaService:
             used = session.scalar(
                 select(OrgUsage.shots).where(OrgUsage.org_id == org_id, OrgUsage.period == period)
             )
+        renewal = next_period_start()
         raise Forbidden(
-            f"{shots} shots would pass this month's {limit}; {used} are used",
+            f"{shots} shots would pass this month's {limit}; {used} are used. The count "
+            f"starts again on {renewal:%Y-%m-%d} (UTC)",
             field="shots_per_month",
             kind="quota",
             status=429,
+            retry_after=max(1, math.ceil((renewal - datetime.now(timezone.utc)).total_seconds())),
         )
 
     def _open_period(self, org_id: str, period: str) -> None:
@@ -159,3 +163,10 @@ class QuotaService:
 
 def _period(now: datetime | None = None) -> str:
     return (now or datetime.now(timezone.utc)).strftime("%Y-%m")
+
+
+def next_period_start(now: datetime | None = None) -> datetime:
+    """Midnight UTC on the first of next month, when the shots count starts again."""
+    now = now or datetime.now(timezone.utc)
+    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return (first + timedelta(days=32)).replace(day=1)
