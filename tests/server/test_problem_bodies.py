@@ -109,6 +109,14 @@ async def test_real_routes_still_answer_before_the_catch_all(api):
     assert (await api("docs", "static", "swagger-ui.css")).code == 200
 
 
+async def test_a_missing_docs_file_is_a_problem_not_an_html_page(api):
+    with pytest.raises(HTTPClientError) as info:
+        await api("docs", "static", "no-such-file.js")
+    problem = problem_of(info.value.response)
+    assert (info.value.code, problem["status"]) == (404, 404)
+    assert problem["instance"].endswith("/synq/api/docs/static/no-such-file.js")
+
+
 async def test_the_spec_does_not_list_the_catch_all(api):
     spec = json.loads((await api("openapi.json")).body)
     assert all("*" not in path and "(" not in path for path in spec["paths"])

@@ -305,6 +305,21 @@ class SynqHandler(APIHandler):
         return _make(status, status_phrase(status), instance)
 
 
+class ProblemErrors(JupyterHandler):
+    """Errors as problem+json, for the Jupyter handlers under ``/synq/api`` that are not
+    ``SynqHandler``s (the job stream's handshake, the docs page's files): Jupyter's own
+    errors are HTML pages. An unexpected error gets its status and no traceback."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if not isinstance(exc, web.HTTPError):
+            exc = web.HTTPError(status_code)
+        problem = http_error_problem(self, exc)
+        self.set_status(problem.status)
+        self.set_header("Content-Type", PROBLEM_JSON)
+        self.finish(problem.model_dump_json(exclude_none=True))
+
+
 def http_error_problem(handler: JupyterHandler, exc: web.HTTPError) -> Problem:
     """The problem for an ``HTTPError`` (Jupyter refuses with those), naming the
     ``Authorization`` header when it is what was refused: a key or token that is not valid

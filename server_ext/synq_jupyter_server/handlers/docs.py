@@ -11,7 +11,7 @@ from jupyter_server.base.handlers import AuthenticatedFileHandler, JupyterHandle
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from synq_jupyter_server.handlers.base import Operation, SynqHandler
+from synq_jupyter_server.handlers.base import Operation, ProblemErrors, SynqHandler
 
 
 def swagger_static_path() -> str:
@@ -38,7 +38,9 @@ class OpenAPIHandler(SynqHandler):
         self.finish(json.dumps(build_spec(api_routes(), server_url=server)))
 
 
-class DocsStaticHandler(AuthenticatedFileHandler):
+class DocsStaticHandler(ProblemErrors, AuthenticatedFileHandler):
+    """Swagger UI's files; a missing one is a problem+json 404, as under every API path."""
+
     auth_resource = "synq:docs"
 
 

@@ -10,10 +10,9 @@ from typing import Any
 
 from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import ws_authenticated
-from jupyter_server.base.handlers import JupyterHandler
 from tornado import web, websocket
 
-from synq_jupyter_server.handlers.base import PROBLEM_JSON, http_error_problem
+from synq_jupyter_server.handlers.base import ProblemErrors
 from synq_jupyter_server.principal import principal_name
 from synq_jupyter_server.schemas.jobs import MAX_EVENT_ID
 from synq_jupyter_server.security.refusals import Forbidden
@@ -22,7 +21,7 @@ POLL_SECONDS = 1.0
 _AFTER = re.compile(r"[0-9]+")
 
 
-class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
+class JobStreamHandler(ProblemErrors, websocket.WebSocketHandler):
     """Sends each event as one JSON text message, in order:
     ``{"id", "job_id", "type": "status"|"progress"|"cancelling"|"deleted", "data",
     "created_at"}``.
@@ -47,17 +46,6 @@ class JobStreamHandler(JupyterHandler, websocket.WebSocketHandler):
             raise web.HTTPError(refusal.status, refusal.detail) from None
         if not allowed:
             raise web.HTTPError(403)
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A refused handshake as problem+json, as every SynQ API error (Jupyter's is an
-        HTML page); the client sees its status and can read the body."""
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if not isinstance(exc, web.HTTPError):  # an unexpected error: its status, no traceback
-            exc = web.HTTPError(status_code)
-        problem = http_error_problem(self, exc)
-        self.set_status(problem.status)
-        self.set_header("Content-Type", PROBLEM_JSON)
-        self.finish(problem.model_dump_json(exclude_none=True))
 
     @ws_authenticated
     async def get(self, *args: Any, **kwargs: Any) -> None:
