@@ -17,6 +17,7 @@ from synq_jupyter.quantum.transpile import (
     check_level,
     check_seed,
     transpile_circuit,
+    whole,
 )
 
 if TYPE_CHECKING:
@@ -91,8 +92,10 @@ def run_local(
     from qiskit_aer import AerSimulator
 
     spec = target if isinstance(target, SynqTarget) else get_target(target)
-    if isinstance(shots, bool) or not isinstance(shots, int) or not 1 <= shots <= MAX_SHOTS:
+    checked = whole(shots, 1, MAX_SHOTS)
+    if checked is None:
         raise SynqInputError(f"shots must be an integer from 1 to {MAX_SHOTS:,}", field="shots")
+    shots = checked
     seed = check_seed(seed)
     # Checked on every target, though the ideal simulator does not transpile: a level the
     # submitted job would refuse should not pass silently here.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,20 +83,31 @@ def transpile_circuit(
     return TranspileResult(circuit=transpiled, report=report)
 
 
+def whole(value: object, low: int, high: int) -> int | None:
+    """``value`` as an ``int`` if it is a whole number from ``low`` to ``high`` (numpy
+    integers too, not ``bool``), else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
 def check_level(level: int) -> int:
-    if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 3:
+    checked = whole(level, 0, 3)
+    if checked is None:
         raise SynqInputError(
             f"optimization level must be 0, 1, 2 or 3, not {level!r}", field="optimization_level"
         )
-    return level
+    return checked
 
 
 def check_seed(seed: int | None) -> int:
     if seed is None:
         return secrets.randbelow(MAX_SEED)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+    checked = whole(seed, 0, MAX_SEED)
+    if checked is None:
         raise SynqInputError(f"seed must be an integer from 0 to {MAX_SEED}", field="seed")
-    return seed
+    return checked
 
 
 def check_fits(circuit: QuantumCircuit, target: SynqTarget) -> None:

@@ -112,3 +112,29 @@ def test_noisy_trajectories_report_progress_as_their_shots_are_sampled(monkeypat
     # The parts change nothing a seed promises: the same counts, watched or not.
     again = run_local(circuit, target="aer_noisy_torino", shots=400, seed=11)
     assert again.counts == result.counts
+
+
+def test_numpy_integers_are_numbers_as_ints_are() -> None:
+    import numpy as np
+
+    circuit = load_circuit(BELL)
+    given = run_local(circuit, shots=np.int64(300), seed=np.uint32(7), optimization_level=1)
+    plain = run_local(circuit, shots=300, seed=7, optimization_level=1)
+    assert (given.counts, given.shots, given.seed) == (plain.counts, 300, 7)
+    assert type(given.shots) is int  # travels as JSON
+    json.dumps(given.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [
+        ("shots", True, "shots"),
+        ("shots", 0, "shots"),
+        ("seed", -1, "seed"),
+        ("shots", 2.0, "shots"),
+    ],
+)
+def test_shots_and_seeds_that_are_not_whole_numbers_in_range_are_refused(option, value, field):
+    with pytest.raises(SynqInputError) as info:
+        run_local(load_circuit(BELL), **{option: value})
+    assert info.value.field == field
