@@ -200,8 +200,11 @@ def _short_message(exc: SynqInputError, cell: str) -> str:
     message = f"SynQ: {where}: {exc.message}"
     lines = cell.splitlines()
     if 1 <= exc.line <= len(lines):
-        caret = " " * (max(exc.column or 1, 1) - 1) + "^"
-        message += f"\n    {lines[exc.line - 1]}\n    {caret}"
+        line = lines[exc.line - 1]
+        # Tabs before the column are kept, so the caret lines up however wide they show.
+        before = line[: max(exc.column or 1, 1) - 1]
+        caret = "".join(c if c == "\t" else " " for c in before) + "^"
+        message += f"\n    {line}\n    {caret}"
     return message
 
 

@@ -177,3 +177,14 @@ def test_a_python_keyword_is_not_a_name_for_the_job(shell):
     with pytest.raises(UsageError) as refused:
         shell.run_cell_magic("synq", "--submit --name class", BELL)
     assert str(refused.value) == "SynQ: --name needs a Python identifier, not 'class'"
+
+
+def test_the_caret_lines_up_under_a_line_indented_with_tabs():
+    from synq_jupyter.kernel.magics import _short_message
+
+    cell = "qubit q[2]\n\tquantum\tcnot q[0], q[1]\n"
+    error = SynqInputError("unknown gate 'cnot'", line=2, column=10)
+    *_, source, caret = _short_message(error, cell).splitlines()
+    assert source == "    \tquantum\tcnot q[0], q[1]"
+    assert caret == "    \t       \t^"
+    assert source.expandtabs()[caret.expandtabs().index("^") :].startswith("cnot")
