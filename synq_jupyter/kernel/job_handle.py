@@ -44,7 +44,11 @@ class JobHandle:
     """
 
     def __init__(self, job_id: str, client: SynqClient | None = None) -> None:
-        self.id = job_id
+        # Checked here too: the id goes into every request's path (``attach`` also finds
+        # a job by the start of its id and checks that it exists).
+        self.id = job_id_text(job_id, "job_id")
+        if not self.id:
+            raise SynqInputError("a job handle needs a job id", field="job_id")
         self.client = client or SynqClient()
 
     def __repr__(self) -> str:
