@@ -70,3 +70,29 @@ async def test_malformed_bodies_are_refused_with_a_problem_on_every_route(api):
                 assert problem["errors"], where
                 assert all(error["field"] for error in problem["errors"]), where
     assert seen.get(422, 0) > 100  # most of them reached the body's validation
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (
+            b'{"kind": "sample", "source": "qubit q[1]", "target": "aer_simulator", '
+            b'"shots": 1, "shots": 1000000}',
+            "shots",
+        ),
+        (
+            b'{"kind": "estimate", "source": "qubit q[1]", "target": "aer_simulator", '
+            b'"observables": [{"paulis": ["Z"], "coeffs": [1], "coeffs": [2]}]}',
+            "coeffs",
+        ),
+    ],
+    ids=["top-level", "nested"],
+)
+async def test_a_key_given_twice_is_refused_naming_it_and_no_job_is_made(api, body, field):
+    code, content_type, text = await outcome(api, "POST", ["jobs"], body)
+    problem = json.loads(text)
+    assert (code, content_type) == (422, "application/problem+json")
+    assert problem["errors"] == [
+        {"field": field, "message": "given twice in one object; give it once"}
+    ]
+    assert json.loads((await api("jobs")).body)["jobs"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from asyncio import Future
@@ -198,12 +199,14 @@ class SynqHandler(APIHandler):
         if not body.strip():
             raise RequestError(400, "the request needs a JSON body", [_body_error("missing")])
         try:
-            return model.model_validate_json(body)
+            parsed = model.model_validate_json(body)
         except ValidationError as exc:
             errors = [_field_error(e) for e in exc.errors()]
             if any(e["type"] == "json_invalid" for e in exc.errors()):
                 raise RequestError(400, "the body is not valid JSON", errors) from None
             raise RequestError(422, "the request has invalid fields", errors) from None
+        _refuse_repeated_keys(body)
+        return parsed
 
     def parse_query(self, model: type[M]) -> M:
         """Validates the query string against ``model``; bad values become a 422.
@@ -403,6 +406,32 @@ def _request_models() -> set[str]:
         names.add(model.__name__)
         todo += model.__subclasses__()
     return names
+
+
+class _RepeatedKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _RepeatedKey(key)
+        seen.add(key)
+    return dict(pairs)
+
+
+def _refuse_repeated_keys(body: bytes) -> None:
+    """A 422 naming a key given twice in one JSON object. The model keeps the last value,
+    silently; a proxy or a log that reads the first would see another request."""
+    try:
+        json.loads(body, object_pairs_hook=_unique_keys)
+    except _RepeatedKey as repeated:
+        key = str(repeated)
+        errors = [FieldError(field=key, message="given twice in one object; give it once")]
+        raise RequestError(422, f"the key {key!r} is given twice", errors) from None
+    except ValueError:
+        pass  # read as the model read it (an integer too long for json, say)
 
 
 def _body_error(message: str) -> FieldError:
