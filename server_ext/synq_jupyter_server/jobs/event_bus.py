@@ -30,9 +30,19 @@ class EventBus:
         """
         if since is not None and since != self.generation:
             return True
-        changed = self._changed
-        try:
-            await asyncio.wait_for(changed.wait(), timeout)
-        except asyncio.TimeoutError:
-            return False
-        return True
+        return await wait_event(self._changed, timeout)
+
+
+async def wait_event(event: asyncio.Event, timeout: float) -> bool:
+    """Whether ``event`` is set within ``timeout`` seconds.
+
+    Not ``asyncio.wait_for``: before Python 3.12 it drops a cancel that arrives as the event
+    is set, and a task stopped that way runs on (the scheduler never stopped, so the server
+    never exited).
+    """
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        done, _ = await asyncio.wait({waiter}, timeout=timeout)
+    finally:
+        waiter.cancel()
+    return bool(done)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from synq_jupyter.errors import SynqInputError
-from synq_jupyter_server.jobs.event_bus import EventBus
+from synq_jupyter_server.jobs.event_bus import EventBus, wait_event
 from synq_jupyter_server.jobs.group_commit import GroupCommit
 from synq_jupyter_server.jobs.job_view import JobView
 from synq_jupyter_server.jobs.queue import Claimed, JobQueue, Lease, NewJob, Submission
@@ -82,6 +82,7 @@ class Scheduler:
         self._cancelling: set[str] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._last_reap = 0.0
         self._last_heartbeat = 0.0
         self._reserved = 0  # slots promised to jobs being submitted here
@@ -91,11 +92,14 @@ class Scheduler:
         self._nothing_queued = False  # the last claim found no queued job at all
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.get_running_loop().create_task(self._loop(), name="synq-scheduler")
 
     async def stop(self) -> None:
         """Stops claiming; running jobs are left to their leases (another scheduler or a
         restart picks them up)."""
+        # Besides the cancel: the loop also ends at its next turn if a cancel is ever lost.
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -116,13 +120,12 @@ class Scheduler:
         return list(self._running)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._tick()
             except Exception:
                 log.exception("SynQ scheduler tick failed; retrying")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+            await wait_event(self._wake, self.settings.poll_seconds)
             self._wake.clear()
 
     async def _tick(self) -> None:
