@@ -10,7 +10,7 @@ from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter.quantum.analyze import FEASIBILITY_SEED, target_feasibility
 from synq_jupyter.quantum.targets import SynqTarget, get_target, list_targets
 from synq_jupyter.quantum.targets.pricing import Pricing
-from synq_jupyter.quantum.transpile import Progress, check_seed
+from synq_jupyter.quantum.transpile import Progress, check_seed, whole
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -103,8 +103,10 @@ def estimate_costs(
 
     if not isinstance(circuit, QuantumCircuit):
         raise SynqInputError("expected a Qiskit QuantumCircuit", field="circuit")
-    if isinstance(shots, bool) or not isinstance(shots, int) or not 1 <= shots <= MAX_SHOTS:
+    checked = whole(shots, 1, MAX_SHOTS)
+    if checked is None:
         raise SynqInputError(f"shots must be an integer from 1 to {MAX_SHOTS}", field="shots")
+    shots = checked
     seed = check_seed(seed)
     specs = resolve_targets(targets)
     rows = []

@@ -67,7 +67,8 @@ class Strategy:
     approximation_degree: float = 1.0
 
     def __post_init__(self) -> None:
-        check_level(self.optimization_level)
+        # The checked value (numpy integers become ints: the strategy travels as JSON).
+        object.__setattr__(self, "optimization_level", check_level(self.optimization_level))
         if self.layout_method not in LAYOUT_METHODS:
             raise SynqInputError(
                 f"unknown layout method {self.layout_method!r}", field="layout_method"

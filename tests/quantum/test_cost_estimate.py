@@ -138,3 +138,11 @@ def test_a_loops_t_gates_count_once_per_iteration(body, t_count, rotations):
     source = f'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[1] q;\n{body}\n'
     analysis = analyze_circuit(load_circuit(source), [get_target("aer_simulator")])
     assert (analysis.t_count, analysis.non_clifford_rotations) == (t_count, rotations)
+
+
+def test_numpy_shots_cost_what_int_shots_cost():
+    import numpy as np
+
+    given = estimate_costs(ghz(4), shots=np.int64(500), seed=np.int64(3))  # type: ignore[arg-type]
+    plain = estimate_costs(ghz(4), shots=500, seed=3)
+    assert json.dumps(given.to_dict()) == json.dumps(plain.to_dict())

@@ -125,3 +125,9 @@ def test_model_with_other_features_is_refused():
 def test_circuit_wider_than_the_target_is_refused():
     with pytest.raises(TargetError, match="26 qubits"):
         transpile_with_strategy(QuantumCircuit(26), "ionq_aria_1", 1)
+
+
+def test_a_numpy_optimization_level_is_kept_as_an_int_that_travels_as_json():
+    strategy = Strategy(optimization_level=np.int64(1))  # type: ignore[arg-type]
+    assert type(strategy.optimization_level) is int
+    assert json.loads(json.dumps(strategy.to_dict()))["optimization_level"] == 1

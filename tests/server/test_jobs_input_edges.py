@@ -213,3 +213,13 @@ def test_pydantic_locations_are_named_as_the_docs_name_fields(loc, field):
     from synq_jupyter_server.handlers.base import _field_error
 
     assert _field_error({"loc": loc, "msg": "invalid"}).field == field
+
+
+def test_an_empty_key_given_twice_still_names_a_field():
+    from synq_jupyter_server.handlers.base import RequestError, _refuse_repeated_keys
+
+    with pytest.raises(RequestError) as refused:
+        _refuse_repeated_keys(b'{"problem": {"": 1, "": 2}}')
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("body", "given twice in one object; give it once")
+    ]

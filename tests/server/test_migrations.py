@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import uuid
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, inspect
 
 from synq_jupyter_server.db import Database
-from synq_jupyter_server.db.migrate import current_revision, head_revision, upgrade
+from synq_jupyter_server.db.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from synq_jupyter_server.db.models import Base, utcnow
 from synq_jupyter_server.jobs.listing import events_after
-from synq_jupyter_server.jobs.queue import JobQueue
+from synq_jupyter_server.jobs.queue import JobQueue, NewJob
 from synq_jupyter_server.jobs.states import JobScope, personal_org
 
 
@@ -101,3 +107,26 @@ def cancelled_job_as_of_0010(database: Database, owner: str) -> str:
             ],
         )
     return job_id
+
+
+def test_downgrading_0012_keeps_every_jobs_result_and_tags(db_url):
+    database = Database(db_url)
+    upgrade(database)
+    owner = f"ann-{uuid.uuid4().hex[:8]}"
+    queue = JobQueue(database)
+    new = NewJob(kind="noop", target="aer_simulator", payload={}, tags=("kept",))
+    job, _ = queue.submit(owner, new)
+    queue.claim("w", 10)
+    assert queue.complete(job.id, "w", {"counts": {"0": 1}})
+    command.downgrade(alembic_config(database), "0011")
+    with database.engine.connect() as connection:
+        results = connection.exec_driver_sql(
+            f"SELECT COUNT(*) FROM job_results WHERE job_id = '{job.id}'"
+        ).scalar()
+        tags = connection.exec_driver_sql(
+            f"SELECT COUNT(*) FROM job_tags WHERE job_id = '{job.id}'"
+        ).scalar()
+    assert (results, tags) == (1, 1)
+    upgrade(database)
+    assert queue.result(job.id, JobScope.personal(owner))[1] == {"counts": {"0": 1}}
+    database.dispose()

@@ -316,6 +316,10 @@ async def test_quotas_are_enforced_at_submit_and_name_the_limit(tenants: Tenants
     assert f"starts again on {renewal:%Y-%m-%d}" in body(again)["detail"]
     seconds = (renewal - datetime.now(timezone.utc)).total_seconds()
     assert abs(int(again.headers["Retry-After"]) - seconds) < 60
+    # A job larger than a whole month is not told to wait: no month would take it.
+    too_big = await as_key(keys["member"], "jobs", method="POST", body={**JOB, "shots": 101})
+    assert (too_big.code, field_of(too_big)) == (403, "shots_per_month")
+    assert "Retry-After" not in too_big.headers
     usage = body(await as_key(keys["viewer"], "orgs", org_a, "plan"))["usage"]
     assert usage["shots_this_month"] == 64
 
@@ -371,6 +375,10 @@ async def test_a_retry_counts_against_the_plan_as_a_new_job(tenants: Tenants, as
     await plan(concurrent_jobs=0)
     retried = await as_key(member, "jobs", job.id, "retry", method="POST")
     assert (retried.code, field_of(retried)) == (429, "concurrent_jobs")
+    # Some shots used this month, so that the limit below fits a run but not another one.
+    await plan(shots_per_month=10**6)
+    filler = body(await as_key(member, "jobs", method="POST", body={**JOB, "shots": 37}))
+    await as_key(member, "jobs", filler["id"], "cancel", method="POST")
     await plan(shots_per_month=await used() + 63)  # one shot short of a second run
     retried = await as_key(member, "jobs", job.id, "retry", method="POST")
     assert (retried.code, field_of(retried)) == (429, "shots_per_month")

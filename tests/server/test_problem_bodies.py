@@ -109,6 +109,12 @@ async def test_real_routes_still_answer_before_the_catch_all(api):
     assert (await api("docs", "static", "swagger-ui.css")).code == 200
 
 
+async def test_a_method_the_docs_page_does_not_take_is_a_problem(api):
+    with pytest.raises(HTTPClientError) as info:
+        await api("docs", method="POST", body="{}")
+    assert problem_of(info.value.response)["status"] == info.value.code == 405
+
+
 async def test_a_missing_docs_file_is_a_problem_not_an_html_page(api):
     with pytest.raises(HTTPClientError) as info:
         await api("docs", "static", "no-such-file.js")

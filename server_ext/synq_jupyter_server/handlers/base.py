@@ -428,7 +428,8 @@ def _refuse_repeated_keys(body: bytes) -> None:
         json.loads(body, object_pairs_hook=_unique_keys)
     except _RepeatedKey as repeated:
         key = str(repeated)
-        errors = [FieldError(field=key, message="given twice in one object; give it once")]
+        field = key or "body"  # every error names a field, even an empty key's
+        errors = [FieldError(field=field, message="given twice in one object; give it once")]
         raise RequestError(422, f"the key {key!r} is given twice", errors) from None
     except ValueError:
         pass  # read as the model read it (an integer too long for json, say)

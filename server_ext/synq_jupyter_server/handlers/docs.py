@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from jupyter_server.auth.decorator import authorized
-from jupyter_server.base.handlers import AuthenticatedFileHandler, JupyterHandler
+from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
@@ -44,7 +44,7 @@ class DocsStaticHandler(ProblemErrors, AuthenticatedFileHandler):
     auth_resource = "synq:docs"
 
 
-class DocsHandler(JupyterHandler):
+class DocsHandler(ProblemErrors):
     """Swagger UI over ``openapi.json``, from files served by this server."""
 
     auth_resource = "synq:docs"

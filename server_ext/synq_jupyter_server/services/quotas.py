@@ -96,8 +96,15 @@ class QuotaService:
         (unmetered plans count nothing)."""
         if quota.shots_per_month is None or shots <= 0:
             return False
-        period = _period()
         limit = quota.shots_per_month
+        if shots > limit:  # no month will take it: not a wait, a job too large for the plan
+            raise Forbidden(
+                f"the job needs {shots} shots; your plan allows {limit} a month",
+                field="shots_per_month",
+                kind="quota",
+            )
+        now = datetime.now(timezone.utc)  # once: the period and its renewal must agree
+        period = _period(now)
         self._open_period(org_id, period)
         with self.database.session() as session:
             taken = session.execute(
@@ -114,14 +121,14 @@ class QuotaService:
             used = session.scalar(
                 select(OrgUsage.shots).where(OrgUsage.org_id == org_id, OrgUsage.period == period)
             )
-        renewal = next_period_start()
+        renewal = next_period_start(now)
         raise Forbidden(
             f"{shots} shots would pass this month's {limit}; {used} are used. The count "
             f"starts again on {renewal:%Y-%m-%d} (UTC)",
             field="shots_per_month",
             kind="quota",
             status=429,
-            retry_after=max(1, math.ceil((renewal - datetime.now(timezone.utc)).total_seconds())),
+            retry_after=max(1, math.ceil((renewal - now).total_seconds())),
         )
 
     def _open_period(self, org_id: str, period: str) -> None:

@@ -25,5 +25,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("jobs") as batch:
-        batch.drop_column("retry_base")
+    # Not a batch copy of the table on SQLite: dropping the old ``jobs`` would cascade to
+    # every job's result and tags. SQLite drops a column in place since 3.35.
+    op.drop_column("jobs", "retry_base")
