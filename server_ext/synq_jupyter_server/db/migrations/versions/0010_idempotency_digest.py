@@ -21,5 +21,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("jobs") as batch:
-        batch.drop_column("request_digest")
+    # In place, not a batch copy of ``jobs``: on SQLite, dropping the old table would cascade
+    # to every job's result and tags.
+    op.drop_column("jobs", "request_digest")
