@@ -19,7 +19,7 @@ async def test_health_reports_version_database_and_executor(api, db_url):
     assert body["version"] == __version__
     assert body["database"]["status"] == "ok"
     assert body["database"]["backend"] == db_url.split(":")[0].split("+")[0]
-    assert body["database"]["revision"] == body["database"]["head"] == "0011"
+    assert body["database"]["revision"] == body["database"]["head"] == "0012"
     assert body["executor"]["status"] == "ok"
     assert body["executor"]["kind"] == "local"
     assert body["executor"]["worker_pid"] > 0
