@@ -5,13 +5,14 @@ from __future__ import annotations
 import gc
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, Union, default
 
 if TYPE_CHECKING:
+    from synq_jupyter_server.jobs.worker_pool import StartMethod
     from synq_jupyter_server.security.rate_limit import RateLimiter, RateLimitStore
     from synq_jupyter_server.security.roles import PlatformRole
     from synq_jupyter_server.security.threats import ThreatSettings
@@ -51,6 +52,15 @@ class SynqApp(ExtensionApp):
         help="Where jobs run: 'local' (a pool of worker processes) or 'dask'.",
     )
     job_workers = Int(config=True, help="Worker processes of the local job executor.")
+    worker_start_method = Enum(
+        ["spawn", "forkserver"],
+        "spawn",
+        config=True,
+        help="How worker processes (jobs, checks, requests) start: 'spawn', each a fresh "
+        "interpreter that imports Qiskit itself (seconds before its first task), or "
+        "'forkserver', each forked from one clean process that imported Qiskit once, so a "
+        "worker replacing a cancelled job's is ready in a fraction of that.",
+    )
     dask_scheduler_address = Unicode(
         "",
         config=True,
@@ -218,13 +228,13 @@ class SynqApp(ExtensionApp):
         orgs = OrgService(database, self.default_plan, self.personal_plan)
         self.services = Services.create(
             database,
-            LocalExecutor(self.executor_workers),
+            LocalExecutor(self.executor_workers, self._start_method),
             self._job_executor(),
             settings,
             keyring,
             orgs,
             threats=self._threat_settings(),
-            checks=LocalExecutor(self.check_workers),
+            checks=LocalExecutor(self.check_workers, self._start_method),
         )
         self.settings["synq_services"] = self.services
         self.rate_limiter = self._rate_limiter()
@@ -285,6 +295,10 @@ class SynqApp(ExtensionApp):
             store = RedisStore.from_url(self.redis_url)
         return RateLimiter(store, limits, self.rate_limit_prefix)
 
+    @property
+    def _start_method(self) -> StartMethod:
+        return cast("StartMethod", self.worker_start_method)  # the Enum checked it
+
     def _job_executor(self) -> Any:
         if self.executor == "dask":
             from synq_jupyter_server.jobs.dask_executor import DaskJobExecutor
@@ -294,7 +308,7 @@ class SynqApp(ExtensionApp):
             raise ValueError(f"SynqApp.executor must be 'local' or 'dask', not {self.executor!r}")
         from synq_jupyter_server.jobs.local_executor import LocalJobExecutor
 
-        return LocalJobExecutor(self.job_workers)
+        return LocalJobExecutor(self.job_workers, self._start_method)
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         self.services.start()

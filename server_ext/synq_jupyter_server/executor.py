@@ -1,4 +1,4 @@
-"""Where CPU-heavy request work runs: a pool of spawned worker processes."""
+"""Where CPU-heavy request work runs: a pool of worker processes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from synq_jupyter_server.jobs.worker_pool import WorkerLost, WorkerPool
+from synq_jupyter_server.jobs.worker_pool import StartMethod, WorkerLost, WorkerPool
 
 T = TypeVar("T")
 
@@ -17,21 +17,23 @@ class ExecutorUnavailable(RuntimeError):
 
 
 class LocalExecutor:
-    """Spawned worker processes for the work a request waits on (parsing, transpiling).
+    """Worker processes for the work a request waits on (parsing, transpiling).
 
-    Spawned, so workers never inherit the server's state; they import only what the tasks
-    need (no tornado, no database). Tasks travel over one pipe per worker that the event
-    loop watches, so a call costs no thread switches in the server. A worker that dies is
-    replaced.
+    Started clean (spawned, or forked from a clean fork server), so workers never inherit
+    the server's state: they hold only what the tasks need (no tornado, no database).
+    Tasks travel over one pipe per worker that the event loop watches, so a call costs no
+    thread switches in the server. A worker that dies is replaced.
 
     Args:
         max_workers: Number of worker processes.
+        start_method: How they start (see ``WorkerPool``).
     """
 
     kind = "local"
 
-    def __init__(self, max_workers: int) -> None:
+    def __init__(self, max_workers: int, start_method: StartMethod = "spawn") -> None:
         self.max_workers = max_workers
+        self.start_method: StartMethod = start_method
         self._pool: WorkerPool | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -40,7 +42,7 @@ class LocalExecutor:
         loop = asyncio.get_running_loop()
         if self._pool is None or self._loop is not loop:
             self.shutdown()
-            self._pool, self._loop = WorkerPool(self.max_workers), loop
+            self._pool, self._loop = WorkerPool(self.max_workers, self.start_method), loop
         return self._pool
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:

@@ -49,6 +49,9 @@ def jp_server_config(db_url: str, job_executor: dict[str, Any]) -> dict[str, Any
             "job_workers": 2,
             "auto_migrate": True,
             "platform_admins": ["pat"],
+            # Workers fork from one server that imported Qiskit once for the whole test run
+            # (spawn, the default, is covered by the servers the tests start as processes).
+            "worker_start_method": "forkserver",
             **job_executor,
         },
     }

@@ -8,12 +8,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 SERVER = """
-import asyncio, time
+import asyncio, sys, time
 from synq_jupyter_server.jobs.worker_pool import WorkerPool
 
 async def main():
-    pool = WorkerPool(1)
+    pool = WorkerPool(1, sys.argv[1])
     # A long computation that reports nothing, so it never writes to the dead pipe.
     task = asyncio.ensure_future(pool.run(time.sleep, 600, key="long"))
     await asyncio.sleep(0.5)
@@ -35,10 +37,13 @@ def alive(pid: int) -> bool:
         return stat.read().split(") ")[1][0] != "Z"
 
 
-def test_a_busy_worker_exits_when_its_server_is_killed(tmp_path):
+@pytest.mark.parametrize("start_method", ["spawn", "forkserver"])
+def test_a_busy_worker_exits_when_its_server_is_killed(tmp_path, start_method):
     script = tmp_path / "server.py"
     script.write_text(SERVER)
-    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, str(script), start_method], stdout=subprocess.PIPE, text=True
+    )
     try:
         worker = int(server.stdout.readline())
         assert alive(worker)

@@ -195,6 +195,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             "--LabApp.expose_app_in_browser=True",
             "--JupyterNotebookApp.expose_app_in_browser=True",
             "--SynqApp.executor_workers=1",
+            "--SynqApp.worker_start_method=forkserver",
         ],
         module="jupyterlab",
     )

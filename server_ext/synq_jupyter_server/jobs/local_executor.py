@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from synq_jupyter_server.jobs.runner import run_job
-from synq_jupyter_server.jobs.worker_pool import WorkerPool
+from synq_jupyter_server.jobs.worker_pool import StartMethod, WorkerPool
 
 
 class LocalJobExecutor:
-    """Each job runs in one of ``size`` spawned processes; cancelling kills that process.
+    """Each job runs in one of ``size`` worker processes; cancelling kills that process.
 
     Args:
         size: Number of worker processes.
+        start_method: How they start (see ``WorkerPool``).
     """
 
     kind = "local"
 
-    def __init__(self, size: int) -> None:
-        self.pool = WorkerPool(size)
+    def __init__(self, size: int, start_method: StartMethod = "spawn") -> None:
+        self.pool = WorkerPool(size, start_method)
 
     async def run_job(self, job_id: str, kind: str, payload: dict[str, Any], report: Any) -> Any:
         return await self.pool.run(run_job, kind, payload, key=job_id, report=report)

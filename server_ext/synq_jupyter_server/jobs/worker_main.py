@@ -1,23 +1,21 @@
 """The loop a worker process runs: receive a task, run it, send back the outcome.
 
-Imported in freshly spawned processes, so it imports nothing heavy at module level.
+Imported in freshly started processes, so it imports nothing heavy at module level.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import threading
-import time
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import Any
-
-ORPHAN_CHECK_SECONDS = 1.0
 
 
 def worker_main(conn: Connection) -> None:
     """Serves tasks until the pipe closes (the server exited or retired this worker)."""
-    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_when_orphaned, daemon=True).start()
     while True:
         try:
             fn, args, wants_report = conn.recv()
@@ -43,12 +41,16 @@ def picklable(exc: Exception) -> Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def _exit_when_orphaned(parent: int) -> None:
+def _exit_when_orphaned() -> None:
     """Ends the worker when its server dies (``kill -9`` included).
 
     A worker busy with a long job would not notice the closed pipe until the job ends, and
-    by then a restarted server has handed the job to a new worker.
+    by then a restarted server has handed the job to a new worker. The server is the
+    process that started this one, though not always its parent: a fork server's workers
+    are its children, and it outlives the server while they live. Multiprocessing gives
+    every child a sentinel that the starting process holds open until it dies.
     """
-    while os.getppid() == parent:
-        time.sleep(ORPHAN_CHECK_SECONDS)
-    os._exit(1)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        wait([parent.sentinel])
+        os._exit(1)

@@ -1,4 +1,4 @@
-"""A pool of spawned worker processes whose running task can be killed."""
+"""A pool of worker processes, started clean, whose running task can be killed."""
 
 from __future__ import annotations
 
@@ -9,11 +9,24 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from multiprocessing.context import ForkServerContext, SpawnContext
+from typing import Any, Literal
 
 from synq_jupyter_server.jobs.worker_main import worker_main
 
 Report = Callable[[str, Any], None]
+StartMethod = Literal["spawn", "forkserver"]
+
+# What the fork server imports once, so that its workers start with them loaded: Qiskit's
+# preset pass managers load every installed transpiler plugin (qiskit-ibm-runtime's among
+# them), which costs a fresh interpreter seconds before its first transpile.
+PRELOAD = [
+    "synq_jupyter_server.jobs.runner",
+    "synq_jupyter_server.tasks",
+    "synq_jupyter.quantum",
+    "qiskit_aer",
+    "qiskit_ibm_runtime",
+]
 
 
 class TaskKilled(Exception):
@@ -43,15 +56,25 @@ class WorkerPool:
     Tasks report progress back through their pipe; the event loop reads every pipe with
     ``add_reader``, so no thread is needed.
 
+    Workers never inherit the server's state. With ``"spawn"`` each is a fresh interpreter
+    that imports what its first task needs; with ``"forkserver"`` each is forked from one
+    clean process that imported ``PRELOAD`` once (Python 3.14's default on Linux), so a
+    worker replacing a killed one is ready at once.
+
     Args:
         size: Number of worker processes.
+        start_method: How worker processes start.
     """
 
     kind = "local"
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, start_method: StartMethod = "spawn") -> None:
         self.size = size
-        self._context = multiprocessing.get_context("spawn")
+        self._context: SpawnContext | ForkServerContext = multiprocessing.get_context("spawn")
+        if start_method == "forkserver":
+            self._context = multiprocessing.get_context("forkserver")
+            # One fork server serves the whole process; the list counts only before it starts.
+            self._context.set_forkserver_preload(PRELOAD)
         self._workers: list[_Worker] = []
         self._idle: asyncio.Queue[_Worker] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

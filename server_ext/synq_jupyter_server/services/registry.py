@@ -111,8 +111,10 @@ class Services:
 
     def start(self) -> None:
         self.scheduler.start()
+        self.catalogue.warm()
 
     async def close(self) -> None:
+        await self.catalogue.close()
         await self.scheduler.stop()
         await self.executor.close()
         self.requests.shutdown()
