@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from copy import deepcopy
 from typing import Any
 
 from synq_jupyter.kernel.lab_settings import plot_template
@@ -58,6 +59,7 @@ class LivePlot:
             with self.figure.batch_update():
                 line.x = [x for x, _ in merged]
                 line.y = [y for _, y in merged]
+            self._sync_state()
 
     def replace(self, history: list[float], start: int = 1) -> None:
         """Shows a finished job's whole history (e.g. after attaching late)."""
@@ -67,10 +69,21 @@ class LivePlot:
             with self.figure.batch_update():
                 line.x = [start + i for i in range(len(history))]
                 line.y = list(history)
+            self._sync_state()
 
     def reference(self, value: float, name: str) -> None:
         """A dashed horizontal line, e.g. the exact ground-state energy."""
-        self.figure.add_hline(y=value, line_dash="dash", annotation_text=name)
+        with self._lock:
+            self.figure.add_hline(y=value, line_dash="dash", annotation_text=name)
+            self._sync_state()
+
+    def _sync_state(self) -> None:
+        # A FigureWidget sends each change as a message that only the views already drawn
+        # apply; a view drawn later (the browser still loading plotly, a notebook opened
+        # afterwards) draws the widget's synced state. Plotly refreshes that state when the
+        # figure itself is displayed, not when a box holding it is: keep it current here.
+        self.figure._widget_data = deepcopy(self.figure._data)
+        self.figure._widget_layout = deepcopy(self.figure._layout_obj._props)
 
     def widget(self) -> Any:
         return self.figure
