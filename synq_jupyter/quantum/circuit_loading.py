@@ -53,18 +53,21 @@ def load_circuit(source: str | QuantumCircuit, format: str | None = None) -> Qua
     return parse_circuit(source, format).circuit
 
 
-def require_bound(circuit: QuantumCircuit, subject: str, field: str) -> None:
+def require_bound(
+    circuit: QuantumCircuit, subject: str, field: str, before: str = "submitting"
+) -> None:
     """Refuses a circuit with parameters that have no value, naming the first five.
 
     Args:
         subject: How the message names the circuit ("the circuit", "circuits[2]").
         field: The field the error names.
+        before: What the values are needed for ("submitting", "running").
     """
     if circuit.parameters:
         names = ", ".join(p.name for p in list(circuit.parameters)[:5])
         raise SynqInputError(
             f"{subject} has unbound parameters ({names}); give them values "
-            "(circuit.assign_parameters) before submitting",
+            f"(circuit.assign_parameters) before {before}",
             field=field,
         )
 
@@ -140,8 +143,9 @@ def _load_qasm3(source: str) -> QuantumCircuit:
     check_qasm3_program(program)
     try:
         circuit = convert(program)
-    except (qasm3.QASM3Error, ConversionError, CircuitError, ValueError) as exc:
-        # ValueError: Qiskit refusing a gate it was asked to build (``pow(1e300) @ x``).
+    except (qasm3.QASM3Error, ConversionError, CircuitError, ValueError, TypeError) as exc:
+        # ValueError: Qiskit refusing a gate it was asked to build (``pow(1e300) @ x``);
+        # TypeError: a construct the importer has no code for, that the checks do not know.
         raise _positioned(str(exc), source) from None
     except ArithmeticError as exc:
         # What the checks cannot see, such as a gate body's angle that only the arguments of

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError
+from synq_jupyter.quantum.circuit_loading import require_bound
 from synq_jupyter.quantum.device_simulation import device_simulation
 from synq_jupyter.quantum.noise import has_noise
 from synq_jupyter.quantum.targets import SynqTarget, get_target
@@ -102,6 +103,7 @@ def run_local(
     check_level(optimization_level)
     if circuit.num_qubits == 0:
         raise SynqInputError(NO_QUBITS, field="source")
+    require_bound(circuit, "the circuit", "source", before="running")
     check_fits(circuit, spec)
     circuit, measured_all = with_measurements(circuit)
 

@@ -165,10 +165,21 @@ class _LimitChecker(QASMVisitor[None]):
 
 
 class _IndexChecker(QASMVisitor[None]):
-    """Finds register indices beyond the declared size, remembering where they are."""
+    """Finds register indices beyond the declared size, remembering where they are, and
+    indices that use a ``for`` loop's variable, which the importer cannot build (it fails
+    with a bare ``TypeError``)."""
 
     def __init__(self) -> None:
         self.sizes: dict[str, int] = {}
+        self._loop_variables: frozenset[str] = frozenset()
+
+    def visit_ForInLoop(self, node: ast.ForInLoop, context: Any = None) -> None:
+        outer = self._loop_variables
+        self._loop_variables = outer | {node.identifier.name}
+        try:
+            self.generic_visit(node, context)
+        finally:
+            self._loop_variables = outer
 
     def visit_QubitDeclaration(self, node: ast.QubitDeclaration, context: Any = None) -> None:
         if isinstance(node.size, ast.IntegerLiteral):
@@ -183,6 +194,7 @@ class _IndexChecker(QASMVisitor[None]):
         self.generic_visit(node, context)
 
     def visit_IndexedIdentifier(self, node: ast.IndexedIdentifier, context: Any = None) -> None:
+        self._refuse_loop_index(node.name.name, node.indices, node)
         size = self.sizes.get(node.name.name)
         for index in node.indices:
             if size is None or not isinstance(index, list):
@@ -194,6 +206,34 @@ class _IndexChecker(QASMVisitor[None]):
                         f"{node.name.name}[{item.value}] is out of range",
                         **_position(node),
                     )
+
+    def visit_IndexExpression(self, node: ast.IndexExpression, context: Any = None) -> None:
+        if isinstance(node.collection, ast.Identifier):
+            self._refuse_loop_index(node.collection.name, [node.index], node)
+        self.generic_visit(node, context)
+
+    def _refuse_loop_index(self, register: str, indices: Any, node: ast.QASMNode) -> None:
+        if not self._loop_variables:
+            return
+        used = _names(indices) & self._loop_variables
+        if used:
+            variable = min(used)
+            raise SynqSyntaxError(
+                f"{register}[{variable}]: Qiskit's OpenQASM 3 importer cannot index a register "
+                f"with the loop variable {variable}; write the loop's gates out one by one",
+                **_position(node),
+            )
+
+
+def _names(node: Any) -> set[str]:
+    """The identifiers anywhere in ``node`` (a syntax-tree node, or a list of them)."""
+    if isinstance(node, ast.Identifier):
+        return {node.name}
+    if isinstance(node, list):
+        return set().union(*(_names(item) for item in node))
+    if isinstance(node, ast.QASMNode):
+        return set().union(*(_names(value) for value in vars(node).values()))
+    return set()
 
 
 class _ValueChecker(QASMVisitor[None]):

@@ -111,7 +111,9 @@ def check_seed(seed: int | None) -> int:
 
 
 def check_fits(circuit: QuantumCircuit, target: SynqTarget) -> None:
-    """Raises ``TargetError`` when ``target`` lacks the qubits or the control flow needed."""
+    """Raises ``TargetError`` when ``target`` lacks the qubits or the control flow needed,
+    and ``SynqInputError`` when no target can run the circuit (see ``check_defined``)."""
+    check_defined(circuit)
     if circuit.num_qubits > target.num_qubits:
         raise TargetError(
             f"the circuit uses {circuit.num_qubits} qubits but {target.name} has "
@@ -122,6 +124,43 @@ def check_fits(circuit: QuantumCircuit, target: SynqTarget) -> None:
             f"{target.name} cannot run mid-circuit measurement feedback (if/else); "
             "choose an IBM or Aer target"
         )
+
+
+_CONTROL_FLOW = frozenset(
+    ("if_else", "while_loop", "for_loop", "switch_case", "break_loop", "continue_loop", "box")
+)
+
+
+def check_defined(circuit: QuantumCircuit) -> None:
+    """Refuses a circuit using a gate that has no definition and is not one Qiskit knows,
+    such as an OpenQASM 2 ``opaque`` gate: nothing can run it, and Qiskit says so only deep
+    in a transpile (or, for a job, in its worker after it was accepted).
+
+    Raises:
+        SynqInputError: Naming the gate (field ``source``).
+    """
+    from qiskit.circuit import Instruction
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+
+    # Besides Qiskit's standard gates: control flow, and what Aer runs without a definition
+    # (noise channels; its save and set instructions are directives).
+    known = get_standard_gate_name_mapping().keys() | _CONTROL_FLOW | {"store", "kraus", "superop"}
+    pending = [circuit]
+    while pending:
+        for instruction in pending.pop().data:
+            operation = instruction.operation
+            pending.extend(getattr(operation, "blocks", ()))
+            if (
+                isinstance(operation, Instruction)
+                and not operation._directive
+                and operation.name not in known
+                and operation.definition is None
+            ):
+                raise SynqInputError(
+                    f"the circuit uses {operation.name}, a gate with no definition (declared "
+                    "opaque): no simulator or device can run it; define it instead",
+                    field="source",
+                )
 
 
 def _uses_control_flow(circuit: QuantumCircuit) -> bool:

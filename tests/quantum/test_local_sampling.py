@@ -138,3 +138,36 @@ def test_shots_and_seeds_that_are_not_whole_numbers_in_range_are_refused(option,
     with pytest.raises(SynqInputError) as info:
         run_local(load_circuit(BELL), **{option: value})
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("target", ["aer_simulator", "ibm_torino"])
+def test_an_opaque_gate_is_refused_naming_it_on_every_target(target) -> None:
+    """On the ideal simulator it was a TranspilerError from deep in Aer's transpile."""
+    source = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nopaque foo a;\nqreg q[1];\nfoo q[0];\n'
+    with pytest.raises(SynqInputError, match="uses foo, a gate with no definition") as info:
+        run_local(load_circuit(source), target=target, shots=10)
+    assert info.value.field == "source"
+
+
+def test_what_aer_runs_without_a_definition_is_not_opaque() -> None:
+    from qiskit import QuantumCircuit
+    from qiskit.quantum_info import Kraus
+    from qiskit_aer.noise import depolarizing_error
+
+    circuit = QuantumCircuit(1)
+    circuit.h(0)
+    circuit.barrier()
+    circuit.append(Kraus(depolarizing_error(0.5, 1)).to_instruction(), [0])
+    circuit.save_statevector()
+    circuit.measure_all()
+    result = run_local(circuit, shots=200, seed=3)
+    assert sum(result.counts.values()) == 200
+
+
+def test_unbound_parameters_are_refused_before_aer_sees_them() -> None:
+    source = (
+        'OPENQASM 3.0;\ninclude "stdgates.inc";\ninput float theta;\nqubit[1] q;\nbit[1] c;\n'
+        "rx(theta) q[0];\nc = measure q;\n"
+    )
+    with pytest.raises(SynqInputError, match=r"unbound parameters \(theta\).*before running"):
+        run_local(load_circuit(source), shots=10)

@@ -71,6 +71,18 @@ def test_declarations_past_the_limit_are_refused_before_anything_is_built(
         ),
         (QASM3 + "qubit[-1] q;", 3, 1, "q cannot have a negative size (-1)"),
         (QASM3 + "qubit[4/0] q;", 3, 6, "this size divides by zero"),
+        (
+            QASM3 + "qubit[3] q;\nfor int i in [0:2] { h q[i]; }",
+            4,
+            24,
+            "q[i]: Qiskit's OpenQASM 3 importer cannot index a register with the loop variable i",
+        ),
+        (
+            QASM3 + "qubit[3] q;\nbit[3] c;\nfor int k in [0:1] {\n  c[0] = measure q[k + 1];\n}",
+            6,
+            18,
+            "q[k]",
+        ),
     ],
 )
 def test_what_qiskit_would_allocate_or_crash_on_is_refused(source, line, column, message):
@@ -106,3 +118,21 @@ def test_declarations_in_comments_do_not_count(source):
 def test_synq_refuses_at_the_same_limit():
     with pytest.raises(SynqSyntaxError, match=f"at most {MAX_QUBITS} qubits"):
         load_circuit(f"qubit q[{MAX_QUBITS + 1}]\n")
+
+
+def test_a_loop_variable_used_as_an_angle_still_loads():
+    circuit = load_circuit(QASM3 + "qubit[1] q;\nfor int i in [0:2] { rx(i * 0.1) q[0]; }")
+    assert circuit.count_ops() == {"for_loop": 1}
+
+
+def test_a_type_error_inside_the_importer_is_a_syntax_error(monkeypatch):
+    """What the checks do not know the importer refuses with a bare TypeError: a message,
+    not a crash (a traceback in the kernel, a 500 from the server)."""
+    import qiskit_qasm3_import
+
+    def convert(program):
+        raise TypeError("index must be int, slice or list")
+
+    monkeypatch.setattr(qiskit_qasm3_import, "convert", convert)
+    with pytest.raises(SynqSyntaxError, match="index must be int, slice or list"):
+        load_circuit(QASM3 + "qubit[1] q;\nh q[0];")

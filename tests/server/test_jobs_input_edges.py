@@ -159,6 +159,33 @@ async def test_a_circuit_with_unbound_parameters_is_refused_at_submission(api, p
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("target", ["aer_simulator", "ibm_torino"])
+async def test_an_opaque_gate_is_refused_at_submission_not_in_the_worker(api, problem, target):
+    source = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nopaque foo a;\nqreg q[1];\nfoo q[0];\n'
+    code, refused = await refused_submission(api, problem, source=source, target=target)
+    assert code == 422
+    assert refused["errors"][0]["field"] == "source"
+    assert "uses foo, a gate with no definition" in refused["detail"]
+    assert json.loads((await api("jobs")).body)["jobs"] == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "loop", ["for int i in [0:2] { h q[i]; }", "for int i in [0:2] { h q[i + 0]; }"]
+)
+async def test_a_register_indexed_by_a_loop_variable_is_a_422_naming_the_line(api, problem, loop):
+    """qiskit-qasm3-import fails on it with a bare TypeError: it was a 500."""
+    source = f'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[3] q;\n{loop}\n'
+    code, refused = await refused_submission(api, problem, source=source)
+    assert code == 422
+    assert refused["detail"].startswith("line 4, column 24: q[i]: ")
+    code, refused = await refusal(
+        api, problem, "circuits", "parse", method="POST", body={"source": source}
+    )
+    assert code == 422
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_a_noisy_run_too_wide_once_every_qubit_is_measured_is_refused_at_submission(
     api, problem
 ):
