@@ -131,7 +131,12 @@ class SynqClient:
             try:
                 problem = response.json()
             except ValueError:
-                problem = {"detail": response.text[:200]}
+                # A page, not SynQ's problem+json: a proxy, or no SynQ at this address.
+                hint = f"; is ${URL_ENV} right?" if response.status_code == 404 else ""
+                problem = {
+                    "detail": f"{response.reason or 'refused'} from {self.url + path}, which "
+                    f"did not answer as the SynQ API{hint}"
+                }
             detail = problem_message(response.status_code, problem, response.reason)
             errors = problem.get("errors") or []
             fields = [e.get("field") for e in errors if isinstance(e, dict)]
@@ -169,6 +174,8 @@ def problem_message(status: int, problem: dict[str, Any], reason: str = "") -> s
     field errors (a circuit's line and column, an unknown target) is kept as it is.
     """
     detail = str(problem.get("detail") or reason)
+    if problem.get("correlation_id"):  # what the detail of a 500 asks the user to quote
+        return f"{detail}: {problem['correlation_id']}"
     if status not in (400, 422):
         return detail
     errors = [e for e in problem.get("errors") or [] if isinstance(e, dict)]

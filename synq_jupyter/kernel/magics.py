@@ -8,7 +8,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
 from synq_jupyter.errors import SynqError, SynqInputError
@@ -156,10 +156,12 @@ class SynqMagics(Magics):
 
 
 def _parsed(magic: Any, line: str) -> Any:
-    """The magic's options; argparse's refusal (an unknown option, ``--shots abc``) as a
-    ``SynQ:`` usage message like every other."""
+    """The magic's options, split as a shell would (``--target "ibm_torino"`` is
+    ``ibm_torino``, as in the line magic; IPython's own splitting keeps the quotes);
+    argparse's refusal (an unknown option, ``--shots abc``) as a ``SynQ:`` usage message
+    like every other."""
     try:
-        return parse_argstring(magic, _quotes_closed(line))
+        return magic.parser.parse_args(shlex.split(_quotes_closed(line)))
     except UsageError as exc:
         message = str(exc)
         raise UsageError(message if message.startswith("SynQ:") else f"SynQ: {message}") from None

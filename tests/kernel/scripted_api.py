@@ -7,10 +7,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Api:
-    """A local server whose next answers are scripted: (status, headers, body)."""
+    """A local server whose next answers are scripted: (status, headers, body), a body
+    being JSON, or a page when it is a string."""
 
     def __init__(self) -> None:
-        self.answers: list[tuple[int, dict[str, str], dict]] = []
+        self.answers: list[tuple[int, dict[str, str], dict | str]] = []
         self.requests: list[tuple[str, str, bytes]] = []
         api = self
 
@@ -19,9 +20,11 @@ class Api:
                 length = int(self.headers.get("Content-Length") or 0)
                 api.requests.append((self.command, self.path, self.rfile.read(length)))
                 status, headers, body = api.answers.pop(0)
-                data = json.dumps(body).encode()
+                page = isinstance(body, str)
+                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                kind = "text/html" if page else "application/json"
                 self.send_response(status)
-                for name, value in {"Content-Type": "application/json", **headers}.items():
+                for name, value in {"Content-Type": kind, **headers}.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

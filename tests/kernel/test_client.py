@@ -104,3 +104,25 @@ def test_the_servers_refusal_of_the_kernels_token_says_so(api: Api, problem: dic
     with pytest.raises(ApiError) as info:
         SynqClient(api.url, token="t").request("GET", "jobs")
     assert "refused this kernel's token" in str(info.value)
+
+
+def test_a_page_instead_of_the_api_says_the_url_may_be_wrong(api: Api) -> None:
+    """Jupyter's HTML 404 page for a wrong base URL was quoted as the message."""
+    api.answers = [(404, {}, "<!DOCTYPE HTML>\n<html><head><title>404</title></head></html>")]
+    client = SynqClient(api.url, token="t")
+    with pytest.raises(ApiError) as refused:
+        client.request("GET", "jobs")
+    message = str(refused.value)
+    assert "<" not in message
+    assert f"from {api.url}jobs, which did not answer as the SynQ API; is $SYNQ_API_URL" in message
+
+
+def test_an_internal_error_shows_the_correlation_id_it_asks_to_quote(api: Api) -> None:
+    problem = {
+        "status": 500,
+        "detail": "internal error; quote the correlation id",
+        "correlation_id": "0306ec2d9f",
+    }
+    api.answers = [(500, {}, problem)]
+    with pytest.raises(ApiError, match="quote the correlation id: 0306ec2d9f"):
+        SynqClient(api.url, token="t").request("POST", "jobs", json={})

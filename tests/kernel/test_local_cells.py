@@ -79,3 +79,20 @@ def test_the_summary_lists_the_most_frequent_outcomes_first():
     text = counts_text(counts, "t")
     assert text.startswith("t · 1111: 16, 1110: 15, ")
     assert text.endswith(f", … {16 - TEXT_OUTCOMES} more outcomes")
+
+
+@pytest.mark.parametrize(
+    "options", ['--target "ibm_torino" --shots 40', "--target 'ibm_torino' --shots '40'"]
+)
+def test_quoted_option_values_lose_their_quotes_as_in_the_line_magic(shell, options):
+    """IPython's splitting kept them: 'unknown target '"ibm_torino"''."""
+    with capture_output() as captured:
+        shell.run_cell_magic("synq", f"{options} --seed 1", BELL)
+    assert captured.outputs[-1].data["text/plain"].startswith("ibm_torino · 40 shots · seed 1")
+
+
+def test_a_local_cell_with_an_opaque_gate_is_one_line(shell):
+    cell = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nopaque foo a;\nqreg q[1];\nfoo q[0];\n'
+    with pytest.raises(UsageError) as refused:
+        shell.run_cell_magic("synq", "--shots 10", cell)
+    assert str(refused.value).startswith("SynQ: the circuit uses foo, a gate with no definition")
