@@ -125,7 +125,12 @@ class SynqMagics(Magics):
         """``%synq targets`` lists the catalogue; ``%synq target NAME`` describes one target;
         ``%synq jobs`` lists my recent jobs; ``%synq attach JOB_ID`` brings a job's widget back.
         """
-        from synq_jupyter.kernel.views import jobs_bundle, table_bundle, targets_bundle
+        from synq_jupyter.kernel.views import (
+            jobs_bundle,
+            table_bundle,
+            target_rows,
+            targets_bundle,
+        )
         from synq_jupyter.quantum import get_target, list_targets
 
         words = shlex.split(_quotes_closed(line))
@@ -144,8 +149,7 @@ class SynqMagics(Magics):
                 display(targets_bundle([t.summary() for t in list_targets()]), raw=True)
             elif len(words) == 2 and words[0] == "target":
                 detail = get_target(words[1]).detail()
-                rows = [(k, v) for k, v in detail.items() if k != "coupling_map"]
-                display(table_bundle(rows, detail["name"]), raw=True)
+                display(table_bundle(target_rows(detail), detail["name"]), raw=True)
             else:
                 raise UsageError(
                     "usage: %synq targets | %synq target NAME | %synq jobs [N] "

@@ -132,6 +132,16 @@ def table_bundle(rows: list[tuple[str, Any]], caption: str) -> dict[str, str]:
     return {"text/html": table(rows, caption), "text/plain": plain}
 
 
+def target_rows(detail: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A target's detail as table rows: its couplings and the drawing's coordinates (over
+    10,000 characters for a 133-qubit device) summed up in one connectivity row."""
+    drawn = {"coupling_map", "connectivity"}
+    rows = [(key, value) for key, value in detail.items() if key not in drawn]
+    couplings = {tuple(sorted(pair)) for pair in detail.get("coupling_map") or []}
+    connectivity = "all to all" if detail.get("all_to_all") else f"{len(couplings)} coupled pairs"
+    return [*rows, ("connectivity", connectivity)]
+
+
 def rows_text(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     """A plain-text table: a header row, a rule, then the rows, each column as wide as its
     widest cell."""

@@ -227,3 +227,64 @@ def test_times_with_a_z_are_read_on_every_python() -> None:
     )
     assert job_widget._elapsed(finished) == "1.5 s"
     assert job_widget._instant("2026-11-27T00:00:00Z").utcoffset() is not None
+
+
+def test_a_deleted_job_says_so_and_keeps_its_result_as_a_copy() -> None:
+    """It went on saying "succeeded" though status() and result() were 404s."""
+    server = Server(["succeeded"])
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    widget._on_event({"type": "deleted", "job_id": JOB_ID, "data": {}})
+    assert ">deleted</span>" in widget.header.value
+    assert "panel" not in widget.header.value.lower()  # nothing left to show there
+    assert widget.message.value == (
+        "deleted from the server; the result below is this notebook's copy"
+    )
+    assert widget.cancel_button.disabled
+    assert len(widget.output.outputs) == 1
+    assert repr(widget) == f"SynQ job {JOB_ID[:12]} on aer_simulator · deleted"
+    server.request = lambda *args, **kwargs: pytest.fail("a deleted job was read again")
+    widget._on_event(None)  # the stream coming back reads nothing
+
+
+class ResultServer(Server):
+    """A finished job whose result the test gives."""
+
+    def __init__(self, result: dict[str, Any], kind: str) -> None:
+        super().__init__(["succeeded"], kind=kind)
+        self.result = result
+
+    def request(self, method: str, path: str, timeout: float | None = None) -> dict[str, Any]:
+        if path.endswith("/result"):
+            return {"kind": self.changes["kind"], "target": "aer_simulator", **self.result}
+        return super().request(method, path, timeout)
+
+
+def test_a_batchs_first_circuits_are_drawn_and_the_rest_said() -> None:
+    """It showed only "5 circuits sampled"."""
+    counts = [{"0": 10 + i, "1": 10 - i} for i in range(5)]
+    result = {"counts": counts, "shots": 20, "seed": 4}
+    widget = JobWidget(Handle(ResultServer(result, "sample_batch")))  # type: ignore[arg-type]
+    *charts, rest = [output["data"] for output in widget.output.outputs]
+    assert len(charts) == job_widget.BATCH_PLOTS == 3
+    assert all("application/vnd.plotly.v1+json" in chart for chart in charts)
+    assert (
+        charts[1]["text/plain"]
+        == "circuit 1 of 5 · aer_simulator · 20 shots · seed 4 · 0: 11, 1: 9"
+    )
+    assert rest["text/plain"] == "… 2 more circuits: result()['counts'][i]"
+
+
+def test_each_expectation_value_is_shown_with_its_observable() -> None:
+    """The values were listed with nothing saying which observable each belongs to."""
+    result = {
+        "observables": [[["ZZ", 1.0]], [["XX", 0.5], ["ZI", -0.25]]],
+        "expectation_values": [1.0, 0.125],
+        "standard_errors": [0.0, 0.01],
+        "shots": None,
+        "seed": 1,
+    }
+    widget = JobWidget(Handle(ResultServer(result, "estimate")))  # type: ignore[arg-type]
+    (shown,) = widget.output.outputs
+    assert shown["data"]["text/plain"] == (
+        "⟨ZZ⟩ = 1.0000 ± 0.0000\n⟨0.5·XX - 0.25·ZI⟩ = 0.1250 ± 0.0100"
+    )

@@ -129,6 +129,10 @@ def test_the_target_catalogue_and_a_target_read_as_plain_text(shell):
     (torino,) = shown(lambda: shell.run_line_magic("synq", "target ibm_torino"))
     assert torino["text/plain"].splitlines()[0] == "ibm_torino"
     assert "  num_qubits: 133" in torino["text/plain"].splitlines()
+    assert "  connectivity: 150 coupled pairs" in torino["text/plain"].splitlines()
+    assert len(torino["text/plain"]) < 2000  # not every qubit's drawing position
+    (ionq,) = shown(lambda: shell.run_line_magic("synq", "target ionq_aria_1"))
+    assert "  connectivity: all to all" in ionq["text/plain"].splitlines()
 
 
 def test_attach_takes_the_short_id_the_widget_shows(shell, monkeypatch):

@@ -24,8 +24,11 @@ _COLORS = {
     "succeeded": "var(--jp-success-color1, #388e3c)",
     "failed": "var(--jp-error-color1, #d32f2f)",
     "cancelled": "var(--jp-ui-font-color2, #757575)",
+    "deleted": "var(--jp-ui-font-color2, #757575)",
 }
 _BAR_STYLE = {"succeeded": "success", "failed": "danger", "cancelled": "warning"}
+BATCH_PLOTS = 3
+"""A batch job's circuits the widget draws a histogram of, the first ones."""
 
 
 class JobWidget(widgets.VBox):
@@ -69,6 +72,7 @@ class JobWidget(widgets.VBox):
         self._lost: str | None = None
         """Why the event stream is down, while it is."""
         self._ticking: threading.Thread | None = None
+        self._deleted = False
         self._show(first)
         # Followed for good, past the end: a retried job runs again.
         follower_for(handle.client).subscribe(handle.id, self._on_event)
@@ -91,6 +95,11 @@ class JobWidget(widgets.VBox):
         self._show(self.handle.info(self._timeout))
 
     def _on_event(self, event: dict[str, Any] | None) -> None:
+        if self._deleted:  # nothing to read any more: keep showing what was shown
+            return
+        if event is not None and event["type"] == "deleted":
+            self._show_deleted()
+            return
         if event is None:  # the stream is (back) up
             self._lost = None
         if event is None or event["type"] == "status":
@@ -121,14 +130,7 @@ class JobWidget(widgets.VBox):
             self.job = job
             show_result = status == "succeeded" and not self._shown_result
             self._shown_result = self._shown_result or show_result
-        color = _COLORS.get(status, "inherit")
-        # A job that never started has no attempt to count.
-        attempt = f" · attempt {job['attempts']}" if job["attempts"] else ""
-        self.header.value = (
-            f"<b>SynQ job</b> <code>{escape(job['id'][:12])}</code> on "
-            f"<b>{escape(job['target'])}</b> · <span style='color:{color};font-weight:bold'>"
-            f"{escape(status)}</span>{attempt} {_panel_link(job['id'])}"
-        )
+        self.header.value = _header(job)
         self.bar.value = 1.0 if status == "succeeded" else float(job.get("progress") or 0.0)
         self.bar.bar_style = _BAR_STYLE.get(status, "info")
         message = _message(job)
@@ -143,9 +145,21 @@ class JobWidget(widgets.VBox):
         if status not in TERMINAL:
             self._keep_ticking()
 
+    def _show_deleted(self) -> None:
+        """The job was deleted (here or elsewhere): said so; a result already shown stays,
+        as this notebook's copy, and nothing can cancel or read the job any more."""
+        with self._lock:
+            self._deleted = True
+            self.job = {**self.job, "status": "deleted"}
+            shown = self._shown_result
+        self.header.value = _header(self.job, link=False)
+        self.cancel_button.disabled = True
+        self.message.value = "deleted from the server" + (
+            "; the result below is this notebook's copy" if shown else ""
+        )
+
     def _show_result(self) -> None:
         from synq_jupyter.kernel.algorithm_views import ALGORITHM_VIEWS
-        from synq_jupyter.kernel.histogram import counts_figure, counts_text, figure_bundle
 
         path = f"jobs/{self.handle.id}/result"
         result = self.handle.client.request("GET", path, timeout=self._timeout)
@@ -155,21 +169,11 @@ class JobWidget(widgets.VBox):
         if view is not None:
             for bundle in view(result, self.plot):
                 self._append(bundle)
-        elif "counts" in result and isinstance(result["counts"], dict):
-            title = f"{result['target']} · {result['shots']:,} shots · seed {result['seed']}"
-            figure = counts_figure(result["counts"], title)
-            self._append(figure_bundle(figure, counts_text(result["counts"], title)))
         elif "expectation_values" in result:
-            values = ", ".join(
-                f"{v:.4f} ± {e:.4f}"
-                for v, e in zip(
-                    result["expectation_values"], result["standard_errors"], strict=True
-                )
-            )
-            self._append({"text/html": f"⟨O⟩: {escape(values)}", "text/plain": values})
+            self._append(_estimates_bundle(result))
         else:
-            count = len(result.get("counts", []))
-            self._append({"text/plain": f"{count:,} circuits sampled"})
+            for bundle in _counts_bundles(result):
+                self._append(bundle)
 
     def _append(self, bundle: dict[str, Any]) -> None:
         output = {"output_type": "display_data", "data": bundle, "metadata": {}}
@@ -205,6 +209,59 @@ def _panel_link(job_id: str) -> str:
     return (
         "<button type='button' class='synq-OpenInPanel' title='Open this job in the SynQ "
         f"Jobs panel' data-synq-job-id='{escape(job_id, quote=True)}'>Show in SynQ Jobs</button>"
+    )
+
+
+def _counts_bundles(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """A sample job's histogram; a batch's first ``BATCH_PLOTS``, then how to read the rest."""
+    from synq_jupyter.kernel.histogram import counts_figure, counts_text, figure_bundle
+
+    title = f"{result['target']} · {result['shots']:,} shots · seed {result['seed']}"
+    batch = result["counts"] if isinstance(result["counts"], list) else None
+    charts = (
+        [(title, result["counts"])]
+        if batch is None
+        else [
+            (f"circuit {index} of {len(batch):,} · {title}", counts)
+            for index, counts in enumerate(batch[:BATCH_PLOTS])
+        ]
+    )
+    bundles = [figure_bundle(counts_figure(c, t), counts_text(c, t)) for t, c in charts]
+    if batch is not None and len(batch) > BATCH_PLOTS:
+        rest = f"… {len(batch) - BATCH_PLOTS:,} more circuits: result()['counts'][i]"
+        bundles.append({"text/plain": rest, "text/html": escape(rest)})
+    return bundles
+
+
+def _estimates_bundle(result: dict[str, Any]) -> dict[str, str]:
+    """Each observable with its expectation value and standard error, one per line."""
+    observables = result.get("observables") or [None] * len(result["expectation_values"])
+    lines = [
+        f"⟨{_observable_label(terms) if terms else f'O{index}'}⟩ = {value:.4f} ± {error:.4f}"
+        for index, (terms, value, error) in enumerate(
+            zip(observables, result["expectation_values"], result["standard_errors"], strict=True)
+        )
+    ]
+    return {"text/plain": "\n".join(lines), "text/html": "<br>".join(map(escape, lines))}
+
+
+def _observable_label(terms: list[list[Any]]) -> str:
+    """``ZZ``, or ``0.5·ZZ + 0.5·XX`` for a weighted sum of Pauli strings."""
+    if len(terms) == 1 and terms[0][1] == 1:
+        return str(terms[0][0])
+    return " + ".join(f"{coeff:g}·{label}" for label, coeff in terms).replace("+ -", "- ")
+
+
+def _header(job: dict[str, Any], link: bool = True) -> str:
+    """The job's id, target and status, and the link to it in the SynQ Jobs panel."""
+    status = job["status"]
+    color = _COLORS.get(status, "inherit")
+    # A job that never started has no attempt to count.
+    attempt = f" · attempt {job['attempts']}" if job["attempts"] else ""
+    return (
+        f"<b>SynQ job</b> <code>{escape(job['id'][:12])}</code> on "
+        f"<b>{escape(job['target'])}</b> · <span style='color:{color};font-weight:bold'>"
+        f"{escape(status)}</span>{attempt}" + (f" {_panel_link(job['id'])}" if link else "")
     )
 
 
