@@ -86,13 +86,13 @@ def validate_job_task(
     from synq_jupyter.quantum.local_sampling import NO_QUBITS
     from synq_jupyter.quantum.noise import has_noise
     from synq_jupyter.quantum.transpile import check_fits
-    from synq_jupyter_server.jobs.providers.estimate import observables_of
+    from synq_jupyter_server.jobs.providers.estimate import check_estimable, observables_of
 
     spec = get_target(target)
     # Memory bounds the width now, judged on the qubits the circuit touches before routing
-    # (routing may add some: the run checks again). A batch is always simulated here, with
-    # the target's noise on any target but the ideal simulator.
-    simulated = has_noise(spec) and (batch or not on_device)
+    # (routing may add some: the run checks again). A batch and an estimate are always
+    # simulated here, with the target's noise on any target but the ideal simulator.
+    simulated = observables is not None or (has_noise(spec) and (batch or not on_device))
     widths = []
     for index, source in enumerate(sources, start=first):
         field = f"sources[{index}]" if batch else "source"
@@ -102,6 +102,8 @@ def validate_job_task(
                 raise SynqInputError(NO_QUBITS, field="source")
             require_bound(circuit, "the circuit", "source")
             check_fits(circuit, spec)
+            if observables is not None:
+                check_estimable(circuit)
             # Read once: their errors name them (observables[i]), never the circuit.
             operators = (
                 None if observables is None else observables_of(observables, circuit.num_qubits)

@@ -87,7 +87,7 @@ def max_simulated_qubits() -> int:
 
 
 def check_simulable(qubits: int, target: str) -> None:
-    """Refuses, before Aer runs out of memory, a noisy simulation this machine cannot hold.
+    """Refuses, before Aer runs out of memory, a simulation this machine cannot hold.
 
     Raises:
         SynqInputError: ``qubits`` is more than ``max_simulated_qubits()``.
@@ -95,7 +95,7 @@ def check_simulable(qubits: int, target: str) -> None:
     limit = max_simulated_qubits()
     if qubits > limit:
         raise SynqInputError(
-            f"the circuit acts on {qubits} qubits; simulating {target}'s noise on this "
+            f"the circuit acts on {qubits} qubits; simulating it for {target} on this "
             f"machine holds at most {limit} (2^n amplitudes in memory): use fewer qubits, "
             "or run on the device",
             field="source",

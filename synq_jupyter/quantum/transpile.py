@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -15,6 +15,7 @@ from synq_jupyter.quantum.transpile_report import TranspileReport
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
+    from qiskit.circuit import Operation
 
 Progress = Callable[[float, str], None]
 MAX_SEED = 2**31 - 1
@@ -119,10 +120,12 @@ def check_fits(circuit: QuantumCircuit, target: SynqTarget) -> None:
             f"the circuit uses {circuit.num_qubits} qubits but {target.name} has "
             f"{target.num_qubits}"
         )
-    if not target.supports_control_flow and _uses_control_flow(circuit):
+    missing = _control_flow(circuit) - set(target.qiskit_target.operation_names)
+    if missing:
+        what = ", ".join(_CONTROL_FLOW_WORDS.get(name, name) for name in sorted(missing))
         raise TargetError(
-            f"{target.name} cannot run mid-circuit measurement feedback (if/else); "
-            "choose an IBM or Aer target"
+            f"{target.name} cannot run {what}; choose a target that can (aer_simulator runs "
+            "every kind of control flow; IBM devices all but while loops)"
         )
 
 
@@ -145,26 +148,40 @@ def check_defined(circuit: QuantumCircuit) -> None:
     # Besides Qiskit's standard gates: control flow, and what Aer runs without a definition
     # (noise channels; its save and set instructions are directives).
     known = get_standard_gate_name_mapping().keys() | _CONTROL_FLOW | {"store", "kraus", "superop"}
+    for operation in _operations(circuit):
+        if (
+            isinstance(operation, Instruction)
+            and not operation._directive
+            and operation.name not in known
+            and operation.definition is None
+        ):
+            raise SynqInputError(
+                f"the circuit uses {operation.name}, a gate with no definition (declared "
+                "opaque): no simulator or device can run it; define it instead",
+                field="source",
+            )
+
+
+_CONTROL_FLOW_WORDS = {
+    "if_else": "mid-circuit measurement feedback (if/else)",
+    "for_loop": "for loops",
+    "while_loop": "while loops",
+    "switch_case": "switch statements",
+}
+
+
+def _control_flow(circuit: QuantumCircuit) -> set[str]:
+    """The control-flow operations ``circuit`` uses, nested ones too."""
+    return {op.name for op in _operations(circuit) if getattr(op, "blocks", ())}
+
+
+def _operations(circuit: QuantumCircuit) -> Iterator[Operation]:
+    """Every operation of ``circuit``, and of the blocks of its control flow."""
     pending = [circuit]
     while pending:
         for instruction in pending.pop().data:
-            operation = instruction.operation
-            pending.extend(getattr(operation, "blocks", ()))
-            if (
-                isinstance(operation, Instruction)
-                and not operation._directive
-                and operation.name not in known
-                and operation.definition is None
-            ):
-                raise SynqInputError(
-                    f"the circuit uses {operation.name}, a gate with no definition (declared "
-                    "opaque): no simulator or device can run it; define it instead",
-                    field="source",
-                )
-
-
-def _uses_control_flow(circuit: QuantumCircuit) -> bool:
-    return any(getattr(inst.operation, "blocks", ()) for inst in circuit.data)
+            yield instruction.operation
+            pending.extend(getattr(instruction.operation, "blocks", ()))
 
 
 def _report(progress: Progress | None, fraction: float, message: str) -> None:

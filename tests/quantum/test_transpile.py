@@ -14,6 +14,7 @@ from qiskit.transpiler.passes import CheckMap, GatesInBasis
 
 from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter.quantum import get_target, target_names, transpile_circuit
+from synq_jupyter.quantum.transpile import check_fits
 from tests.quantum.equivalence import equivalent_up_to_layout
 
 
@@ -145,6 +146,25 @@ def test_feedback_is_refused_on_targets_without_control_flow():
     with pytest.raises(TargetError, match="mid-circuit measurement feedback"):
         transpile_circuit(qc, "rigetti_ankaa_3", seed=1)
     assert transpile_circuit(qc, "ibm_torino", seed=1).report.ops["if_else"] == 1
+
+
+@pytest.mark.parametrize(
+    ("target", "refused"),
+    [("rigetti_ankaa_3", "cannot run for loops, while loops;"), ("ibm_torino", "run while loops;")],
+)
+def test_loops_are_refused_by_name_where_the_target_lacks_them(target, refused):
+    """A for loop on IonQ or Rigetti was refused as "measurement feedback (if/else)"; a while
+    loop on an IBM target was accepted, then failed deep in the transpiler."""
+    qc = QuantumCircuit(1, 1)
+    with qc.for_loop(range(2)):
+        qc.x(0)
+    qc.measure(0, 0)
+    with qc.while_loop((qc.clbits[0], 1)):
+        qc.x(0)
+        qc.measure(0, 0)
+    with pytest.raises(TargetError, match=refused):
+        transpile_circuit(qc, target, seed=1)
+    check_fits(qc, get_target("aer_simulator"))
 
 
 def test_unknown_target_lists_the_known_ones():

@@ -213,6 +213,10 @@ async def test_a_noisy_run_too_wide_once_every_qubit_is_measured_is_refused_at_s
             [("observables[0].coeffs[0]", "Input should be a valid number")],
         ),
         (["ZZ", "ZZZ"], [("observables[1]", "'ZZZ' must be 2 letters of I, X, Y, Z")]),
+        (
+            ["ZZ", {"paulis": ["IX", "XI"], "coeffs": [1e308, 1e308]}],
+            [("observables[1].coeffs", "the coefficients add up past the largest number")],
+        ),
     ],
 )
 async def test_a_bad_observable_gets_one_error_naming_it(api, problem, observables, errors):
@@ -250,3 +254,51 @@ def test_an_empty_key_given_twice_still_names_a_field():
     assert [(e.field, e.message) for e in refused.value.errors] == [
         ("body", "given twice in one object; give it once")
     ]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_an_estimate_runs_exactly_the_shots_asked(api, wait_for):
+    """It ran one more for 1,000 shots (the Estimator runs ceil(1 / precision**2))."""
+    job = await submit(
+        api, kind="estimate", source="qubit q[1]\nquantum h q[0]\n", observables=["Z"], shots=1000
+    )
+    assert (await wait_for(job["id"]))["status"] == "succeeded"
+    result = json.loads((await api("jobs", job["id"], "result")).body)
+    (value,) = result["expectation_values"]
+    difference = value * 1000  # (shots of +1) - (shots of -1), over 1,000 shots
+    assert difference == pytest.approx(round(difference), abs=1e-6)
+    assert round(difference) % 2 == 0
+    (error,) = result["standard_errors"]
+    assert error == pytest.approx(((1 - value**2) / 1000) ** 0.5, rel=1e-6)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("target", ["aer_simulator", "aer_noisy_torino"])
+async def test_an_estimate_of_a_circuit_with_feed_forward_is_refused(api, problem, target):
+    """The Estimator dropped the x inside the if (ZZ came out 0.02 instead of 1) or failed."""
+    source = (
+        'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\nh q[0];\n'
+        "c[0] = measure q[0];\nif (c[0]) { x q[1]; }\n"
+    )
+    code, refused = await refused_submission(
+        api, problem, kind="estimate", source=source, target=target, observables=["ZZ"]
+    )
+    assert code == 422
+    assert refused["errors"][0]["field"] == "source"
+    assert "cannot use control flow (if_else)" in refused["detail"]
+    assert json.loads((await api("jobs")).body)["jobs"] == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_an_ideal_estimate_too_wide_for_this_machine_is_refused(api, problem):
+    from synq_jupyter.quantum.device_simulation import max_simulated_qubits
+
+    width = max_simulated_qubits() + 1
+    if width > 30:
+        pytest.skip("this machine simulates every width the ideal simulator has")
+    source = f"qubit q[{width}]\nquantum h q[0]\n"
+    code, refused = await refused_submission(
+        api, problem, kind="estimate", source=source, observables=["Z" * width]
+    )
+    assert code == 422
+    assert f"acts on {width} qubits; simulating it for aer_simulator" in refused["detail"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +49,41 @@ def observables_of(spec: list[Any], num_qubits: int) -> list[SparsePauliOp]:
                     f"{num_qubits} qubits)",
                     field=f"observables[{index}]",
                 )
+        if not math.isfinite(sum(abs(c) for c in coeffs)):
+            # |<O>| can reach the sum: past the largest float, the value would be inf.
+            raise SynqInputError(
+                "the coefficients add up past the largest number a value can hold; scale "
+                "the observable down",
+                field=f"observables[{index}].coeffs",
+            )
         operators.append(SparsePauliOp(paulis, coeffs))
     return operators
+
+
+def check_estimable(circuit: QuantumCircuit) -> None:
+    """Refuses a circuit that branches on a measurement or loops: the Estimator would drop
+    what depends on a measured bit (or fail on it) instead of refusing.
+
+    Raises:
+        SynqInputError: Naming the first control-flow operation (field ``source``).
+    """
+    for instruction in circuit.data:
+        if getattr(instruction.operation, "blocks", ()):
+            raise SynqInputError(
+                f"an estimate job's circuit cannot use control flow ({instruction.operation.name}"
+                "): expectation values need one state, not branches; sample it instead",
+                field="source",
+            )
+
+
+def precision_for(shots: int) -> float:
+    """The ``precision`` that makes the Estimator run exactly ``shots`` (it runs
+    ``ceil(1 / precision**2)``, and ``shots**-0.5`` squared is often a little more than
+    ``1 / shots``: 1,001 for 1,000)."""
+    precision = shots**-0.5
+    while math.ceil(1 / precision**2) > shots:
+        precision = math.nextafter(precision, math.inf)
+    return precision
 
 
 def estimate(
@@ -120,5 +154,5 @@ def _sampled(
     from qiskit_ibm_runtime import EstimatorV2
 
     estimator = EstimatorV2(mode=simulator, options={"simulator": {"seed_simulator": seed}})
-    data = estimator.run([(circuit, observables)], precision=1 / shots**0.5).result()[0].data
+    data = estimator.run([(circuit, observables)], precision=precision_for(shots)).result()[0].data
     return [float(v) for v in data.evs], [float(s) for s in data.stds]
