@@ -76,6 +76,8 @@ def parse_circuit(source: str, format: str | None = None) -> ParsedCircuit:
     """Like ``load_circuit`` for text, also telling the format and the SynQ warnings."""
     if not isinstance(source, str):
         raise SynqInputError("a circuit source must be text", field="source")
+    # A byte-order mark, as editors on Windows save files, is not part of the program.
+    source = source.removeprefix("\ufeff")
     if not source.strip():
         raise SynqSyntaxError("the circuit source is empty", line=1, column=1)
     fmt = resolve_format(source, format)

@@ -136,3 +136,11 @@ def test_a_type_error_inside_the_importer_is_a_syntax_error(monkeypatch):
     monkeypatch.setattr(qiskit_qasm3_import, "convert", convert)
     with pytest.raises(SynqSyntaxError, match="index must be int, slice or list"):
         load_circuit(QASM3 + "qubit[1] q;\nh q[0];")
+
+
+@pytest.mark.parametrize(
+    "header", [QASM2 + "qreg q[1];\n", QASM3 + "qubit[1] q;\n", "qubit q[1]\n"]
+)
+def test_a_byte_order_mark_before_the_program_is_not_part_of_it(header):
+    """OpenQASM 3 refused it: "line 1, column 1: token recognition error at: '\ufeff'"."""
+    assert load_circuit("\ufeff" + header).num_qubits == 1

@@ -210,6 +210,7 @@ async def test_retry_or_cancel_of_a_succeeded_job_is_409(api, wait_for, problem,
         await api("jobs", job["id"], action, method="POST", body="")
     assert info.value.code == 409
     assert "succeeded" in problem(info.value)["detail"]
+    assert problem(info.value)["errors"][0]["field"] == "status"
 
 
 async def test_delete_removes_a_finished_job(api, wait_for):
@@ -308,6 +309,7 @@ async def test_result_of_an_unfinished_job_is_409(api, jp_serverapp, problem):
         await api("jobs", job["id"], "result")
     assert info.value.code == 409
     assert "queued" in problem(info.value)["detail"]
+    assert problem(info.value)["errors"] == [{"field": "status", "message": "queued"}]
 
 
 async def test_other_users_jobs_are_404(api, problem):

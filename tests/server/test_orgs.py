@@ -104,6 +104,7 @@ async def test_nobody_changes_their_own_role_and_an_organisation_keeps_an_owner(
     assert body(own)["errors"] == [{"field": "role", "message": "nobody may change their own role"}]
     leaving = await as_key(keys["owner"], "orgs", org_a, "members", "alice", method="DELETE")
     assert leaving.code == 409
+    assert body(leaving)["errors"][0]["field"] == "role"
     # A member may leave.
     assert (
         await as_key(keys["viewer"], "orgs", org_a, "members", "vic", method="DELETE")
@@ -212,6 +213,7 @@ async def test_looking_up_someone_elses_personal_organisation_makes_none(api, pr
         await api("orgs", mine, method="PATCH", body={"require_mfa": True})
     assert info.value.code == 409
     assert "turn on MFA for your account" in problem(info.value)["detail"]
+    assert problem(info.value)["errors"][0]["field"] == "require_mfa"
     assert body(await api("orgs", mine))["require_mfa"] is False
 
 

@@ -295,7 +295,7 @@ class SynqHandler(APIHandler):
             errors = [FieldError(field=exc.field, message="not found")]
             return _make(404, f"no {exc.what} {exc}", instance, errors)
         if isinstance(exc, JobConflict):
-            return _make(409, str(exc), instance)
+            return _make(409, str(exc), instance, [FieldError(field=exc.field, message=str(exc))])
         if isinstance(exc, ExecutorUnavailable):
             return _make(503, str(exc), instance)
         if isinstance(exc, web.HTTPError):

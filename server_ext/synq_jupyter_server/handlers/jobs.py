@@ -7,6 +7,7 @@ from tornado import web
 
 from synq_jupyter_server.handlers.base import Operation, RequestError, SynqHandler
 from synq_jupyter_server.jobs.job_view import JobView
+from synq_jupyter_server.schemas.base import FieldError
 from synq_jupyter_server.schemas.jobs import (
     BatchSubmit,
     EventQuery,
@@ -151,7 +152,9 @@ class JobResultHandler(SynqHandler):
             detail = f"job {job_id} is {view.status}"
             if view.error:
                 detail += f": {view.error}"
-            raise RequestError(409, detail + "; no result")
+            raise RequestError(
+                409, detail + "; no result", [FieldError(field="status", message=view.status)]
+            )
         self.write_model(result_body(view.id, view.kind, result))
 
 

@@ -40,7 +40,14 @@ class JobNotFound(NotFound):
 
 
 class JobConflict(RuntimeError):
-    """The job is not in a state that allows the operation (e.g. retrying a running job)."""
+    """The job is not in a state that allows the operation (e.g. retrying a running job).
+
+    ``field`` is what the refusal names: the job's ``status`` unless told otherwise.
+    """
+
+    def __init__(self, message: str, field: str = "status") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)

@@ -210,14 +210,17 @@ class OrgService:
                 raise OrgNotFound(org_id)
             if name is not None:
                 if org.personal:
-                    raise OrgConflict("a personal organisation is named after its user")
+                    raise OrgConflict(
+                        "a personal organisation is named after its user", field="name"
+                    )
                 org.name = name
             if require_mfa is not None:
                 if org.personal and require_mfa:
                     # Its one member decides for their own account: the rule would not apply.
                     raise OrgConflict(
                         "a personal organisation has only you: turn on MFA for your account "
-                        "(POST /synq/api/auth/mfa/setup)"
+                        "(POST /synq/api/auth/mfa/setup)",
+                        field="require_mfa",
                     )
                 org.require_mfa = require_mfa
             session.flush()
@@ -245,9 +248,13 @@ class OrgService:
             if org is None:
                 raise OrgNotFound(org_id)
             if org.personal:
-                raise OrgConflict("a personal organisation has exactly one member")
+                raise OrgConflict(
+                    "a personal organisation has exactly one member", field="username"
+                )
             if session.get(OrgMember, (org_id, username)) is not None:
-                raise OrgConflict(f"{username} is already a member; PATCH their role instead")
+                raise OrgConflict(
+                    f"{username} is already a member; PATCH their role instead", field="username"
+                )
             member = _member(org_id, username, role, by)
             session.add(member)
             session.flush()
@@ -327,4 +334,6 @@ def _keep_an_owner(session: Any, org_id: str) -> None:
         .where(OrgMember.org_id == org_id, OrgMember.role == "owner")
     )
     if owners <= 1:
-        raise OrgConflict("an organisation keeps at least one owner; make another owner first")
+        raise OrgConflict(
+            "an organisation keeps at least one owner; make another owner first", field="role"
+        )
