@@ -191,3 +191,16 @@ def test_progress_is_reported_from_start_to_end():
 def test_report_is_json_serialisable():
     report = transpile_circuit(ghz(3), "ionq_forte_1", seed=1).report
     assert json.loads(json.dumps(report.to_dict()))["target"] == "ionq_forte_1"
+
+
+def test_checking_for_opaque_gates_builds_no_definition(monkeypatch):
+    """Building a large unitary's definition is a synthesis of seconds, and Aer needs none."""
+    from qiskit.circuit.library import UnitaryGate
+    from qiskit.quantum_info import random_unitary
+
+    from synq_jupyter.quantum.transpile import check_defined
+
+    monkeypatch.setattr(UnitaryGate, "_define", lambda self: pytest.fail("a definition was built"))
+    qc = QuantumCircuit(6)
+    qc.append(UnitaryGate(random_unitary(64, seed=1)), range(6))
+    check_defined(qc)
