@@ -113,6 +113,22 @@ async def test_a_method_the_docs_page_does_not_take_is_a_problem(api):
     with pytest.raises(HTTPClientError) as info:
         await api("docs", method="POST", body="{}")
     assert problem_of(info.value.response)["status"] == info.value.code == 405
+    assert info.value.response.headers["Allow"] == "GET"
+
+
+@pytest.mark.parametrize(
+    ("route", "method", "allowed"),
+    [(("jobs",), "PUT", "GET, POST"), (("jobs", "batch"), "GET", "POST")],  # and OPTIONS
+)
+async def test_a_method_a_route_does_not_take_names_the_ones_it_does(api, route, method, allowed):
+    """RFC 9110: a 405 carries Allow. It had neither the header nor a field."""
+    body = "{}" if method == "PUT" else None
+    with pytest.raises(HTTPClientError) as info:
+        await api(*route, method=method, body=body)
+    assert info.value.code == 405
+    assert info.value.response.headers["Allow"] == f"{allowed}, OPTIONS"  # Jupyter's CORS
+    want = f"{method} is not allowed here; use {allowed.replace(', ', ' or ')}"
+    assert problem_of(info.value.response)["errors"] == [{"field": "method", "message": want}]
 
 
 async def test_a_missing_docs_file_is_a_problem_not_an_html_page(api):

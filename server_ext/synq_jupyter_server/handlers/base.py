@@ -327,15 +327,31 @@ def http_error_problem(handler: JupyterHandler, exc: web.HTTPError) -> Problem:
     """The problem for an ``HTTPError`` (Jupyter refuses with those), naming the
     ``Authorization`` header when it is what was refused: a key or token that is not valid
     (401), or none at all (Jupyter's 403 to nobody signed in). Shared with the job stream,
-    a WebSocket handler rather than a ``SynqHandler``."""
+    a WebSocket handler rather than a ``SynqHandler``. A 405 names the methods the route
+    takes, in the problem and in the ``Allow`` header RFC 9110 asks for."""
     detail = exc.log_message or status_phrase(exc.status_code)
     errors: list[FieldError] = []
-    if exc.status_code == 401:
+    if exc.status_code == 405:
+        allowed = allowed_methods(handler)
+        handler.set_header("Allow", ", ".join(allowed))
+        useful = [m for m in allowed if m not in ("HEAD", "OPTIONS")] or allowed
+        message = f"{handler.request.method} is not allowed here; use {' or '.join(useful)}"
+        errors = [FieldError(field="method", message=message)]
+    elif exc.status_code == 401:
         errors = [FieldError(field="Authorization", message=detail)]
     elif exc.status_code == 403 and not exc.log_message and not signed_in(handler):
         message = "sign in: send 'Authorization: token <server token>' or 'Bearer <API key>'"
         errors = [FieldError(field="Authorization", message=message)]
     return _make(exc.status_code, detail, handler.request.path, errors)
+
+
+def allowed_methods(handler: web.RequestHandler) -> list[str]:
+    """The HTTP methods ``handler``'s class answers (those it defines itself)."""
+    return [
+        method
+        for method in handler.SUPPORTED_METHODS
+        if getattr(type(handler), method.lower()) is not getattr(web.RequestHandler, method.lower())
+    ]
 
 
 def status_phrase(status: int) -> str:
