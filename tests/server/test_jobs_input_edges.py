@@ -302,3 +302,13 @@ async def test_an_ideal_estimate_too_wide_for_this_machine_is_refused(api, probl
     )
     assert code == 422
     assert f"acts on {width} qubits; simulating it for aer_simulator" in refused["detail"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("name", ["tag", "target", "kind", "status"])
+async def test_an_empty_filter_is_refused_naming_it(api, problem, name):
+    """`?tag=` and `?target=` listed every job, as if there were no filter."""
+    await submit(api, tags=["t"])
+    code, refused = await refusal(api, problem, "jobs", params={name: ""})
+    assert code == 422
+    assert refused["errors"][0]["field"] == name

@@ -151,8 +151,10 @@ class JobQuery(Request):
 
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"] | None = None
     kind: JobKind | None = None
-    target: str | None = None
-    tag: str | None = None
+    # An empty value is refused, as an empty status or kind is: it matches no job, and
+    # listing every job instead would hide the mistake.
+    target: str | None = Field(default=None, min_length=1)
+    tag: str | None = Field(default=None, min_length=1)
     since: UtcDatetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
     limit: QueryCount = Field(default=50, ge=1, le=200)
     cursor: str | None = None
