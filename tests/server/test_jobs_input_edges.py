@@ -214,6 +214,10 @@ async def test_a_noisy_run_too_wide_once_every_qubit_is_measured_is_refused_at_s
         ),
         (["ZZ", "ZZZ"], [("observables[1]", "'ZZZ' must be 2 letters of I, X, Y, Z")]),
         (
+            [{"paulis": ["ZZ", "ZQ"], "coeffs": [1, 1]}],
+            [("observables[0].paulis[1]", "'ZQ' must be 2 letters of I, X, Y, Z")],
+        ),
+        (
             ["ZZ", {"paulis": ["IX", "XI"], "coeffs": [1e308, 1e308]}],
             [("observables[1].coeffs", "the coefficients add up past the largest number")],
         ),

@@ -42,12 +42,13 @@ def observables_of(spec: list[Any], num_qubits: int) -> list[SparsePauliOp]:
                     f"{len(coeffs)} coeffs)",
                     field=f"observables[{index}]",
                 )
-        for label in paulis:
+        for place, label in enumerate(paulis):
             if len(label) != num_qubits or set(label) - set("IXYZ"):
                 raise SynqInputError(
                     f"{label!r} must be {num_qubits} letters of I, X, Y, Z (the circuit has "
                     f"{num_qubits} qubits)",
-                    field=f"observables[{index}]",
+                    field=f"observables[{index}]"
+                    + ("" if isinstance(item, str) else f".paulis[{place}]"),
                 )
         if not math.isfinite(sum(abs(c) for c in coeffs)):
             # |<O>| can reach the sum: past the largest float, the value would be inf.
