@@ -316,3 +316,17 @@ async def test_an_empty_filter_is_refused_naming_it(api, problem, name):
     code, refused = await refusal(api, problem, "jobs", params={name: ""})
     assert code == 422
     assert refused["errors"][0]["field"] == name
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_repeated_key_with_the_default_shots_written_out_is_the_same_request(api):
+    """It was "a different request" (422), though an explicit default priority was not."""
+    headers = {"Idempotency-Key": "shots-written-out"}
+    body = {"kind": "sample", "source": BELL, "target": "aer_simulator"}
+    first = await api("jobs", method="POST", body=body, headers=dict(headers))
+    again = await api(
+        "jobs", method="POST", body={**body, "shots": 1024, "priority": 0}, headers=dict(headers)
+    )
+    assert (first.code, again.code) == (201, 200)
+    assert json.loads(again.body)["id"] == json.loads(first.body)["id"]
+    assert json.loads(first.body)["shots"] == 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, field_validator
+from pydantic import AfterValidator, Discriminator, Field, field_validator, model_validator
 from pydantic import Tag as Member
 
 from synq_jupyter_server.schemas.base import (
@@ -96,6 +96,9 @@ class JobOptions(JobSettings):
     optimization_level: int = Field(default=2, ge=0, le=3)
 
 
+DEFAULT_SAMPLE_SHOTS = 1024
+
+
 class JobSubmit(JobOptions):
     kind: Literal["sample", "estimate"]
     source: Source
@@ -111,11 +114,19 @@ class JobSubmit(JobOptions):
         default=None, max_length=1000, description="Estimate only: Pauli labels or sums."
     )
 
+    @model_validator(mode="after")
+    def _sample_shots(self) -> JobSubmit:
+        """A sample job's shots as it will run: an ``Idempotency-Key`` repeated with
+        ``"shots": 1024`` written out is the same request as without them."""
+        if self.kind == "sample" and self.shots is None:
+            self.shots = DEFAULT_SAMPLE_SHOTS
+        return self
+
 
 class BatchSubmit(JobOptions):
     sources: list[Source] = Field(min_length=1, max_length=MAX_BATCH)
     format: CircuitFormat | None = None
-    shots: int = Field(default=1024, ge=1, le=MAX_SHOTS)
+    shots: int = Field(default=DEFAULT_SAMPLE_SHOTS, ge=1, le=MAX_SHOTS)
 
 
 class Job(Response):

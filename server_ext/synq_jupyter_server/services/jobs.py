@@ -23,8 +23,6 @@ from synq_jupyter_server.services.catalogue import CatalogueService
 from synq_jupyter_server.services.quotas import QuotaService
 from synq_jupyter_server.tasks import Validation, validate_jobs_task
 
-DEFAULT_SHOTS = 1024
-
 
 class JobService:
     """Jobs as the API sees them. Every method is scoped to one caller in one organisation
@@ -107,12 +105,11 @@ class JobService:
         widths = await self._validations.submit(
             ([body.source], body.format, body.target, observables, False, on_device, 0)
         )
-        shots = body.shots if body.shots is not None or body.kind == "estimate" else DEFAULT_SHOTS
         payload = {
             "source": body.source,
             "format": body.format,
             "target": body.target,
-            "shots": shots,
+            "shots": body.shots,
             "seed": draw_seed(body.seed),
             "optimization_level": body.optimization_level,
             "observables": observables,
