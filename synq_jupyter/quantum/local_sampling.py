@@ -143,9 +143,10 @@ def sample_counts(
     """Runs ``circuit`` on the Aer ``simulator``; its counts.
 
     A noisy statevector simulation is one trajectory per shot, and can take hours: it runs
-    in parts of at least ``MIN_PART`` shots, at most ``TRAJECTORY_PARTS`` of them (seeds
-    ``seed``, ``seed + 1``, ...), reporting the shots done before each. Any other run samples one
-    final state, in one call. Either way the same seed gives the same counts.
+    in parts of at least ``MIN_PART`` shots, at most ``TRAJECTORY_PARTS`` of them,
+    reporting the shots done before each; the parts give the counts one call would. Any
+    other run samples one final state, in one call. Either way the same seed gives the same
+    counts.
     """
     options = simulator.options
     per_shot = options.method == "statevector" and options.noise_model is not None
@@ -160,7 +161,10 @@ def sample_counts(
         size = shots // parts + (part < shots % parts)
         if progress:
             progress(done / shots, f"{done:,} of {shots:,} shots (noisy trajectories)")
-        result = simulator.run(circuit, shots=size, seed_simulator=seed + part).result()
+        # Aer seeds shot i of a run with seed + i: a part starting at shot ``done`` takes
+        # the seeds one call for every shot would, so the parts are that call's shots, not
+        # repeats (seed + part gave parts that shared all but one of their shots' seeds).
+        result = simulator.run(circuit, shots=size, seed_simulator=seed + done).result()
         counts.update(result.get_counts())
         done += size
     return dict(counts)

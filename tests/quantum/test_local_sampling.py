@@ -171,3 +171,25 @@ def test_unbound_parameters_are_refused_before_aer_sees_them() -> None:
     )
     with pytest.raises(SynqInputError, match=r"unbound parameters \(theta\).*before running"):
         run_local(load_circuit(source), shots=10)
+
+
+def test_noisy_trajectories_in_parts_are_the_shots_of_one_call() -> None:
+    """Aer seeds shot j of a run with seed + j. Parts seeded seed, seed + 1, ... shared all
+    but one of their shots' seeds: 400 shots were 8 near-copies of 50 trajectories."""
+    from qiskit import QuantumCircuit
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel, depolarizing_error
+
+    from synq_jupyter.quantum.local_sampling import sample_counts
+
+    noise = NoiseModel()
+    noise.add_all_qubit_quantum_error(depolarizing_error(0.2, 1), ["h", "x"])
+    simulator = AerSimulator(method="statevector", noise_model=noise)
+    circuit = QuantumCircuit(2)
+    circuit.h(0)
+    circuit.x(1)
+    circuit.h(0)
+    circuit.measure_all()
+    parts = sample_counts(simulator, circuit, 400, 7, progress=lambda *_: None)
+    one_call = simulator.run(circuit, shots=400, seed_simulator=7).result().get_counts()
+    assert parts == dict(one_call)

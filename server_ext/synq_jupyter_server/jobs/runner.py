@@ -96,7 +96,9 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     """Samples every circuit of a batch here, never on a device's cloud: on the ideal
     simulator as written, ``BATCH_CHUNK`` circuits per simulator call; for any other target
     each circuit as a sample job simulates it, transpiled for the target and run with its
-    noise model (circuit ``i`` seeded ``seed + i``)."""
+    noise model (circuit ``i`` seeded ``seed + i * shots``, within the seeds' range: a noisy
+    run seeds its shots ``seed``, ``seed + 1``, ..., so circuits seeded one apart would share
+    their shots' seeds and their noise)."""
     from qiskit import transpile
     from qiskit_aer import AerSimulator
 
@@ -131,6 +133,7 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
 
 def _sample_batch_with_noise(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     from synq_jupyter.quantum import get_target, load_circuit, run_local
+    from synq_jupyter.quantum.transpile import MAX_SEED
 
     sources: list[str] = payload["sources"]
     shots, seed = payload["shots"], payload["seed"]
@@ -143,7 +146,7 @@ def _sample_batch_with_noise(payload: dict[str, Any], report: Report) -> dict[st
             load_circuit(source, payload.get("format")),
             target=target,
             shots=shots,
-            seed=seed + index,
+            seed=(seed + index * shots) % (MAX_SEED + 1),
             optimization_level=payload.get("optimization_level", 2),
         )
         counts.append(result.counts)
