@@ -55,3 +55,16 @@ async def test_a_circuit_too_wide_to_simulate_refuses_the_batch(api, problem):
     assert refused.value.code == 422
     assert problem(refused.value)["errors"][0]["field"] == "sources[1]"
     assert json.loads((await api("jobs")).body)["jobs"] == []
+
+
+def test_a_slice_of_a_noisy_batch_gets_the_seeds_its_circuits_have_in_the_whole():
+    """Dask runs a large batch in slices: each slice's circuits must be seeded as they are
+    in the whole batch, so that the executor does not change what a seed gives."""
+    from synq_jupyter_server.jobs.runner import run_job
+
+    sources = [ghz(2), ghz(3), ghz(2)]
+    payload = {"sources": sources, "target": "aer_noisy_torino", "shots": 200, "seed": 9}
+    whole = run_job("sample_batch", payload, lambda *_: None)
+    part = run_job("sample_batch", {**payload, "sources": sources[1:], "first": 1}, lambda *_: None)
+    assert part["counts"] == whole["counts"][1:]
+    assert whole["counts"][0] != whole["counts"][2]  # the same circuit, its own noise

@@ -95,11 +95,8 @@ class DaskJobExecutor:
         size = -(-len(sources) // parts)
         futures = []
         for index, start in enumerate(range(0, len(sources), size)):
-            part = {
-                **payload,
-                "sources": sources[start : start + size],
-                "seed": payload["seed"] + start,
-            }
+            # "first": where the slice starts in the batch, which its circuits' seeds follow.
+            part = {**payload, "sources": sources[start : start + size], "first": start}
             futures.append(
                 client.submit(
                     dask_run_job, "sample_batch", part, topic, key=f"{topic}-{index}", pure=False

@@ -93,8 +93,10 @@ def _estimate(payload: dict[str, Any], report: Report) -> dict[str, Any]:
 
 
 def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
-    """Samples every circuit of a batch here, never on a device's cloud: on the ideal
-    simulator as written, ``BATCH_CHUNK`` circuits per simulator call; for any other target
+    """Samples every circuit of a batch (or of the slice of one starting at circuit
+    ``first``) here, never on a device's cloud: on the ideal simulator as written,
+    ``BATCH_CHUNK`` circuits per simulator call (the call starting at circuit ``i`` seeded
+    ``seed + i``; Aer spaces the seeds of the circuits within it); for any other target
     each circuit as a sample job simulates it, transpiled for the target and run with its
     noise model (circuit ``i`` seeded ``seed + i * shots``, within the seeds' range: a noisy
     run seeds its shots ``seed``, ``seed + 1``, ..., so circuits seeded one apart would share
@@ -109,7 +111,7 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     if has_noise(get_target(payload["target"])):
         return _sample_batch_with_noise(payload, report)
     sources: list[str] = payload["sources"]
-    shots, seed = payload["shots"], payload["seed"]
+    shots, seed, first = payload["shots"], payload["seed"], payload.get("first", 0)
     simulator = AerSimulator()
     counts: list[dict[str, int]] = []
     for start in range(0, len(sources), BATCH_CHUNK):
@@ -118,7 +120,7 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
             circuit, _ = with_measurements(load_circuit(source, payload.get("format")))
             chunk.append(circuit)
         compiled = transpile(chunk, simulator, optimization_level=0)
-        result = simulator.run(compiled, shots=shots, seed_simulator=seed + start).result()
+        result = simulator.run(compiled, shots=shots, seed_simulator=seed + first + start).result()
         counts += [dict(sorted(result.get_counts(i).items())) for i in range(len(chunk))]
         done = start + len(chunk)
         report("progress", (done / len(sources), f"{done:,} of {len(sources):,} circuits"))
@@ -136,7 +138,7 @@ def _sample_batch_with_noise(payload: dict[str, Any], report: Report) -> dict[st
     from synq_jupyter.quantum.transpile import MAX_SEED
 
     sources: list[str] = payload["sources"]
-    shots, seed = payload["shots"], payload["seed"]
+    shots, seed, first = payload["shots"], payload["seed"], payload.get("first", 0)
     target = get_target(payload["target"])
     counts: list[dict[str, int]] = []
     noise = "none"
@@ -146,7 +148,7 @@ def _sample_batch_with_noise(payload: dict[str, Any], report: Report) -> dict[st
             load_circuit(source, payload.get("format")),
             target=target,
             shots=shots,
-            seed=(seed + index * shots) % (MAX_SEED + 1),
+            seed=(seed + (first + index) * shots) % (MAX_SEED + 1),
             optimization_level=payload.get("optimization_level", 2),
         )
         counts.append(result.counts)
