@@ -256,8 +256,11 @@ def test_an_empty_key_given_twice_still_names_a_field():
     with pytest.raises(RequestError) as refused:
         _refuse_repeated_keys(b'{"problem": {"": 1, "": 2}}')
     assert [(e.field, e.message) for e in refused.value.errors] == [
-        ("body", "given twice in one object; give it once")
+        ("problem", "given twice in one object; give it once")
     ]
+    with pytest.raises(RequestError) as refused:
+        _refuse_repeated_keys(b'{"": 1, "": 2}')
+    assert refused.value.errors[0].field == "body"
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -82,8 +82,8 @@ async def test_malformed_bodies_are_refused_with_a_problem_on_every_route(api):
         ),
         (
             b'{"kind": "estimate", "source": "qubit q[1]", "target": "aer_simulator", '
-            b'"observables": [{"paulis": ["Z"], "coeffs": [1], "coeffs": [2]}]}',
-            "coeffs",
+            b'"observables": ["Z", {"paulis": ["Z"], "coeffs": [1], "coeffs": [2]}]}',
+            "observables[1].coeffs",  # where it is; it was only "coeffs"
         ),
     ],
     ids=["top-level", "nested"],

@@ -6,6 +6,7 @@ import json
 import re
 import uuid
 from asyncio import Future
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -392,12 +393,8 @@ def _clip(text: str) -> str:
 def _field_error(error: Any) -> FieldError:
     """A pydantic error as a field error, named as the docs name fields: ``tags[0]``,
     ``observables[2].coeffs[0]`` (without pydantic's names of union members)."""
-    name = ""
-    for part in error.get("loc", ()):
-        if isinstance(part, int):
-            name += f"[{part}]"
-        elif not _is_union_member(str(part)):
-            name += f".{part}" if name else str(part)
+    loc = error.get("loc", ())
+    name = _dotted([p for p in loc if isinstance(p, int) or not _is_union_member(str(p))])
     message = str(error.get("msg", "invalid"))
     if error.get("type") == "value_error":  # our validators' words, without pydantic's label
         message = message.removeprefix("Value error, ")
@@ -424,31 +421,62 @@ def _request_models() -> set[str]:
     return names
 
 
-class _RepeatedKey(Exception):
-    pass
+def _dotted(path: list[str | int]) -> str:
+    """``["observables", 0, "coeffs"]`` as the docs name fields: ``observables[0].coeffs``."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+class _Repeated(dict[str, Any]):
+    """A JSON object that gives ``key`` twice."""
+
+    key = ""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: set[str] = set()
     for key, _ in pairs:
         if key in seen:
-            raise _RepeatedKey(key)
+            repeated = _Repeated(pairs)
+            repeated.key = key
+            return repeated
         seen.add(key)
     return dict(pairs)
 
 
+def _repeated_at(value: Any, path: list[str | int]) -> list[str | int] | None:
+    """Where the first key given twice is, in document order (``None``: nowhere)."""
+    if isinstance(value, _Repeated):
+        return [*path, value.key]
+    if isinstance(value, dict):
+        items: Iterable[tuple[str | int, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for name, item in items:
+        found = _repeated_at(item, [*path, name])
+        if found is not None:
+            return found
+    return None
+
+
 def _refuse_repeated_keys(body: bytes) -> None:
-    """A 422 naming a key given twice in one JSON object. The model keeps the last value,
-    silently; a proxy or a log that reads the first would see another request."""
+    """A 422 naming a key given twice in one JSON object, with its place in the body
+    (``observables[0].coeffs``). The model keeps the last value, silently; a proxy or a log
+    that reads the first would see another request."""
     try:
-        json.loads(body, object_pairs_hook=_unique_keys)
-    except _RepeatedKey as repeated:
-        key = str(repeated)
-        field = key or "body"  # every error names a field, even an empty key's
-        errors = [FieldError(field=field, message="given twice in one object; give it once")]
-        raise RequestError(422, f"the key {key!r} is given twice", errors) from None
+        path = _repeated_at(json.loads(body, object_pairs_hook=_unique_keys), [])
     except ValueError:
-        pass  # read as the model read it (an integer too long for json, say)
+        return  # read as the model read it (an integer too long for json, say)
+    if path is not None:
+        key = str(path[-1])
+        # Every error names a field: an empty key's is the object that holds it.
+        field = _dotted(path if key else path[:-1]) or "body"
+        errors = [FieldError(field=field, message="given twice in one object; give it once")]
+        raise RequestError(422, f"the key {key!r} is given twice", errors)
 
 
 def _body_error(message: str) -> FieldError:
