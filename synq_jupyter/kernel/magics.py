@@ -133,7 +133,7 @@ class SynqMagics(Magics):
         )
         from synq_jupyter.quantum import get_target, list_targets
 
-        words = shlex.split(_quotes_closed(line))
+        words = _words(line)
         try:
             if words and words[0] == "jobs" and len(words) <= 2:
                 from synq_jupyter.kernel.client import SynqClient
@@ -165,7 +165,7 @@ def _parsed(magic: Any, line: str) -> Any:
     argparse's refusal (an unknown option, ``--shots abc``) as a ``SynQ:`` usage message
     like every other."""
     try:
-        return magic.parser.parse_args(shlex.split(_quotes_closed(line)))
+        return magic.parser.parse_args(_words(line))
     except UsageError as exc:
         message = str(exc)
         raise UsageError(message if message.startswith("SynQ:") else f"SynQ: {message}") from None
@@ -214,16 +214,15 @@ def _short_message(exc: SynqInputError, cell: str) -> str:
     return message
 
 
-def _quotes_closed(line: str) -> str:
-    """``line`` when its quotes are balanced.
+def _words(line: str) -> list[str]:
+    """The magic's options split as a shell splits them (quotes removed).
 
     Raises:
         UsageError: A quote is not closed (shlex's "No closing quotation").
     """
     try:
-        shlex.split(line)
+        return shlex.split(line)
     except ValueError as exc:
         raise UsageError(
             f"SynQ: {str(exc).lower()} in the magic's options: {line.strip()}"
         ) from None
-    return line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
 import secrets
 from collections.abc import Callable, Iterator
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from synq_jupyter.errors import SynqInputError, TargetError
 from synq_jupyter.quantum.targets import SynqTarget, get_target
+from synq_jupyter.quantum.targets.synq_target import CONTROL_FLOW
 from synq_jupyter.quantum.transpile_report import TranspileReport
 
 if TYPE_CHECKING:
@@ -120,18 +122,13 @@ def check_fits(circuit: QuantumCircuit, target: SynqTarget) -> None:
             f"the circuit uses {circuit.num_qubits} qubits but {target.name} has "
             f"{target.num_qubits}"
         )
-    missing = _control_flow(circuit) - set(target.qiskit_target.operation_names)
+    missing = control_flow(circuit) - set(target.qiskit_target.operation_names)
     if missing:
         what = ", ".join(_CONTROL_FLOW_WORDS.get(name, name) for name in sorted(missing))
         raise TargetError(
             f"{target.name} cannot run {what}; choose a target that can (aer_simulator runs "
             "every kind of control flow; IBM devices all but while loops)"
         )
-
-
-_CONTROL_FLOW = frozenset(
-    ("if_else", "while_loop", "for_loop", "switch_case", "break_loop", "continue_loop", "box")
-)
 
 
 def check_defined(circuit: QuantumCircuit) -> None:
@@ -143,11 +140,8 @@ def check_defined(circuit: QuantumCircuit) -> None:
         SynqInputError: Naming the gate (field ``source``).
     """
     from qiskit.circuit import Instruction
-    from qiskit.circuit.library import get_standard_gate_name_mapping
 
-    # Besides Qiskit's standard gates: control flow, and what Aer runs without a definition
-    # (noise channels; its save and set instructions are directives).
-    known = get_standard_gate_name_mapping().keys() | _CONTROL_FLOW | {"store", "kraus", "superop"}
+    known = _known_operations()
     for operation in _operations(circuit):
         if (
             isinstance(operation, Instruction)
@@ -164,6 +158,17 @@ def check_defined(circuit: QuantumCircuit) -> None:
             )
 
 
+@functools.cache
+def _known_operations() -> frozenset[str]:
+    """Qiskit's standard gates, control flow, and what Aer runs without a definition (noise
+    channels; its save and set instructions are directives). Built once: Qiskit makes an
+    instance of every standard gate for it, 70 µs on every validation otherwise."""
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+
+    undefined = {"store", "kraus", "superop"}  # run as they are, without a definition
+    return frozenset(get_standard_gate_name_mapping()) | CONTROL_FLOW | undefined
+
+
 _CONTROL_FLOW_WORDS = {
     "if_else": "mid-circuit measurement feedback (if/else)",
     "for_loop": "for loops",
@@ -172,7 +177,7 @@ _CONTROL_FLOW_WORDS = {
 }
 
 
-def _control_flow(circuit: QuantumCircuit) -> set[str]:
+def control_flow(circuit: QuantumCircuit) -> set[str]:
     """The control-flow operations ``circuit`` uses, nested ones too."""
     return {op.name for op in _operations(circuit) if getattr(op, "blocks", ())}
 

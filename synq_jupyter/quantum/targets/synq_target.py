@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 # Instructions every Qiskit target may list that are not gates a user would call "basis".
 _NON_BASIS = {"delay", "reset", "measure", "barrier"}
-_CONTROL_FLOW = {"if_else", "for_loop", "while_loop", "switch_case", "break_loop", "continue_loop"}
+CONTROL_FLOW = frozenset(
+    ("if_else", "for_loop", "while_loop", "switch_case", "break_loop", "continue_loop", "box")
+)
+"""Qiskit's control-flow operations: what a target lists beside its gates, and what
+``check_fits`` compares with a circuit's."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class SynqTarget:
             name
             for name in target.operation_names
             if name not in _NON_BASIS
-            and name not in _CONTROL_FLOW
+            and name not in CONTROL_FLOW
             and isinstance(target.operation_from_name(name), Gate)
         )
 
@@ -131,7 +135,7 @@ class SynqTarget:
         two_q_time: list[float] = []
         readout_time: list[float] = []
         for name in target.operation_names:
-            if name in _CONTROL_FLOW or name in {"delay", "reset", "barrier"}:
+            if name in CONTROL_FLOW or name in {"delay", "reset", "barrier"}:
                 continue
             for qargs, props in target[name].items():
                 if props is None or qargs is None:

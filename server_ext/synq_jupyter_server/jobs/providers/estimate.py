@@ -68,13 +68,15 @@ def check_estimable(circuit: QuantumCircuit) -> None:
     Raises:
         SynqInputError: Naming the first control-flow operation (field ``source``).
     """
-    for instruction in circuit.data:
-        if getattr(instruction.operation, "blocks", ()):
-            raise SynqInputError(
-                f"an estimate job's circuit cannot use control flow ({instruction.operation.name}"
-                "): expectation values need one state, not branches; sample it instead",
-                field="source",
-            )
+    from synq_jupyter.quantum.transpile import control_flow
+
+    used = control_flow(circuit)
+    if used:
+        raise SynqInputError(
+            f"an estimate job's circuit cannot use control flow ({', '.join(sorted(used))}): "
+            "expectation values need one state, not branches; sample it instead",
+            field="source",
+        )
 
 
 def precision_for(shots: int) -> float:
