@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError
+from synq_jupyter.quantum.aer_seed import aer_seed
 from synq_jupyter.quantum.circuit_loading import require_bound
 from synq_jupyter.quantum.device_simulation import device_simulation
 from synq_jupyter.quantum.noise import has_noise
@@ -146,7 +147,7 @@ def sample_counts(
     in parts of at least ``MIN_PART`` shots, at most ``TRAJECTORY_PARTS`` of them,
     reporting the shots done before each; the parts give the counts one call would. Any
     other run samples one final state, in one call. Either way the same seed gives the same
-    counts.
+    counts, and Aer is given ``aer_seed(seed)``, so that other seeds give other shots.
     """
     options = simulator.options
     per_shot = options.method == "statevector" and options.noise_model is not None
@@ -154,7 +155,8 @@ def sample_counts(
     if parts <= 1:
         if progress:
             progress(0.0, f"sampling {shots:,} shots on Aer")
-        return dict(simulator.run(circuit, shots=shots, seed_simulator=seed).result().get_counts())
+        run = simulator.run(circuit, shots=shots, seed_simulator=aer_seed(seed))
+        return dict(run.result().get_counts())
     counts: Counter[str] = Counter()
     done = 0
     for part in range(parts):
@@ -164,7 +166,7 @@ def sample_counts(
         # Aer seeds shot i of a run with seed + i: a part starting at shot ``done`` takes
         # the seeds one call for every shot would, so the parts are that call's shots, not
         # repeats (seed + part gave parts that shared all but one of their shots' seeds).
-        result = simulator.run(circuit, shots=size, seed_simulator=seed + done).result()
+        result = simulator.run(circuit, shots=size, seed_simulator=aer_seed(seed) + done).result()
         counts.update(result.get_counts())
         done += size
     return dict(counts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -180,6 +181,7 @@ def test_noisy_trajectories_in_parts_are_the_shots_of_one_call() -> None:
     from qiskit_aer import AerSimulator
     from qiskit_aer.noise import NoiseModel, depolarizing_error
 
+    from synq_jupyter.quantum.aer_seed import aer_seed
     from synq_jupyter.quantum.local_sampling import sample_counts
 
     noise = NoiseModel()
@@ -191,5 +193,36 @@ def test_noisy_trajectories_in_parts_are_the_shots_of_one_call() -> None:
     circuit.h(0)
     circuit.measure_all()
     parts = sample_counts(simulator, circuit, 400, 7, progress=lambda *_: None)
-    one_call = simulator.run(circuit, shots=400, seed_simulator=7).result().get_counts()
+    one_call = simulator.run(circuit, shots=400, seed_simulator=aer_seed(7)).result().get_counts()
     assert parts == dict(one_call)
+
+
+FEED_FORWARD_COIN = (
+    'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\n'
+    "h q[0];\nc[0] = measure q[0];\nif (c[0]) { x q[1]; }\nc[1] = measure q[1];\n"
+)
+"""A fair coin, copied by feed-forward: Aer simulates it shot by shot."""
+
+
+def test_a_sweep_over_seeds_gives_fresh_shots_for_each_seed() -> None:
+    """Aer seeds shot j with seed + j; given SynQ's seeds as they were, seeds 0 to 9 of a
+    shot-by-shot run shared all but a few shots and all came out 499/501 or so. Fresh shots
+    scatter as a fair coin does (a standard deviation near 16 in 1,000 shots)."""
+    import statistics
+
+    circuit = load_circuit(FEED_FORWARD_COIN)
+    heads = [run_local(circuit, shots=1000, seed=seed).counts.get("11", 0) for seed in range(10)]
+
+    assert statistics.pstdev(heads) > 6, heads
+    assert run_local(circuit, shots=1000, seed=3).counts.get("11", 0) == heads[3]
+
+
+def test_aer_seeds_are_far_apart_for_neighbouring_seeds() -> None:
+    from synq_jupyter.quantum.aer_seed import AER_SEED_BITS, aer_seed
+
+    seeds = [aer_seed(seed) for seed in range(2000)]
+
+    assert all(0 <= s < 2**AER_SEED_BITS for s in seeds)
+    ordered = sorted(seeds)
+    assert min(b - a for a, b in itertools.pairwise(ordered)) > 10**9
+    assert aer_seed(12345) == aer_seed(12345)

@@ -33,9 +33,8 @@ async def test_a_batch_on_a_noisy_target_is_each_circuit_as_a_sample_job_runs_it
     result = await run_batch(api, wait_for, body)
     assert "torino" in result["noise"].lower()
     for index, source in enumerate(sources):
-        # Seeds a batch's worth of shots apart: a noisy run seeds shot j with seed + j.
         alone = run_local(
-            load_circuit(source), target="aer_noisy_torino", shots=400, seed=5 + 400 * index
+            load_circuit(source), target="aer_noisy_torino", shots=400, seed=5 + index
         )
         assert result["counts"][index] == alone.counts
     assert len(result["counts"][0]) > 2  # the noise shows: not only 000 and 111

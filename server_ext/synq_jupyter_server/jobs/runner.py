@@ -96,15 +96,14 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     """Samples every circuit of a batch (or of the slice of one starting at circuit
     ``first``) here, never on a device's cloud: on the ideal simulator as written,
     ``BATCH_CHUNK`` circuits per simulator call (the call starting at circuit ``i`` seeded
-    ``seed + i``; Aer spaces the seeds of the circuits within it); for any other target
-    each circuit as a sample job simulates it, transpiled for the target and run with its
-    noise model (circuit ``i`` seeded ``seed + i * shots``, within the seeds' range: a noisy
-    run seeds its shots ``seed``, ``seed + 1``, ..., so circuits seeded one apart would share
-    their shots' seeds and their noise)."""
+    ``aer_seed(seed) + i``; Aer spaces the seeds of the circuits within it); for any other
+    target each circuit as a sample job seeded ``seed + i`` simulates it, transpiled for the
+    target and run with its noise model (``aer_seed`` makes those seeds' shots unrelated)."""
     from qiskit import transpile
     from qiskit_aer import AerSimulator
 
     from synq_jupyter.quantum import get_target, load_circuit
+    from synq_jupyter.quantum.aer_seed import aer_seed
     from synq_jupyter.quantum.local_sampling import with_measurements
     from synq_jupyter.quantum.noise import has_noise
 
@@ -120,7 +119,8 @@ def _sample_batch(payload: dict[str, Any], report: Report) -> dict[str, Any]:
             circuit, _ = with_measurements(load_circuit(source, payload.get("format")))
             chunk.append(circuit)
         compiled = transpile(chunk, simulator, optimization_level=0)
-        result = simulator.run(compiled, shots=shots, seed_simulator=seed + first + start).result()
+        aer = aer_seed(seed) + first + start
+        result = simulator.run(compiled, shots=shots, seed_simulator=aer).result()
         counts += [dict(sorted(result.get_counts(i).items())) for i in range(len(chunk))]
         done = start + len(chunk)
         report("progress", (done / len(sources), f"{done:,} of {len(sources):,} circuits"))
@@ -148,7 +148,7 @@ def _sample_batch_with_noise(payload: dict[str, Any], report: Report) -> dict[st
             load_circuit(source, payload.get("format")),
             target=target,
             shots=shots,
-            seed=(seed + (first + index) * shots) % (MAX_SEED + 1),
+            seed=(seed + first + index) % (MAX_SEED + 1),
             optimization_level=payload.get("optimization_level", 2),
         )
         counts.append(result.counts)

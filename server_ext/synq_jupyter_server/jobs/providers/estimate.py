@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from synq_jupyter.errors import SynqInputError
+from synq_jupyter.quantum.aer_seed import aer_seed
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -156,6 +157,8 @@ def _sampled(
 ) -> tuple[list[float], list[float]]:
     from qiskit_ibm_runtime import EstimatorV2
 
-    estimator = EstimatorV2(mode=simulator, options={"simulator": {"seed_simulator": seed}})
+    estimator = EstimatorV2(
+        mode=simulator, options={"simulator": {"seed_simulator": aer_seed(seed)}}
+    )
     data = estimator.run([(circuit, observables)], precision=precision_for(shots)).result()[0].data
     return [float(v) for v in data.evs], [float(s) for s in data.stds]

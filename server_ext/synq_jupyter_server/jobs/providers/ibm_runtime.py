@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from synq_jupyter.quantum.aer_seed import aer_seed
 from synq_jupyter_server.jobs.providers.sampling import (
     Report,
     register_counts,
@@ -35,7 +36,9 @@ def sample_on_device_model(
     shots, seed = payload["shots"], payload["seed"]
     transpiled, measured_all = transpile_for_sampling(circuit, target, payload, report)
     device = device_simulation(transpiled.circuit, target)
-    sampler = SamplerV2(mode=device.simulator, options={"simulator": {"seed_simulator": seed}})
+    sampler = SamplerV2(
+        mode=device.simulator, options={"simulator": {"seed_simulator": aer_seed(seed)}}
+    )
     job = sampler.run([device.circuit], shots=shots)
     report("provider_job_id", job.job_id())
     report("progress", (0.5, f"sampling {shots:,} shots (IBM Runtime local mode)"))
