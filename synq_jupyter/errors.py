@@ -105,3 +105,15 @@ def _rebuild(
     error.line = line
     error.column = column
     return error
+
+
+def picklable(exc: Exception) -> Exception:
+    """``exc``, or a ``RuntimeError`` naming it when it cannot be pickled: what a worker or
+    helper process sends back in place of an error that could not travel."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")

@@ -145,7 +145,7 @@ on_device, first."""
 def validate_jobs_task(validations: list[Validation]) -> list[list[int] | Exception]:
     """``validate_job_task`` over several submissions in one round trip: each one's qubit
     counts, or the error that refuses it (the others are still checked)."""
-    from synq_jupyter_server.jobs.worker_main import picklable
+    from synq_jupyter.errors import picklable
 
     outcomes: list[list[int] | Exception] = []
     for validation in validations:

@@ -89,14 +89,15 @@ class SynqMagics(Magics):
 
     def _run_cell(self, args: Any, cell: str) -> None:
         from synq_jupyter.kernel.histogram import counts_figure, counts_text, figure_bundle
+        from synq_jupyter.kernel.run_apart import run_interruptibly
         from synq_jupyter.kernel.views import report_bundle
-        from synq_jupyter.quantum import load_circuit, run_local
+        from synq_jupyter.quantum import load_circuit
 
         circuit = load_circuit(cell, args.format)
         if args.draw:
             display(circuit.draw(output="text", fold=-1))
         with ProgressLine() as progress:
-            result = run_local(
+            result = run_interruptibly(
                 circuit,
                 target=args.target,
                 shots=args.shots,

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import threading
 from multiprocessing.connection import Connection, wait
 from typing import Any
+
+from synq_jupyter.errors import picklable
 
 
 def worker_main(conn: Connection) -> None:
@@ -30,15 +31,6 @@ def worker_main(conn: Connection) -> None:
             conn.send(("result", result))
         except Exception as exc:  # the task's own error goes back to the caller
             conn.send(("error", picklable(exc)))
-
-
-def picklable(exc: Exception) -> Exception:
-    """``exc``, or a ``RuntimeError`` naming it when it cannot travel back to the server."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-        return exc
-    except Exception:
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def _exit_when_orphaned() -> None:
