@@ -342,3 +342,30 @@ async def test_a_cache_busting_number_is_not_an_unknown_parameter(api, problem):
         await api("jobs", params={"colour": "blue"})
     assert info.value.code == 422
     assert problem(info.value)["errors"][0]["field"] == "colour"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_the_server_token_in_the_query_signs_in_on_every_route(
+    http_server_client, jp_base_url, jp_auth_header
+):
+    """Jupyter takes ``?token=`` as well as the header: it is Jupyter's parameter, not an
+    unknown filter (the job list refused it, 422 naming ``token``)."""
+    token = jp_auth_header["Authorization"].split()[1]
+    for path in ("jobs?", "jobs?status=queued&", "targets?", "health?"):
+        url = f"{jp_base_url}synq/api/{path}token={token}"
+        reply = await http_server_client.fetch(url, raise_error=False)
+        assert reply.code == 200, (path, reply.body)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_route_without_parameters_refuses_one_naming_it(api, problem):
+    """``jobs/ID?fields=counts`` answered with the whole job, as if the filter had worked."""
+    _, job = await submit(api)
+    for parts in (("jobs", job["id"]), ("targets",), ("targets", "ibm_torino")):
+        with pytest.raises(HTTPClientError) as info:
+            await api(*parts, params={"fields": "counts"})
+        assert info.value.code == 422
+        assert problem(info.value)["errors"] == [
+            {"field": "fields", "message": "unknown parameter; this route takes none"}
+        ]
+    assert (await api("targets", params={"1795713824757": ""})).code == 200

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=BaseModel)
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/synq/api"
+JUPYTER_QUERY = frozenset({"token", "_xsrf", "no_track_activity"})
+"""Query parameters Jupyter itself reads (the server token, the XSRF token, whether a call
+counts as activity): allowed on every route, never one of SynQ's."""
 """Where the SynQ API's routes live, under the server's base URL."""
 
 
@@ -112,6 +115,30 @@ class SynqHandler(APIHandler):
         if threats.detector.brute_force.any_locked and signed_in(self):
             self._refuse_locked_out(threats.lockout(self, principal_name(self)))
         await self._limit_rate()
+        self._refuse_query_without_model()
+
+    def _refuse_query_without_model(self) -> None:
+        """A method that reads no query parameters refuses any it is sent, naming them, as
+        one with a query model refuses names it does not know: ``jobs/ID?fields=counts``
+        would otherwise answer with the whole job as if the filter had worked."""
+        operation = self.operations.get((self.request.method or "").lower())
+        if operation is None or operation.query is not None:
+            return
+        unknown = [
+            FieldError(field=name, message="unknown parameter; this route takes none")
+            for name in self._query_arguments()
+        ]
+        if unknown:
+            raise RequestError(422, "this route takes no query parameters", unknown)
+
+    def _query_arguments(self) -> dict[str, str]:
+        """The query string's SynQ parameters, values as sent: Jupyter's own and a bare
+        number (``?1795713824757``, JupyterLab's cache-buster on every GET) left out."""
+        return {
+            k: self.get_query_argument(k, strip=False)
+            for k in self.request.query_arguments
+            if k not in JUPYTER_QUERY and not (k.isdigit() and not self.get_query_argument(k))
+        }
 
     def check_xsrf_cookie(self) -> None:
         """Jupyter's XSRF check, which runs before its sign-in check: a write from nobody
@@ -212,17 +239,13 @@ class SynqHandler(APIHandler):
     def parse_query(self, model: type[M]) -> M:
         """Validates the query string against ``model``; bad values become a 422.
 
-        A bare number (``?1795713824757``, JupyterLab's cache-buster on every GET) is not
-        a parameter and is left out; any other unknown name is refused, and so is a name
-        given more than once (rather than silently keeping one of its values).
+        Jupyter's own parameters (``?token=``) and JupyterLab's cache-buster are left out
+        (``_query_arguments``); any other unknown name is refused, and so is a name given
+        more than once (rather than silently keeping one of its values).
         """
         # Values as sent: a trimmed value would silently become another (a tag " " the
         # empty filter, "a " the name "a").
-        args = {
-            k: self.get_query_argument(k, strip=False)
-            for k in self.request.query_arguments
-            if not (k.isdigit() and not self.get_query_argument(k))
-        }
+        args = self._query_arguments()
         repeated = [
             FieldError(field=k, message=f"given {n} times; give it once")
             for k in args
