@@ -149,6 +149,16 @@ def _die_with_the_kernel() -> None:
         os._exit(1)
 
 
+def _fits(circuit: QuantumCircuit, target: SynqTarget) -> bool:
+    from synq_jupyter.quantum.transpile import check_fits
+
+    try:
+        check_fits(circuit, target)
+    except SynqError:
+        return False
+    return True
+
+
 _runner = RunApart()
 
 
@@ -167,8 +177,9 @@ def run_interruptibly(
 
     spec = get_target(target) if isinstance(target, str) else target
     checked = whole(shots, 1, MAX_SHOTS)
-    # A run that run_local refuses is refused in the kernel: a quick error needs no helper.
-    if checked is None or work(circuit, spec, checked) < LONG_WORK:
+    # A run that run_local refuses is refused in the kernel: a quick error needs no helper
+    # (a circuit too wide for the simulator would otherwise start one to be told so).
+    if checked is None or work(circuit, spec, checked) < LONG_WORK or not _fits(circuit, spec):
         return run_local(circuit, target=target, shots=shots, progress=progress, **options)
     # The target by name when named: a device's Qiskit target is large to send.
     return _runner.run(circuit, progress, target=target, shots=checked, **options)

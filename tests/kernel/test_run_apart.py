@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from qiskit import QuantumCircuit
 
-from synq_jupyter.errors import SynqError, SynqInputError
+from synq_jupyter.errors import SynqError, SynqInputError, TargetError
 from synq_jupyter.kernel import run_apart
 from synq_jupyter.kernel.run_apart import RunApart, run_interruptibly, work
 from synq_jupyter.quantum import get_target, load_circuit, run_local
@@ -69,6 +69,10 @@ def test_only_long_runs_go_to_the_helper(monkeypatch: pytest.MonkeyPatch) -> Non
     assert runs == []
     monkeypatch.setattr(run_apart, "LONG_WORK", 0)
     run_interruptibly(bell, shots=100)
+    assert runs == ["apart"]
+    # Refused in the kernel, without starting a helper to be told so.
+    with pytest.raises(TargetError, match="40 qubits"):
+        run_interruptibly(load_circuit("qubit q[40]\nquantum h q[39]\n"), shots=100)
     assert runs == ["apart"]
 
 
