@@ -116,6 +116,8 @@ def test_a_running_job_is_cancelled_from_the_panel(page: Page, lab_server: LabSe
     assert status == 200
     assert stored["status"] == "cancelled"
     expect(row.get_by_role("button", name=f"Retry job {job['id']}")).to_be_visible()
+    # The keyboard stays in the row: Cancel went away under it, and focus fell to the page.
+    expect(row.locator(":focus")).to_have_count(1)
 
 
 def test_filters_empty_state_and_dark_theme(
@@ -212,10 +214,11 @@ def test_the_detail_view_follows_cancels_and_shows_expectation_values(
     expect(detail.get_by_test_id("synq-job-progress-message")).to_have_text(
         re.compile(r"\S"), timeout=60_000
     )
-    # The timeline grows while it is open: no need to go back and open the job again.
-    entries = detail.get_by_test_id("synq-job-timeline").locator("li")
-    expect(entries.first).to_be_visible()
-    expect(entries).not_to_have_count(entries.count(), timeout=60_000)
+    # The timeline follows the job while it is open: no need to go back and open it again.
+    # Its progress is one line, the newest update, counting the updates so far.
+    newest = detail.get_by_test_id("synq-job-timeline").locator("li").last
+    expect(newest).to_contain_text("progress", timeout=60_000)
+    expect(newest).not_to_have_text(newest.inner_text(), timeout=60_000)
     detail.get_by_role("button", name="Cancel").click()
     expect(detail.get_by_test_id("synq-job-detail-status")).to_have_text(
         "cancelled", timeout=30_000
@@ -242,6 +245,17 @@ def test_the_detail_view_follows_cancels_and_shows_expectation_values(
     # Deleted elsewhere: the stream takes it off the list.
     assert lab_server.request("DELETE", f"synq/api/jobs/{estimate['id']}")[0] == 204
     expect(row).to_have_count(0, timeout=30_000)
+
+    # An algorithm's result is summed up: a VQE's energy beside the exact one.
+    short = {**LONG_VQE, "estimator": "statevector", "max_iterations": 5}
+    short.pop("target"), short.pop("shots")
+    vqe = submit(lab_server, "qml/vqe", short)
+    row = job_row(page, vqe["id"])
+    expect(row).to_have_attribute("data-status", "succeeded", timeout=60_000)
+    row.get_by_role("button", name=re.compile(f"^Open job {vqe['id']}")).click()
+    summary = page.get_by_test_id("synq-job-summary")
+    expect(summary).to_contain_text("Energy (Ha)")
+    expect(summary).to_contain_text("Exact energy (Ha)")
 
 
 def test_the_keyboard_goes_into_a_job_and_back_to_its_row(

@@ -15,11 +15,33 @@ export function JobActions(props: {
   job: IJob;
   model: JobsModel;
   inList?: boolean;
+  /** Where focus goes when the focused button goes away and no other is left. */
+  fallbackFocus?: React.RefObject<HTMLElement | null>;
 }): JSX.Element | null {
   const { job, model } = props;
   const [busy, setBusy] = React.useState(false);
   const [failure, setFailure] = React.useState<string | null>(null);
-  const act = (action: (id: string) => Promise<void>) => {
+  const area = React.useRef<HTMLSpanElement>(null);
+  // Set when a focused button is used: Cancel goes away once the job is cancelling, and the
+  // browser drops focus to the page, losing a keyboard user's place. It stays in the row.
+  const keepFocus = React.useRef(false);
+  React.useLayoutEffect(() => {
+    if (!keepFocus.current) {
+      return;
+    }
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost) {
+      const next =
+        area.current?.querySelector<HTMLButtonElement>('button:not(:disabled)') ??
+        props.fallbackFocus?.current;
+      next?.focus();
+    }
+    if (lost || !area.current?.contains(document.activeElement)) {
+      keepFocus.current = false; // placed, or the user went elsewhere
+    }
+  });
+  const act = (action: (id: string) => Promise<void>, button: HTMLButtonElement) => {
+    keepFocus.current = document.activeElement === button;
     setBusy(true);
     setFailure(null);
     action
@@ -45,14 +67,14 @@ export function JobActions(props: {
   }
   return (
     <>
-      <span className="synq-Job-actions">
+      <span className="synq-Job-actions" ref={area}>
         {buttons.map(([label, action]) => (
           <button
             key={label}
             type="button"
             className="synq-Button"
             disabled={busy}
-            onClick={() => act(action)}
+            onClick={event => act(action, event.currentTarget)}
             aria-label={props.inList ? `${label} job ${job.id}` : undefined}
           >
             {label}

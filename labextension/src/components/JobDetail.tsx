@@ -4,8 +4,12 @@ import { duration, percent } from '../format';
 import { fetchEvents, fetchResult, IJob, IJobResult } from '../jobs/api';
 import { JobsModel } from '../jobs/model';
 import { IJobEvent } from '../jobs/stream';
+import { jobPlace, summaryFacts } from '../jobs/summary';
+import { describeEvent, timeline } from '../jobs/timeline';
+import { ICostComparison } from '../targets/api';
 import { errorMessage } from '../request';
 import { BatchCounts } from './BatchCounts';
+import { CostTable } from './CostTable';
 import { Histogram } from './Histogram';
 import { JobActions } from './JobActions';
 import { TranspileFacts } from './TranspileFacts';
@@ -61,7 +65,7 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
         ← All jobs
       </button>
       <h4 className="synq-Detail-title">
-        {job.kind} on {job.target}
+        {job.kind} on {jobPlace(job)}
       </h4>
       <dl className="synq-Facts">
         <dt>Job</dt>
@@ -86,7 +90,13 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
         <dd>{new Date(job.created_at).toLocaleString()}</dd>
         {job.started_at ? (
           <>
-            <dt>{job.finished_at ? 'Ran for' : 'Started'}</dt>
+            <dt>
+              {job.finished_at
+                ? job.attempts > 1
+                  ? `Attempt ${job.attempts} ran for`
+                  : 'Ran for'
+                : 'Started'}
+            </dt>
             <dd data-testid="synq-job-duration">
               {job.finished_at
                 ? duration(
@@ -114,7 +124,7 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
         </div>
       ) : null}
       <div className="synq-Detail-actions">
-        <JobActions job={job} model={model} />
+        <JobActions job={job} model={model} fallbackFocus={back} />
       </div>
       {job.error ? (
         <div className="synq-Message synq-Message-error" role="alert">
@@ -132,6 +142,10 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
         <Histogram counts={counts} />
       ) : null}
       {result ? <Expectations result={result} /> : null}
+      {result ? <ResultFacts kind={job.kind} result={result} /> : null}
+      {result && job.kind === 'cost_estimate' && Array.isArray(result.rows) ? (
+        <CostTable comparison={result as unknown as ICostComparison} />
+      ) : null}
       {result?.report ? (
         <details className="synq-Detail-section" data-testid="synq-job-transpile">
           <summary>Transpiled for {result.report.target}</summary>
@@ -145,17 +159,38 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
         </div>
       ) : (
         <ol className="synq-Timeline" data-testid="synq-job-timeline">
-          {events.map(event => (
+          {timeline(events).map(({ event, updates }) => (
             <li key={event.id} className="synq-Timeline-event">
               <time dateTime={event.created_at}>
                 {new Date(event.created_at).toLocaleTimeString()}
               </time>{' '}
-              {describe(event)}
+              {describeEvent(event)}
+              {updates > 1 ? (
+                <span className="synq-Timeline-updates"> · {updates.toLocaleString()} updates</span>
+              ) : null}
             </li>
           ))}
         </ol>
       )}
     </div>
+  );
+}
+
+/** What an algorithm job found (``summaryFacts``), as a list of facts. */
+function ResultFacts(props: { kind: string; result: IJobResult }): JSX.Element | null {
+  const facts = summaryFacts(props.kind, props.result);
+  if (!facts.length) {
+    return null;
+  }
+  return (
+    <dl className="synq-Facts" data-testid="synq-job-summary">
+      {facts.map(([label, value]) => (
+        <React.Fragment key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </React.Fragment>
+      ))}
+    </dl>
   );
 }
 
@@ -208,16 +243,4 @@ function observable(terms: unknown): string {
 function merged(a: IJobEvent[], b: IJobEvent[]): IJobEvent[] {
   const byId = new Map([...a, ...b].map(event => [event.id, event]));
   return [...byId.values()].sort((x, y) => x.id - y.id);
-}
-
-function describe(event: IJobEvent): string {
-  if (event.type === 'status') {
-    return String(event.data.status ?? 'status');
-  }
-  if (event.type === 'progress') {
-    const fraction = typeof event.data.progress === 'number' ? event.data.progress : null;
-    const message = typeof event.data.message === 'string' ? ` ${event.data.message}` : '';
-    return `progress ${fraction === null ? '' : `${Math.round(fraction * 100)}%`}${message}`;
-  }
-  return event.type;
 }

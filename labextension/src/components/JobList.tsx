@@ -3,6 +3,7 @@ import * as React from 'react';
 import { timestamp } from '../format';
 import { IJob } from '../jobs/api';
 import { JobsModel, SortKey } from '../jobs/model';
+import { jobPlace } from '../jobs/summary';
 import { JobActions } from './JobActions';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
@@ -157,11 +158,11 @@ function JobRow(props: {
         className="synq-RowButton"
         ref={opener}
         onClick={() => props.onOpen(job.id)}
-        aria-label={`Open job ${job.id}: ${job.kind} on ${job.target}, ${job.status}`}
+        aria-label={`Open job ${job.id}: ${job.kind} on ${jobPlace(job)}, ${job.status}`}
       >
         <span className="synq-Job-line">
-          <span className="synq-Job-name" title={`${job.kind} on ${job.target}`}>
-            {job.kind} · {job.target}
+          <span className="synq-Job-name" title={`${job.kind} on ${jobPlace(job)}`}>
+            {job.kind} · {jobPlace(job)}
           </span>
           <span
             className={`synq-JobStatus synq-JobStatus-${job.status}`}
@@ -189,7 +190,7 @@ function JobRow(props: {
           />
         ) : null}
       </button>
-      <JobActions job={job} model={model} inList />
+      <JobActions job={job} model={model} inList fallbackFocus={opener} />
     </li>
   );
 }

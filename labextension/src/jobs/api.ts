@@ -92,11 +92,30 @@ export function fetchResult(id: string): Promise<IJobResult> {
   return requestAPI<IJobResult>(`jobs/${encodeURIComponent(id)}/result`);
 }
 
-export async function fetchEvents(id: string): Promise<IJobEvent[]> {
-  const body = await requestAPI<{ events: IJobEvent[] }>(
-    `jobs/${encodeURIComponent(id)}/events?limit=500`
-  );
-  return body.events;
+/** Most events one request asks for (the route's limit). */
+export const EVENT_PAGE = 5000;
+
+/**
+ * Every event of a job, oldest first, in as many pages as it takes: a long VQE reports
+ * each iteration, and a timeline cut at one page ended before the job did.
+ */
+export async function fetchEvents(
+  id: string,
+  settings?: ServerConnection.ISettings
+): Promise<IJobEvent[]> {
+  const events: IJobEvent[] = [];
+  for (;;) {
+    const after = events.length > 0 ? events[events.length - 1].id : 0;
+    const body = await requestAPI<{ events: IJobEvent[] }>(
+      `jobs/${encodeURIComponent(id)}/events?after=${after}&limit=${EVENT_PAGE}`,
+      {},
+      settings
+    );
+    events.push(...body.events);
+    if (body.events.length < EVENT_PAGE) {
+      return events;
+    }
+  }
 }
 
 export function cancelJob(id: string): Promise<IJob> {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+
+import { jobPlace, summaryFacts } from '../../labextension/src/jobs/summary';
+
+describe('summaryFacts', () => {
+  it("gives a VQE's energy with its spread beside the exact one", () => {
+    const facts = summaryFacts('vqe', {
+      energy: -1.1361894,
+      std_error: 0.0012,
+      exact_energy: -1.1372838,
+      error: 0.0010944,
+      iterations: 42,
+      optimizer: 'spsa',
+      stopped: false
+    });
+    expect(facts).toEqual([
+      ['Energy (Ha)', '-1.136189 ± 0.001200'],
+      ['Exact energy (Ha)', '-1.137284'],
+      ['Error (Ha)', '0.001094'],
+      ['Iterations', '42'],
+      ['Optimizer', 'spsa']
+    ]);
+  });
+
+  it("gives a QAOA's answer and a QNN's accuracies beside the classical baseline", () => {
+    const qaoa = summaryFacts('qaoa', { best_bitstring: '0101', approximation_ratio: 0.93 });
+    expect(qaoa).toEqual([
+      ['Best bitstring', '0101'],
+      ['Approximation ratio', '0.9300']
+    ]);
+    const qnn = summaryFacts('qnn_train', { test_accuracy: 0.9, svc_test_accuracy: 0.95 });
+    expect(qnn).toEqual([
+      ['Test accuracy', '90.0%'],
+      ['Classical SVC, test', '95.0%']
+    ]);
+  });
+
+  it('leaves out what is missing or not a number, and other kinds altogether', () => {
+    expect(summaryFacts('vqe', { energy: 'NaN', exact_energy: null })).toEqual([]);
+    expect(summaryFacts('sample', { counts: { '00': 5 } })).toEqual([]);
+  });
+});
+
+describe('jobPlace', () => {
+  it('says a cost estimate compares every target', () => {
+    expect(jobPlace({ kind: 'cost_estimate', target: 'aer_simulator' })).toBe('every target');
+    expect(jobPlace({ kind: 'vqe', target: 'aer_noisy_torino' })).toBe('aer_noisy_torino');
+  });
+});
