@@ -110,8 +110,16 @@ def _job_row(job: dict[str, Any]) -> tuple[Any, ...]:
         f"{job['shots']:,}" if job.get("shots") else "",
         str(job["created_at"])[:19].replace("T", " "),
         job["attempts"],
-        "" if job.get("progress") is None else f"{job['progress']:.0%}",
+        _progress(job),
     )
+
+
+def _progress(job: dict[str, Any]) -> str:
+    """How far a running job is; nothing for one that is not running (a failed job's last
+    progress, "10%", read as if it were still going)."""
+    if job["status"] != "running" or job.get("progress") is None:
+        return ""
+    return f"{job['progress']:.0%}"
 
 
 def rows_bundle(

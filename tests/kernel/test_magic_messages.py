@@ -120,6 +120,17 @@ def test_the_jobs_table_reads_as_plain_text(shell):
     assert job.id in table["text/html"]
 
 
+def test_the_jobs_table_shows_progress_only_while_a_job_runs():
+    from synq_jupyter.kernel.views import jobs_bundle
+
+    job = {"id": "j", "kind": "vqe", "target": "aer_simulator", "shots": None}
+    job |= {"created_at": "2026-11-29T06:00:00", "attempts": 1}
+    running = jobs_bundle([{**job, "status": "running", "progress": 0.25}])["text/plain"]
+    failed = jobs_bundle([{**job, "status": "failed", "progress": 0.1}])["text/plain"]
+    assert running.splitlines()[2].split()[-1] == "25%"
+    assert "%" not in failed.splitlines()[2]
+
+
 def test_the_target_catalogue_and_a_target_read_as_plain_text(shell):
     (catalogue,) = shown(lambda: shell.run_line_magic("synq", "targets"))
     header, _, *rows = catalogue["text/plain"].splitlines()
