@@ -12,20 +12,75 @@ export function circuitSource(text: string): string {
   return lines.join('\n');
 }
 
+/** The options of a `%%synq` line that say how to run its circuit. */
+export interface IMagicOptions {
+  target?: string;
+  shots?: number;
+  optimizationLevel?: number;
+  format?: string;
+}
+
+const FLAGS: Record<string, keyof IMagicOptions> = {
+  '--target': 'target',
+  '-t': 'target',
+  '--shots': 'shots',
+  '-s': 'shots',
+  '--optimization-level': 'optimizationLevel',
+  '-O': 'optimizationLevel',
+  '--format': 'format',
+  '-f': 'format'
+};
+
 /**
- * The circuit the user is working on: the active cell of the current notebook, or the
- * text of the current editor (a `.synq` or `.qasm` file). `null` when there is none.
+ * What the cell's `%%synq` line asks for (`--shots 2000 -t ibm_torino`, `--shots=2000`,
+ * quoted values as the magic reads them), so that the panel's commands run the circuit as
+ * the cell would. Values the magic would refuse are left out: the defaults apply.
+ */
+export function magicOptions(text: string): IMagicOptions {
+  const first = text.split('\n', 1)[0].trimStart();
+  if (!first.startsWith('%%synq')) {
+    return {};
+  }
+  const words = (first.slice('%%synq'.length).match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(word =>
+    word.replace(/^(["'])(.*)\1$/, '$2')
+  );
+  const options: IMagicOptions = {};
+  for (let i = 0; i < words.length; i++) {
+    const [flag, inline] = words[i].startsWith('--') ? words[i].split(/=(.*)/s) : [words[i]];
+    const name = FLAGS[flag];
+    if (!name) {
+      continue;
+    }
+    const value = inline ?? words[++i];
+    if (value === undefined) {
+      break;
+    }
+    if (name === 'shots' || name === 'optimizationLevel') {
+      if (/^\d+$/.test(value)) {
+        options[name] = Number(value);
+      }
+    } else {
+      options[name] = value;
+    }
+  }
+  return options;
+}
+
+/**
+ * The circuit the user is working on, with its cell's `%%synq` options: the active cell
+ * of the current notebook, or the text of the current editor (a `.synq` or `.qasm` file).
+ * `null` when there is none.
  */
 export function activeCircuit(
   app: JupyterFrontEnd,
   notebooks: INotebookTracker | null
-): string | null {
+): { source: string; options: IMagicOptions } | null {
   const text = activeText(app, notebooks);
   if (text === null) {
     return null;
   }
   const source = circuitSource(text);
-  return source.trim() ? source : null;
+  return source.trim() ? { source, options: magicOptions(text) } : null;
 }
 
 activeCircuit.missing = 'Put the cursor in a cell or file with a circuit.';

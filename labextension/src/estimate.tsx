@@ -23,14 +23,16 @@ export async function estimateCircuit(
   jobs: JobsModel | null,
   shots: number
 ): Promise<void> {
-  const source = activeCircuit(app, notebooks);
-  if (source === null) {
+  const circuit = activeCircuit(app, notebooks);
+  if (circuit === null) {
     await showErrorMessage('Estimate this circuit', activeCircuit.missing);
     return;
   }
   let job: IJob;
   try {
-    job = await startEstimate(source, shots);
+    // The cell's own --shots and --format, as the cell would run it.
+    const { options } = circuit;
+    job = await startEstimate(circuit.source, options.shots ?? shots, options.format);
   } catch (error) {
     await showErrorMessage('Estimate this circuit', errorMessage(error));
     return;

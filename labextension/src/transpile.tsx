@@ -37,11 +37,14 @@ export async function transpileFor(
   notebooks: INotebookTracker | null,
   defaults: ISynqDefaults
 ): Promise<void> {
-  const source = activeCircuit(app, notebooks);
-  if (source === null) {
+  const circuit = activeCircuit(app, notebooks);
+  if (circuit === null) {
     await showErrorMessage('Transpile for…', activeCircuit.missing);
     return;
   }
+  // The cell's own --target (offered first), -O and --format, as the cell would run it.
+  const { source, options } = circuit;
+  const preferred = options.target ?? defaults.target;
   let names: string[];
   try {
     names = (await fetchTargets()).map(target => target.name);
@@ -53,7 +56,7 @@ export async function transpileFor(
     title: 'Transpile for…',
     label: 'Target',
     items: names,
-    current: Math.max(0, names.indexOf(defaults.target))
+    current: Math.max(0, names.indexOf(preferred))
   });
   if (!choice.button.accept || !choice.value) {
     return;
@@ -64,7 +67,8 @@ export async function transpileFor(
       body: JSON.stringify({
         source,
         target: choice.value,
-        optimization_level: defaults.optimizationLevel
+        optimization_level: options.optimizationLevel ?? defaults.optimizationLevel,
+        ...(options.format ? { format: options.format } : {})
       })
     });
     const content = ReactWidget.create(<TranspileReport result={result} />);

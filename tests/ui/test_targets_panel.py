@@ -14,7 +14,7 @@ from tests.ui.test_sidebar import FIRST_LOAD_MS, open_sidebar
 pytestmark = pytest.mark.browser
 
 GHZ = (
-    "%%synq --target aer_simulator\n"
+    "%%synq --target aer_simulator --shots 300\n"
     "qubit q[3]\nquantum h q[0]\nquantum cx q[0], q[1]\nquantum cx q[1], q[2]\n"
 )
 
@@ -84,6 +84,7 @@ def test_estimate_this_circuit_compares_every_target(
         "GET", f"synq/api/jobs/{report.get_attribute('data-job-id')}/result"
     )
     assert status == 200
+    assert result["shots"] == 300  # the cell's own --shots, not the settings' 1024
     _, catalogue = lab_server.request("GET", "synq/api/targets")
     rows = table.get_by_test_id("synq-cost-row")
     expect(rows).to_have_count(len(catalogue["targets"]))

@@ -86,9 +86,9 @@ export function fetchTarget(name: string): Promise<ITargetDetail> {
 /**
  * `POST /synq/api/circuits/estimate`: a job comparing every target for `source`.
  */
-export function startEstimate(source: string, shots: number): Promise<IJob> {
+export function startEstimate(source: string, shots: number, format?: string): Promise<IJob> {
   return requestAPI<IJob>('circuits/estimate', {
     method: 'POST',
-    body: JSON.stringify({ source, shots })
+    body: JSON.stringify({ source, shots, ...(format ? { format } : {}) })
   });
 }

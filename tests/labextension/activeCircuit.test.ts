@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+
+import { circuitSource, magicOptions } from '../../labextension/src/activeCircuit';
+
+const BELL = 'qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n';
+
+describe('magicOptions', () => {
+  it("reads the cell's shots, target, level and format as the magic does", () => {
+    expect(magicOptions(`%%synq --shots 2000 --seed 7 -t ibm_torino -O 1\n${BELL}`)).toEqual({
+      shots: 2000,
+      target: 'ibm_torino',
+      optimizationLevel: 1
+    });
+    expect(magicOptions(`%%synq --shots=300 --target "ionq_aria_1" -f qasm3\n${BELL}`)).toEqual({
+      shots: 300,
+      target: 'ionq_aria_1',
+      format: 'qasm3'
+    });
+  });
+
+  it('leaves out what the magic would refuse, and reads nothing without the magic', () => {
+    expect(magicOptions(`%%synq --shots lots --submit\n${BELL}`)).toEqual({});
+    expect(magicOptions(`%%synq --shots\n${BELL}`)).toEqual({});
+    expect(magicOptions(BELL)).toEqual({});
+  });
+
+  it('keeps the circuit apart from its magic line', () => {
+    expect(circuitSource(`%%synq --shots 5\n${BELL}`)).toBe(BELL);
+  });
+});
