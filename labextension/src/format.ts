@@ -11,6 +11,16 @@ export function duration(seconds: number | null): string {
   if (seconds === null) {
     return 'n/a';
   }
+  // Minutes and hours in whole parts: "1 min 15 s", not "1.25 min".
+  if (Math.abs(seconds) >= 60) {
+    const whole = Math.round(Math.abs(seconds));
+    const sign = seconds < 0 ? '-' : '';
+    const [big, small, bigUnit, smallUnit] =
+      whole >= 3600
+        ? [Math.floor(whole / 3600), Math.round((whole % 3600) / 60), 'h', 'min']
+        : [Math.floor(whole / 60), whole % 60, 'min', 's'];
+    return small ? `${sign}${big} ${bigUnit} ${small} ${smallUnit}` : `${sign}${big} ${bigUnit}`;
+  }
   const units: [number, string][] = [
     [3600, 'h'],
     [60, 'min'],

@@ -58,7 +58,7 @@ describe('formatting and error classes', () => {
     expect(percent(null)).toBe('n/a');
     expect(duration(2.38e-4)).toBe('238 µs');
     expect(duration(3.18)).toBe('3.18 s');
-    expect(duration(7200)).toBe('2.00 h');
+    expect(duration(7200)).toBe('2 h');
     expect(money(96, 'USD')).toBe('$96.00');
     expect(money(0.00003, 'USD')).toBe('$0.00003');
   });

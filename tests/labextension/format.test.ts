@@ -17,6 +17,10 @@ describe('timestamp', () => {
 describe('duration', () => {
   it('picks the unit that reads best', () => {
     expect(duration(0.3)).toBe('300 ms');
-    expect(duration(75)).toBe('1.25 min');
+    expect(duration(75)).toBe('1 min 15 s');
+    expect(duration(100)).toBe('1 min 40 s');
+    expect(duration(120)).toBe('2 min');
+    expect(duration(3600 + 5 * 60 + 20)).toBe('1 h 5 min');
+    expect(duration(59.4)).toBe('59.4 s');
   });
 });

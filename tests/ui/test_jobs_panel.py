@@ -238,7 +238,7 @@ def test_the_detail_view_follows_cancels_and_shows_expectation_values(
     expect(values).to_contain_text("ZZ")
     expect(values).to_contain_text("1.0000")  # a Bell pair: ⟨ZZ⟩ = 1 exactly
     expect(page.get_by_test_id("synq-job-duration")).to_have_text(
-        re.compile(r"^[\d.]+ (µs|ms|s|min|h)$")
+        re.compile(r"^[\d.]+ (µs|ms|s|min|h)( \d+ (s|min))?$")
     )
     page.get_by_role("button", name="← All jobs").click()
 
