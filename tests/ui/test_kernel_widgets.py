@@ -76,6 +76,17 @@ def run_and_check_widgets(page: Page, paper: str) -> None:
             "node => getComputedStyle(node).backgroundColor"
         )
         assert background == paper
+    # "Show in SynQ Jobs" is drawn as the panel's buttons are, not the browser's light grey.
+    link = bell.locator(".synq-OpenInPanel")
+    theme = link.evaluate(
+        "node => getComputedStyle(document.body).getPropertyValue('--jp-layout-color2').trim()"
+    )
+    probe = link.evaluate(
+        "(node, colour) => { const d = document.createElement('div'); d.style.color = colour;"
+        " document.body.append(d); const c = getComputedStyle(d).color; d.remove(); return c; }",
+        theme,
+    )
+    expect(link).to_have_css("background-color", probe)
 
 
 @pytest.mark.parametrize("frontend", ["lab", "notebook7"])
