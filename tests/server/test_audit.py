@@ -19,6 +19,7 @@ from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import upgrade
 from synq_jupyter_server.db.models import AuditEntry, AuditHead
 from synq_jupyter_server.jobs.states import personal_org
+from synq_jupyter_server.page_cursor import encode_cursor
 from synq_jupyter_server.security.audit import AuditService
 from synq_jupyter_server.security.audit_records import (
     GENESIS,
@@ -280,11 +281,25 @@ def test_query_pages_newest_first_with_a_cursor(audit):
     assert [e.seq for e in entries] == [4, 3]
 
 
-def test_a_cursor_not_from_the_api_is_refused(audit):
-    for cursor in ("not-a-cursor", "WyJ4Il0"):  # the second is ["x"]
-        with pytest.raises(SynqInputError) as info:
-            audit.query(ORG, AuditFilter(), cursor, 2)
-        assert info.value.field == "cursor"
+FORGED = {
+    "garbage": "not-a-cursor",
+    "a string for an id": encode_cursor("audit", "x"),
+    "an id past 64 bits": encode_cursor("audit", 10**30),
+    "2**63": encode_cursor("audit", 2**63),
+    "true for an id": encode_cursor("audit", True),
+    "a negative id": encode_cursor("audit", -1),
+    "another list's": encode_cursor("events", 5),
+    "the old shape": "WzVd",  # [5]
+}
+"""Cursors no audit page returned: ids past 64 bits and `true` were database errors (500)."""
+
+
+@pytest.mark.parametrize("cursor", FORGED.values(), ids=FORGED.keys())
+def test_a_cursor_not_from_the_api_is_refused(audit, cursor):
+    fill(audit, 3)
+    with pytest.raises(SynqInputError) as info:
+        audit.query(ORG, AuditFilter(), cursor, 2)
+    assert info.value.field == "cursor"
 
 
 def test_jsonl_export_parses_back_and_verifies_offline(audit):

@@ -12,6 +12,7 @@ import pytest
 from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.migrate import upgrade
+from synq_jupyter_server.page_cursor import encode_cursor
 from synq_jupyter_server.security.threat_detector import Observation, ThreatDetector, ThreatSettings
 from synq_jupyter_server.security.threat_locations import Location, LocationTable
 from synq_jupyter_server.security.threat_rules import (
@@ -386,10 +387,34 @@ def test_incidents_page_newest_first(store):
     assert store.incidents(ORG, "resolved", None, 10) == ([], None)
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "WyJ4Il0", "WzFd"])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        "WyJ4Il0",  # ["x"]
+        "WzFd",  # [1]
+        encode_cursor("incidents", "2026-11-29T06:45:45", ["x"]),
+        encode_cursor("incidents", "2026-11-29T06:45:45", None),
+        encode_cursor("incidents", "yesterday", "abc"),
+    ],
+)
 def test_a_cursor_not_from_the_api_is_refused(store, cursor):
+    """Malformed incident cursors gave an empty page as if the list had ended."""
     with pytest.raises(SynqInputError) as info:
         store.incidents(ORG, None, cursor, 2)
+    assert info.value.field == "cursor"
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [encode_cursor("events", 10**30), encode_cursor("events", True), encode_cursor("audit", 5)],
+    ids=["an id past 64 bits", "true for an id", "the audit log's"],
+)
+def test_an_event_cursor_not_from_the_api_is_refused(store, cursor):
+    """An id past 64 bits was a database error (500); ``true`` an empty page."""
+    store.record(finding(1), ORG)
+    with pytest.raises(SynqInputError) as info:
+        store.events(ORG, EventFilter(), cursor, 2)
     assert info.value.field == "cursor"
 
 

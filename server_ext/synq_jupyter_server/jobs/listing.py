@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import Job, JobEvent, JobTag
 from synq_jupyter_server.jobs.job_view import JobView, as_utc
 from synq_jupyter_server.jobs.states import JobScope
+from synq_jupyter_server.page_cursor import decode_cursor, encode_cursor
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ def list_jobs(
     if filters.tag:
         query = query.where(Job.id.in_(select(JobTag.job_id).where(JobTag.tag == filters.tag)))
     if cursor:
-        created, last_id = _decode(cursor)
+        created, last_id = decode_cursor(cursor, "jobs", datetime, str)
         query = query.where(
             or_(Job.created_at < created, and_(Job.created_at == created, Job.id < last_id))
         )
@@ -56,8 +54,10 @@ def list_jobs(
     with database.session(write=False) as session:
         rows = list(session.scalars(query))
         page = [JobView.of(job) for job in rows[:limit]]
-        more = len(rows) > limit
-        next_cursor = _encode(rows[limit - 1].created_at, rows[limit - 1].id) if more else None
+        next_cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            next_cursor = encode_cursor("jobs", last.created_at.isoformat(), last.id)
     return page, next_cursor
 
 
@@ -91,17 +91,3 @@ def latest_event_id(database: Database, owner: str) -> int:
     with database.session(write=False) as session:
         value = session.scalar(select(func.max(JobEvent.id)).where(JobEvent.owner == owner))
     return int(value or 0)
-
-
-def _encode(created: datetime, job_id: str) -> str:
-    raw = json.dumps([created.isoformat(), job_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        created, job_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(created), str(job_id)
-    except (ValueError, TypeError) as exc:
-        raise SynqInputError("the cursor is not one this API returned", field="cursor") from exc

@@ -11,7 +11,6 @@ caught only by comparing ``verify``'s head with one recorded elsewhere.
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -26,10 +25,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import AuditEntry, AuditHead
 from synq_jupyter_server.jobs.job_view import as_utc
+from synq_jupyter_server.page_cursor import decode_cursor, encode_cursor
 from synq_jupyter_server.security.audit_records import (
     COLUMNS,
     GENESIS,
@@ -129,12 +128,13 @@ class AuditService:
         self.flush()
         query = _filtered(org_id, filters)
         if cursor:
-            query = query.where(AuditEntry.seq < _decode(cursor))
+            (before,) = decode_cursor(cursor, "audit", int)
+            query = query.where(AuditEntry.seq < before)
         query = query.order_by(AuditEntry.seq.desc()).limit(limit + 1)
         with self.database.session(write=False) as session:
             rows = [AuditRecord.of(entry) for entry in session.scalars(query)]
         page = rows[:limit]
-        return page, _encode(page[-1].seq) if len(rows) > limit else None
+        return page, encode_cursor("audit", page[-1].seq) if len(rows) > limit else None
 
     def export(
         self, org_id: str, filters: AuditFilter, fmt: ExportFormat, page_size: int = 1000
@@ -251,18 +251,3 @@ def _csv_line(values: Iterable[Any]) -> str:
     cells = ["" if v is None else str(v) for v in values]
     csv.writer(out).writerow(["'" + c if c.startswith(_FORMULA) else c for c in cells])
     return out.getvalue()
-
-
-def _encode(seq: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([seq]).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> int:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        (seq,) = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, TypeError) as exc:
-        raise SynqInputError("the cursor is not one this API returned", field="cursor") from exc
-    if not isinstance(seq, int):
-        raise SynqInputError("the cursor is not one this API returned", field="cursor")
-    return seq

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import uuid
@@ -21,6 +20,7 @@ from synq_jupyter_server.db import Database
 from synq_jupyter_server.db.models import ApiKey, SecurityBaseline, SecurityEvent, SecurityIncident
 from synq_jupyter_server.jobs.job_view import as_utc
 from synq_jupyter_server.jobs.queue import NotFound
+from synq_jupyter_server.page_cursor import decode_cursor, encode_cursor
 from synq_jupyter_server.security.threat_rules import SEVERITY_RANK, Baseline, Finding
 
 IncidentStatus = Literal["open", "acknowledged", "resolved"]
@@ -214,11 +214,10 @@ class ThreatStore:
         if status is not None:
             query = query.where(SecurityIncident.status == status)
         if cursor:
-            opened, after_id = _decode(cursor, 2)
-            at = datetime.fromisoformat(str(opened))
+            at, after_id = decode_cursor(cursor, "incidents", datetime, str)
             query = query.where(
                 (SecurityIncident.opened_at < at)
-                | ((SecurityIncident.opened_at == at) & (SecurityIncident.id < str(after_id)))
+                | ((SecurityIncident.opened_at == at) & (SecurityIncident.id < after_id))
             )
         query = query.order_by(SecurityIncident.opened_at.desc(), SecurityIncident.id.desc())
         with self.database.session(write=False) as session:
@@ -226,7 +225,7 @@ class ThreatStore:
         page = rows[:limit]
         if len(rows) <= limit:
             return page, None
-        return page, _encode([page[-1].opened_at.isoformat(), page[-1].id])
+        return page, encode_cursor("incidents", page[-1].opened_at.isoformat(), page[-1].id)
 
     def events(
         self, org_id: str, filters: EventFilter, cursor: str | None, limit: int
@@ -240,13 +239,13 @@ class ThreatStore:
         if filters.since is not None:
             query = query.where(SecurityEvent.created_at >= as_utc(filters.since))
         if cursor:
-            (before,) = _decode(cursor, 1)
-            query = query.where(SecurityEvent.id < int(before))
+            (before,) = decode_cursor(cursor, "events", int)
+            query = query.where(SecurityEvent.id < before)
         query = query.order_by(SecurityEvent.id.desc()).limit(limit + 1)
         with self.database.session(write=False) as session:
             rows = [EventView.of(r) for r in session.scalars(query)]
         page = rows[:limit]
-        return page, _encode([page[-1].id]) if len(rows) > limit else None
+        return page, encode_cursor("events", page[-1].id) if len(rows) > limit else None
 
     def baseline(self, principal: str) -> Baseline:
         """Every address and user agent ``principal`` was seen with, and since when."""
@@ -300,21 +299,3 @@ class ThreatStore:
 
 def _clip(value: str | None, name: str) -> Any:
     return None if value is None else value.replace("\x00", "")[: _LIMITS[name]]
-
-
-def _encode(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str, length: int) -> list[Any]:
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(values, list) or len(values) != length:
-            raise ValueError(cursor)
-        if length == 1 and not isinstance(values[0], int):
-            raise ValueError(cursor)
-        if length == 2:
-            datetime.fromisoformat(str(values[0]))
-    except (ValueError, TypeError) as exc:
-        raise SynqInputError("the cursor is not one this API returned", field="cursor") from exc
-    return values
