@@ -138,6 +138,23 @@ async def test_logout_ends_the_session(make_key, bearer):
 
 
 @sqlite_only
+async def test_the_wrong_credential_for_tokens_or_logout_names_authorization(
+    make_key, bearer, api, problem
+):
+    """The errors of these 403s were empty; every other 403 names what is missing."""
+    key = await make_key("jobs:read")
+    for call in (
+        api("auth", "tokens", method="POST", body={}),
+        bearer(key, "auth", "logout", method="POST", body={}),
+    ):
+        with pytest.raises(HTTPClientError) as refused:
+            await call
+        assert refused.value.code == 403
+        [error] = problem(refused.value)["errors"]
+        assert error["field"] == "Authorization"
+
+
+@sqlite_only
 async def test_revoked_keys_and_forged_tokens_get_401(make_key, bearer, api):
     key = await make_key("jobs:read")
     pair = json.loads((await bearer(key, "auth", "tokens", method="POST")).body)

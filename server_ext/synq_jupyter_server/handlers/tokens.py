@@ -44,7 +44,8 @@ class TokensHandler(SynqHandler):
     async def post(self) -> None:
         key = key_principal(self)
         if key is None or isinstance(key, AccessPrincipal):
-            raise RequestError(403, "send an API key as `Authorization: Bearer synq_...`")
+            message = "send an API key as `Authorization: Bearer synq_...`"
+            raise RequestError(403, message, [FieldError(field="Authorization", message=message)])
         body = self.parse_body(TokenRequest) if self.request.body.strip() else TokenRequest()
         await require_mfa(self.services.mfa, key.owner, body.totp, status=401)
         pair = await asyncio.to_thread(self.services.tokens.issue, key)
@@ -96,7 +97,8 @@ class LogoutHandler(SynqHandler):
     async def post(self) -> None:
         key = key_principal(self)
         if not isinstance(key, AccessPrincipal):
-            raise RequestError(403, "log out with the access token you want to end")
+            message = "log out with the access token you want to end"
+            raise RequestError(403, message, [FieldError(field="Authorization", message=message)])
         await asyncio.to_thread(self.services.tokens.logout, key.family_id)
         self.set_status(204)
         self.finish()
