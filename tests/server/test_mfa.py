@@ -241,5 +241,15 @@ async def test_a_non_ascii_totp_header_is_422_naming_it(api, problem, jp_servera
     assert_refused(await refused(call), problem, 422, "X-Synq-TOTP")
 
 
+@sqlite_only
+async def test_an_org_change_without_the_totp_header_names_the_header(api, problem, jp_serverapp):
+    """It named the body's ``totp``, which this route refuses as an unknown field."""
+    org = json.loads((await api("orgs", method="POST", body={"name": "Lab"})).body)
+    await turn_on(api, jp_serverapp)
+    call = api("orgs", org["id"], method="PATCH", body={"name": "Lab 2"})
+    decoded = assert_refused(await refused(call), problem, 403, "X-Synq-TOTP")
+    assert "`X-Synq-TOTP`" in decoded["detail"]
+
+
 async def username(api) -> str:
     return str(json.loads((await api("auth", "me")).body)["username"])

@@ -245,6 +245,27 @@ async def test_wrong_totp_codes_for_a_valid_key_lock_out_its_owner(
     assert (incident.rule, incident.subject) == ("brute_force", f"user:{owner}")
 
 
+@sqlite_only
+async def test_wrong_totp_codes_for_a_sensitive_action_lock_out_as_at_the_token_exchange(
+    send, services, clock, me
+):
+    """A signed-in session could guess codes for a new API key or for disabling MFA without
+    end (403 or 422 each time, never counted); each wrong code is now a failed
+    authentication of the address and the user."""
+    owner = await me()
+    enrolment = await asyncio.to_thread(services.mfa.setup, owner)
+    totp = pyotp.TOTP(enrolment.secret)
+    await asyncio.to_thread(services.mfa.verify, owner, totp.now())
+    near = {totp.at(clock.now + step * 30) for step in (-1, 0, 1)}
+    wrong = next(code for code in ("000000", "111111", "222222") if code not in near)
+    body = {"name": "guess", "scopes": ["jobs:read"], "totp": wrong}
+    for n in range(6):
+        response = await send("auth", "api-keys", method="POST", body=body, ip=f"198.18.4.{n}")
+        assert response.code == 403
+        assert json.loads(response.body)["errors"][0]["field"] == "totp"
+    assert_locked_out(await send("jobs", ip="198.18.5.1"), 60)
+
+
 # Unusual access and impossible travel
 
 

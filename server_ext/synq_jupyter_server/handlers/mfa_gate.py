@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import asyncio
 
-from synq_jupyter_server.handlers.base import RequestError
-from synq_jupyter_server.schemas.base import FieldError
 from synq_jupyter_server.security.mfa import MfaService
+from synq_jupyter_server.security.refusals import Forbidden
 
 
-async def require_mfa(mfa: MfaService, owner: str, code: str | None, status: int = 403) -> None:
+async def require_mfa(
+    mfa: MfaService, owner: str, code: str | None, status: int = 403, field: str = "totp"
+) -> None:
     """Passes when ``owner`` has no MFA, or ``code`` is a current TOTP or unused recovery code.
 
+    Args:
+        field: Where the route reads the code: the body's ``totp``, or the ``X-Synq-TOTP``
+            header.
+
     Raises:
-        RequestError: ``status`` naming the ``totp`` field.
+        Forbidden: ``status`` naming ``field``, of kind ``mfa_code``: threat detection counts
+            it as a failed authentication, so guessing codes runs into a lockout here as it
+            does at the token exchange.
     """
     if not await asyncio.to_thread(mfa.enabled, owner):
         return
@@ -22,5 +29,10 @@ async def require_mfa(mfa: MfaService, owner: str, code: str | None, status: int
         accepted = await asyncio.to_thread(mfa.check, owner, code)
     if accepted:
         return
-    error = FieldError(field="totp", message="a current TOTP code or an unused recovery code")
-    raise RequestError(status, "MFA is on for this account: send a valid `totp` code", [error])
+    raise Forbidden(
+        f"MFA is on for this account: send a valid `{field}` code",
+        field=field,
+        kind="mfa_code",
+        status=status,
+        reason="a current TOTP code or an unused recovery code",
+    )

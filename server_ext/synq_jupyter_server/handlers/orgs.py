@@ -264,4 +264,4 @@ async def _admin_mfa(handler: SynqHandler) -> None:
     if code is not None and code_form(code) is None:
         error = FieldError(field="X-Synq-TOTP", message=f"a code is {CODE_RULE}")
         raise RequestError(422, "X-Synq-TOTP is not a code", [error])
-    await require_mfa(handler.services.mfa, handler.username, code)
+    await require_mfa(handler.services.mfa, handler.username, code, field="X-Synq-TOTP")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-RefusalKind = Literal["role", "own_role", "scope", "admin", "quota", "mfa", "org"]
+RefusalKind = Literal["role", "own_role", "scope", "admin", "quota", "mfa", "mfa_code", "org"]
+"""``mfa``: the organisation requires MFA the caller has not set up; ``mfa_code``: a wrong
+or missing second-factor code, which counts as a failed authentication."""
 
 
 class Forbidden(Exception):

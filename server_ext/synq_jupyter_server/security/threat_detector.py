@@ -79,11 +79,16 @@ def observation(handler: RequestHandler, now: float) -> Observation:
     request = handler.request
     status = handler.get_status()
     authenticated = signed_in(handler)
-    # A wrong key or token is a 401; a wrong Jupyter token leaves nobody signed in.
-    failed = status == 401 or (
-        status == 403
-        and not authenticated
-        and bool(request.headers.get("Authorization") or "token" in request.query_arguments)
+    # A wrong key or token is a 401; a wrong Jupyter token leaves nobody signed in; a wrong
+    # MFA code for a sensitive action is refused as "mfa_code".
+    failed = (
+        status == 401
+        or getattr(handler, "synq_refusal", None) == "mfa_code"
+        or (
+            status == 403
+            and not authenticated
+            and bool(request.headers.get("Authorization") or "token" in request.query_arguments)
+        )
     )
     return Observation(
         at=now,
