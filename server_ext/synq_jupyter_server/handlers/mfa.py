@@ -7,6 +7,7 @@ import asyncio
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.handlers.base import Operation, SynqHandler
 from synq_jupyter_server.schemas.auth import MfaCode, MfaSetup, MfaVerify, RecoveryCodes
 
@@ -72,6 +73,11 @@ class MfaDisableHandler(SynqHandler):
     @authorized
     async def post(self) -> None:
         body = self.parse_body(MfaCode)
-        await asyncio.to_thread(self.services.mfa.disable, self.username, body.code)
+        try:
+            await asyncio.to_thread(self.services.mfa.disable, self.username, body.code)
+        except SynqInputError as wrong:
+            if wrong.field == "code":  # a wrong second factor: a failed authentication
+                self.synq_refusal = "mfa_code"
+            raise
         self.set_status(204)
         self.finish()
