@@ -47,6 +47,19 @@ async def test_creating_an_organisation_makes_me_its_owner(api, db_url):
 
 
 @sqlite_only
+async def test_my_personal_organisation_answers_from_my_first_request(api):
+    """It was a 404 until something else (listing my organisations) had made it."""
+    personal = f"personal:{local_owner()}"
+    for call in (
+        partial(api, "orgs", personal, "members", method="POST", body={"username": "x"}),
+        partial(api, "orgs", personal, "members", local_owner(), method="DELETE"),
+    ):
+        with pytest.raises(HTTPClientError) as refused:
+            await call()
+        assert refused.value.code == 409, refused.value.response.body
+
+
+@sqlite_only
 async def test_members_see_their_organisation_and_outsiders_do_not(tenants: Tenants, as_key):
     org_a = tenants.orgs["A"]
     for persona in ("owner", "admin", "member", "viewer"):

@@ -243,6 +243,7 @@ class OrgService:
     ) -> MemberView:
         _check_role(role)
         _may_grant(by_role, role)
+        self.policy(org_id)  # a personal organisation exists from here on
         with self.database.session() as session:
             org = session.get(Organization, org_id)
             if org is None:
@@ -264,6 +265,7 @@ class OrgService:
         _check_role(role)
         if username == by:
             raise Forbidden("nobody may change their own role", field="role", kind="own_role")
+        self.policy(org_id)
         with self.database.session() as session:
             member = self._member_of(session, org_id, username)
             _may_grant(by_role, member.role)
@@ -276,6 +278,7 @@ class OrgService:
 
     def remove_member(self, org_id: str, by: str, by_role: str, username: str) -> None:
         """Removes a member; anyone may leave, but never the last owner."""
+        self.policy(org_id)
         with self.database.session() as session:
             member = self._member_of(session, org_id, username)
             if username != by:
