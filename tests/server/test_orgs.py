@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timezone
 from functools import partial
@@ -10,6 +11,7 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from synq_jupyter_server.principal import local_owner
+from synq_jupyter_server.security.audit_records import AuditFilter
 from synq_jupyter_server.services.quotas import next_period_start
 from tests.fixtures.tenants import Tenants
 
@@ -103,6 +105,26 @@ async def test_roles_decide_who_manages_members(tenants: Tenants, as_key):
     ]
     assert "nia" not in names
     assert "ola" in names
+
+
+@sqlite_only
+async def test_a_members_refused_request_is_in_the_organisations_audit_log(
+    tenants: Tenants, as_key, jp_serverapp
+):
+    """It was in the member's personal log, where the organisation's admins never look;
+    an outsider's stays in their own."""
+    org_a, keys = tenants.orgs["A"], tenants.keys
+    refused = await as_key(keys["viewer"], "orgs", org_a, method="PATCH", body={"name": "Mine"})
+    assert refused.code == 403
+    outsider = await as_key(keys["other_admin"], "orgs", org_a, method="PATCH", body={"name": "X"})
+    assert outsider.code == 404
+    services = jp_serverapp.web_app.settings["synq_services"]
+    await asyncio.to_thread(services.audit.flush)
+    entries, _ = services.audit.query(org_a, AuditFilter(), None, 50)
+    refusals = [
+        (e.actor, e.outcome) for e in entries if e.action == "PATCH /synq/api/orgs/{org_id}"
+    ]
+    assert refusals == [(tenants.users["viewer"], "403")]
 
 
 @sqlite_only

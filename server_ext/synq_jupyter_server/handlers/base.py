@@ -94,6 +94,8 @@ class SynqHandler(APIHandler):
     """Why the request was refused (``scope``, ``role``, ``own_role``, ``admin`` ...), for
     threat detection: attempts beyond the caller's rights count as privilege escalation."""
     synq_sent = 0
+    synq_audit_org: str | None = None
+    """The organisation a request the authorizer refused is audited in (see ``audit_hook``)."""
 
     async def prepare(self) -> None:  # type: ignore[override]  # as APIHandler's
         """Authenticates (Jupyter's way, or with a SynQ API key) and counts the request

@@ -53,7 +53,15 @@ def request_event(handler: RequestHandler) -> AuditEvent:
     # Not set when the request was refused before routing finished (a path that is not UTF-8).
     kwargs = getattr(handler, "path_kwargs", None) or {}
     acting = getattr(handler, "synq_actor", None)  # set once the authorizer let it through
-    org_id = acting.org_id if acting else personal_org(actor) if authenticated else SYSTEM_ORG
+    # Refused by the authorizer: the organisation it acted in when the caller is a member
+    # (or acts with a key made in it), else the caller's own.
+    refused_in = getattr(handler, "synq_audit_org", None)
+    if acting:
+        org_id = acting.org_id
+    elif refused_in:
+        org_id = refused_in
+    else:
+        org_id = personal_org(actor) if authenticated else SYSTEM_ORG
     return AuditEvent(
         org_id=org_id,
         actor=actor,

@@ -105,6 +105,8 @@ class SynqAuthorizer(Authorizer):
             raise Forbidden("nobody may do this", field="route", kind="admin")
         org_id = self._org_of(handler, resource, key, user)
         handler.synq_org = org_id  # where a refused attempt is reported (threat detection)
+        if key is not None and key.org_id == org_id:
+            handler.synq_audit_org = org_id  # a key made in it: its refusals are that org's
         if key is not None:
             _check_scope(key, resource, method)
         if org_id == SYSTEM_ORG:
@@ -114,6 +116,11 @@ class SynqAuthorizer(Authorizer):
         else:
             member = await asyncio.to_thread(self.synq_orgs.membership, user, org_id)
         role = effective_role(member, platform)
+        if member is not None:
+            # A member's refused request belongs in the organisation's audit log, where its
+            # admins look; an outsider's stays in their own (the organisation does not
+            # exist for them, and its log is not theirs to fill).
+            handler.synq_audit_org = org_id
         # No such organisation, for one who is not a member of it: a platform role reaches
         # every organisation there is, not any name; and someone else's personal one is made
         # by its user's first request, not by a lookup (GET /orgs/personal:anyone made one
