@@ -70,6 +70,7 @@ async def test_delete_forgets_the_credentials(api):
         ("ionq", {"token": "   "}, "token"),
         ("ibm", {"token": "key with spaces"}, "token"),
         ("ionq", {"token": "k", "instance": "crn:v1:x"}, "instance"),
+        ("ibm", {"token": "k", "instance": "crn:v1:\u0000x"}, "instance"),
         # The token travels with every request to url: not in clear, not to a metadata service.
         ("ibm", {"token": "k", "url": "file:///etc/passwd"}, "url"),
         ("ibm", {"token": "k", "url": "not a url"}, "url"),

@@ -31,6 +31,19 @@ DisplayName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator
 """The name of an organisation, a member, an API key or a model."""
 
 
+def _plain_text(text: str) -> str:
+    if any(c not in "\n\t" for c in text if unicodedata.category(c) in ("Cc", "Cf")):
+        raise ValueError(
+            "printable text: no control or formatting characters but line breaks and tabs"
+        )
+    return text
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
+"""Free text people read (a note): lines and tabs, but no NUL (which PostgreSQL cannot
+store), other control characters or bidi overrides."""
+
+
 def invisible(text: str) -> bool:
     """Whether ``text`` holds control or formatting characters (zero-width, bidi overrides)."""
     return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)

@@ -18,6 +18,12 @@ def _key_like(token: str) -> str:
     return token
 
 
+def _crn_like(instance: str) -> str:
+    if any(c.isspace() or not c.isprintable() for c in instance):
+        raise ValueError("an instance's CRN has no spaces or control characters")
+    return instance
+
+
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
 
 
@@ -51,7 +57,7 @@ class CredentialsPut(Request):
         max_length=2048,
         description="API base URL; the provider's by default. https, or http to this machine only.",
     )
-    instance: str | None = Field(
+    instance: Annotated[str, AfterValidator(_crn_like)] | None = Field(
         default=None,
         max_length=1024,
         description="IBM only: the instance's CRN; the client picks one when null.",

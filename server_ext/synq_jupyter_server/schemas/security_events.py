@@ -7,7 +7,13 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from synq_jupyter_server.schemas.base import QueryCount, Request, Response, UtcDatetime
+from synq_jupyter_server.schemas.base import (
+    PlainText,
+    QueryCount,
+    Request,
+    Response,
+    UtcDatetime,
+)
 from synq_jupyter_server.security.threat_rules import EventKind, Severity
 from synq_jupyter_server.security.threat_store import EventFilter, IncidentStatus
 
@@ -84,4 +90,4 @@ class IncidentUpdate(Request):
     status: Literal["acknowledged", "resolved"] = Field(
         description="`resolved` is final: if the threat returns, the rule opens a new incident."
     )
-    note: str | None = Field(default=None, max_length=2000)
+    note: PlainText | None = Field(default=None, max_length=2000)
