@@ -128,6 +128,18 @@ async def test_a_members_refused_request_is_in_the_organisations_audit_log(
 
 
 @sqlite_only
+async def test_removing_a_member_one_may_not_says_so(tenants: Tenants, as_key):
+    """The refusal spoke of granting a role, though nothing was granted."""
+    org_a, keys = tenants.orgs["A"], tenants.keys
+    viewer = tenants.users["viewer"]
+    denied = await as_key(keys["member"], "orgs", org_a, "members", viewer, method="DELETE")
+    assert denied.code == 403
+    assert body(denied)["detail"] == (
+        "only an organisation admin may remove a member with the viewer role"
+    )
+
+
+@sqlite_only
 async def test_nobody_changes_their_own_role_and_an_organisation_keeps_an_owner(
     tenants: Tenants, as_key
 ):

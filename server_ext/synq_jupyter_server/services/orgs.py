@@ -282,7 +282,7 @@ class OrgService:
         with self.database.session() as session:
             member = self._member_of(session, org_id, username)
             if username != by:
-                _may_grant(by_role, member.role)
+                _may_grant(by_role, member.role, "remove a member with the {role} role")
             if member.role == "owner":
                 _keep_an_owner(session, org_id)
             session.delete(member)
@@ -319,12 +319,13 @@ def _check_role(role: str) -> None:
         raise SynqInputError(f"roles are {', '.join(ORG_ROLES)}", field="role")
 
 
-def _may_grant(by_role: str, role: str) -> None:
-    """Admins manage admins, members and viewers; only owners touch ownership."""
+def _may_grant(by_role: str, role: str, doing: str = "grant or change the {role} role") -> None:
+    """Admins manage admins, members and viewers; only owners touch ownership. ``doing``
+    says what was refused, for the message."""
     needed = "owner" if role == "owner" else "admin"
     if rank(by_role) < rank(needed):
         raise Forbidden(
-            f"only an organisation {needed} may grant or change the {role} role",
+            f"only an organisation {needed} may {doing.format(role=role)}",
             field="role",
             kind="admin",
         )
