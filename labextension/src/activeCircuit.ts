@@ -5,11 +5,17 @@ import { INotebookTracker } from '@jupyterlab/notebook';
  * The circuit of a notebook cell or an editor: its text without a `%%synq ...` line.
  */
 export function circuitSource(text: string): string {
-  const lines = text.split('\n');
-  if (lines.length && lines[0].trimStart().startsWith('%%synq')) {
-    lines.shift();
+  if (magicLine(text) === null) {
+    return text;
   }
-  return lines.join('\n');
+  const end = text.indexOf('\n');
+  return end === -1 ? '' : text.slice(end + 1);
+}
+
+/** The cell's first line when it is a `%%synq` line, else `null`. */
+function magicLine(text: string): string | null {
+  const first = text.split('\n', 1)[0].trimStart();
+  return first.startsWith('%%synq') ? first : null;
 }
 
 /** The options of a `%%synq` line that say how to run its circuit. */
@@ -37,8 +43,8 @@ const FLAGS: Record<string, keyof IMagicOptions> = {
  * the cell would. Values the magic would refuse are left out: the defaults apply.
  */
 export function magicOptions(text: string): IMagicOptions {
-  const first = text.split('\n', 1)[0].trimStart();
-  if (!first.startsWith('%%synq')) {
+  const first = magicLine(text);
+  if (first === null) {
     return {};
   }
   const words = (first.slice('%%synq'.length).match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(word =>

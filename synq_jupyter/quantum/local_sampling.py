@@ -152,10 +152,11 @@ def sample_counts(
     options = simulator.options
     per_shot = options.method == "statevector" and options.noise_model is not None
     parts = min(TRAJECTORY_PARTS, shots // MIN_PART) if per_shot else 1
+    first = aer_seed(seed)
     if parts <= 1:
         if progress:
             progress(0.0, f"sampling {shots:,} shots on Aer")
-        run = simulator.run(circuit, shots=shots, seed_simulator=aer_seed(seed))
+        run = simulator.run(circuit, shots=shots, seed_simulator=first)
         return dict(run.result().get_counts())
     counts: Counter[str] = Counter()
     done = 0
@@ -166,7 +167,7 @@ def sample_counts(
         # Aer seeds shot i of a run with seed + i: a part starting at shot ``done`` takes
         # the seeds one call for every shot would, so the parts are that call's shots, not
         # repeats (seed + part gave parts that shared all but one of their shots' seeds).
-        result = simulator.run(circuit, shots=size, seed_simulator=aer_seed(seed) + done).result()
+        result = simulator.run(circuit, shots=size, seed_simulator=first + done).result()
         counts.update(result.get_counts())
         done += size
     return dict(counts)

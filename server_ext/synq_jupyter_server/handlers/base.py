@@ -35,10 +35,10 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=BaseModel)
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/synq/api"
+"""Where the SynQ API's routes live, under the server's base URL."""
 JUPYTER_QUERY = frozenset({"token", "_xsrf", "no_track_activity"})
 """Query parameters Jupyter itself reads (the server token, the XSRF token, whether a call
 counts as activity): allowed on every route, never one of SynQ's."""
-"""Where the SynQ API's routes live, under the server's base URL."""
 
 
 @dataclass(frozen=True)

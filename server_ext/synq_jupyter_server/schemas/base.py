@@ -32,7 +32,7 @@ DisplayName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator
 
 
 def _plain_text(text: str) -> str:
-    if any(c not in "\n\t" for c in text if unicodedata.category(c) in ("Cc", "Cf")):
+    if invisible(text.replace("\n", "").replace("\t", "")):
         raise ValueError(
             "printable text: no control or formatting characters but line breaks and tabs"
         )

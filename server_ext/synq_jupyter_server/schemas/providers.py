@@ -12,14 +12,19 @@ from pydantic import AfterValidator, Field
 from synq_jupyter_server.schemas.base import Request, Response
 
 
+def _unbroken(text: str) -> bool:
+    """Whether ``text`` is one printable word: no spaces or control characters."""
+    return not any(c.isspace() or not c.isprintable() for c in text)
+
+
 def _key_like(token: str) -> str:
-    if any(c.isspace() or not c.isprintable() for c in token):
+    if not _unbroken(token):
         raise ValueError("an API key has no spaces or control characters; paste it alone")
     return token
 
 
 def _crn_like(instance: str) -> str:
-    if any(c.isspace() or not c.isprintable() for c in instance):
+    if not _unbroken(instance):
         raise ValueError("an instance's CRN has no spaces or control characters")
     return instance
 
