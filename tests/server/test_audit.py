@@ -419,6 +419,9 @@ async def test_audit_verify_route_reports_a_deleted_entry(api, services, me):
         ({"limit": "0"}, "limit"),
         ({"since": "yesterday"}, "since"),
         ({"cursor": "garbage"}, "cursor"),
+        # An export holds every matching entry: a page's limit or cursor was ignored.
+        ({"format": "jsonl", "limit": "2"}, "limit"),
+        ({"format": "csv", "cursor": encode_cursor("audit", 2)}, "cursor"),
     ],
 )
 async def test_bad_audit_queries_are_422_naming_the_field(api, problem, params, field):

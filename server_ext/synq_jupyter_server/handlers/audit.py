@@ -25,7 +25,7 @@ class AuditHandler(SynqHandler):
             "(inclusive) and until (exclusive) as ISO 8601 (write UTC as `Z`), limit (1-500), "
             "cursor (from `next_cursor`). `format=jsonl` (`application/x-ndjson`) or "
             "`format=csv` (`text/csv`) streams every matching entry instead, oldest first, "
-            "as a download; limit and cursor do not apply. A JSON line holds the fields its "
+            "as a download; it refuses limit and cursor (422). A JSON line holds the fields its "
             "`hash` was taken over, so an export can be checked offline. API keys need "
             "`org:admin`.",
             response=AuditPage,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from synq_jupyter_server.schemas.base import QueryCount, Request, Response, UtcDatetime
 from synq_jupyter_server.security.audit_records import AuditFilter, ChainReport
@@ -23,9 +23,20 @@ class AuditQuery(Request):
     outcome: str | None = Field(default=None, max_length=32, examples=["201", "denied"])
     since: UtcDatetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
     until: UtcDatetime | None = Field(default=None, description="Exclusive; UTC when no offset.")
-    limit: QueryCount = Field(default=100, ge=1, le=MAX_PAGE)
-    cursor: str | None = None
+    # Before limit and cursor, which are checked against it.
     format: Literal["json", "jsonl", "csv"] = "json"
+    limit: QueryCount = Field(default=100, ge=1, le=MAX_PAGE, description="Not with an export.")
+    cursor: str | None = Field(default=None, description="Not with an export.")
+
+    @field_validator("limit", "cursor")
+    @classmethod
+    def _paged_only(cls, value: Any, info: ValidationInfo) -> Any:
+        """An export holds every matching entry: a page's size or place, sent with one,
+        would be silently ignored."""
+        fmt = info.data.get("format", "json")
+        if fmt != "json":
+            raise ValueError(f"not with format={fmt}: an export holds every matching entry")
+        return value
 
     def filters(self) -> AuditFilter:
         return AuditFilter(
