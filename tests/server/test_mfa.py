@@ -139,6 +139,16 @@ async def test_mfa_guards_key_creation_through_the_api(api, problem, jp_serverap
     assert created.code == 201
 
 
+@sqlite_only
+async def test_setup_refuses_unknown_fields_and_takes_no_body(api, problem):
+    """A field it does not take (an issuer, say) was silently ignored."""
+    error = await refused(api("auth", "mfa", "setup", method="POST", body={"issuer": "Lab"}))
+    decoded = assert_refused(error, problem, 422, "issuer")
+    assert decoded["errors"] == [{"field": "issuer", "message": "Extra inputs are not permitted"}]
+    for empty in ("", "{}"):
+        assert (await api("auth", "mfa", "setup", method="POST", body=empty)).code == 201
+
+
 # Codes through the API: only ASCII digits (or a recovery code) reach the comparison
 
 # Full-width, Arabic-Indic and superscript digits: `str.isdigit()` and `\d` take them all.

@@ -138,6 +138,22 @@ async def test_logout_ends_the_session(make_key, bearer):
 
 
 @sqlite_only
+async def test_logout_refuses_unknown_fields_and_keeps_the_session(make_key, bearer, problem):
+    """A field it does not take (``everywhere``) was silently ignored."""
+    key = await make_key("jobs:read")
+    pair = json.loads((await bearer(key, "auth", "tokens", method="POST")).body)
+    access = pair["access_token"]
+    with pytest.raises(HTTPClientError) as info:
+        await bearer(access, "auth", "logout", method="POST", body={"everywhere": True})
+    assert info.value.code == 422
+    assert problem(info.value)["errors"] == [
+        {"field": "everywhere", "message": "Extra inputs are not permitted"}
+    ]
+    assert (await bearer(access, "jobs")).code == 200
+    assert (await bearer(access, "auth", "logout", method="POST", body={})).code == 204
+
+
+@sqlite_only
 async def test_the_wrong_credential_for_tokens_or_logout_names_authorization(
     make_key, bearer, api, problem
 ):

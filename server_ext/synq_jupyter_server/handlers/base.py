@@ -238,6 +238,11 @@ class SynqHandler(APIHandler):
         _refuse_repeated_keys(body)
         return parsed
 
+    def parse_optional_body(self, model: type[M]) -> M:
+        """``parse_body`` for a route whose fields are all optional: no body (or only white
+        space) is ``model()``."""
+        return self.parse_body(model) if (self.request.body or b"").strip() else model()
+
     def parse_query(self, model: type[M]) -> M:
         """Validates the query string against ``model``; bad values become a 422.
 

@@ -102,6 +102,11 @@ class Request(BaseModel):
         return data
 
 
+class EmptyBody(Request):
+    """The body of a route that takes no fields: ``{}``, or none at all. Any field is refused
+    by name, as on every other route, rather than ignored."""
+
+
 class Response(BaseModel):
     """A response body."""
 
