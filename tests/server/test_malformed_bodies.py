@@ -96,3 +96,23 @@ async def test_a_key_given_twice_is_refused_naming_it_and_no_job_is_made(api, bo
         {"field": field, "message": "given twice in one object; give it once"}
     ]
     assert json.loads((await api("jobs")).body)["jobs"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (rb'{"name": "\ud800"}', "line 1 column 17"),  # a high surrogate with no low one
+        (rb'{"name":' + b"\n" + rb'  "x\udc00"}', "line 2 column 10"),  # a low one alone
+    ],
+    ids=["high", "low"],
+)
+async def test_an_unpaired_surrogate_escape_is_refused_saying_so_and_where(api, body, where):
+    """The parser's words were "unexpected end of hex escape" and, for a lone low
+    surrogate, "lone leading surrogate"."""
+    code, content_type, text = await outcome(api, "POST", ["orgs"], body)
+    problem = json.loads(text)
+    assert (code, content_type) == (400, "application/problem+json")
+    assert problem["detail"] == f"the body holds an unpaired UTF-16 surrogate escape at {where}"
+    [error] = problem["errors"]
+    assert error["field"] == "body"
+    assert error["message"].startswith(f"an unpaired surrogate escape (\\ud800-\\udfff) at {where}")

@@ -233,7 +233,7 @@ class SynqHandler(APIHandler):
         except ValidationError as exc:
             errors = [_field_error(e) for e in exc.errors()]
             if any(e["type"] == "json_invalid" for e in exc.errors()):
-                raise RequestError(400, "the body is not valid JSON", errors) from None
+                raise _not_json(errors) from None
             raise RequestError(422, "the request has invalid fields", errors) from None
         _refuse_repeated_keys(body)
         return parsed
@@ -507,6 +507,26 @@ def _refuse_repeated_keys(body: bytes) -> None:
         field = _dotted(path if key else path[:-1]) or "body"
         errors = [FieldError(field=field, message="given twice in one object; give it once")]
         raise RequestError(422, f"the key {key!r} is given twice", errors)
+
+
+_SURROGATE = re.compile(r"(?:lone leading surrogate in|unexpected end of) hex escape (at .*)")
+"""The parser's words for a ``\\uXXXX`` escape of a surrogate without its pair, and where."""
+
+
+def _not_json(errors: list[FieldError]) -> RequestError:
+    """The 400 for a body the parser refused. An unpaired surrogate escape (``"\\ud800"``,
+    which no text can hold) is named as such: the parser says "unexpected end of hex escape",
+    or "lone leading surrogate" of a lone trailing one."""
+    for error in errors:
+        found = _SURROGATE.search(error.message)
+        if found:
+            message = (
+                f"an unpaired surrogate escape (\\ud800-\\udfff) {found[1]}: write the "
+                "character itself, or its two escapes in a row (\\ud83d\\ude00)"
+            )
+            detail = f"the body holds an unpaired UTF-16 surrogate escape {found[1]}"
+            return RequestError(400, detail, [_body_error(message)])
+    return RequestError(400, "the body is not valid JSON", errors)
 
 
 def _body_error(message: str) -> FieldError:
