@@ -465,3 +465,20 @@ async def test_an_organisation_can_require_mfa_of_its_members(tenants: Tenants, 
 )
 def test_the_shots_count_starts_again_on_the_first_of_next_month(now, renewal):
     assert next_period_start(now) == renewal.replace(tzinfo=timezone.utc)
+
+
+@sqlite_only
+async def test_a_non_member_changing_their_own_role_is_told_they_are_not_a_member(
+    tenants: Tenants, as_key
+):
+    """A platform admin acts as an admin in every organisation without being a member; they
+    were told that "nobody may change their own role", though they have none there. They get
+    the answer any other non-member's name gets."""
+    org_a, key = tenants.orgs["A"], tenants.keys["platform_admin"]
+    for name in (tenants.users["platform_admin"], "nobody"):
+        change = await as_key(
+            key, "orgs", org_a, "members", name, method="PATCH", body={"role": "owner"}
+        )
+        assert change.code == 404
+        assert body(change)["detail"] == f"no member {name}"
+        assert body(change)["errors"] == [{"field": "username", "message": "not found"}]

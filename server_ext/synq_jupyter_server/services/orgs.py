@@ -263,11 +263,12 @@ class OrgService:
 
     def set_role(self, org_id: str, by: str, by_role: str, username: str, role: str) -> MemberView:
         _check_role(role)
-        if username == by:
-            raise Forbidden("nobody may change their own role", field="role", kind="own_role")
         self.policy(org_id)
         with self.database.session() as session:
+            # A non-member (a platform admin) has no role of their own here to be refused.
             member = self._member_of(session, org_id, username)
+            if username == by:
+                raise Forbidden("nobody may change their own role", field="role", kind="own_role")
             _may_grant(by_role, member.role)
             _may_grant(by_role, role)
             if member.role == "owner" and role != "owner":
