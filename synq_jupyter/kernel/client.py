@@ -41,9 +41,10 @@ class SynqClient:
         token: The server's token; default ``$SYNQ_API_TOKEN``.
         timeout: Seconds per request.
         max_retry_wait: A request refused with 429 and a ``Retry-After`` of at most this
-            many seconds (the rate limits' are at most 60) is sent again after that wait, up
-            to three times in all, saying so on stderr; a longer wait, or a 429 without
-            one (a quota), is raised at once.
+            many seconds (the rate limits' are at most 60, a plan's busy jobs' a few) is
+            sent again after that wait, up to three times in all, saying so on stderr; a
+            longer wait, or a 429 without one (a month's shots, a plan of no jobs at once),
+            is raised at once.
         sleep: How to wait (tests pass a fake).
     """
 
@@ -121,11 +122,9 @@ class SynqClient:
             wait = self._rate_limit_wait(response)
             if wait is None or attempt == RATE_LIMIT_TRIES:
                 break
-            # A rate limit refuses a request before it does anything, so sending it again
-            # (a POST too) cannot do the work twice.
-            print(
-                f"SynQ: the server's rate limit is reached; retrying in {wait:g} s", file=sys.stderr
-            )
+            # A 429 (a rate limit, a plan's jobs all running) refuses a request before it
+            # does anything, so sending it again (a POST too) cannot do the work twice.
+            print(f"SynQ: {_why_wait(response)}; retrying in {wait:g} s", file=sys.stderr)
             self._sleep(wait)
         if response.status_code >= 400:
             try:
@@ -163,6 +162,18 @@ class SynqClient:
         except ValueError:
             return None
         return wait if 0 <= wait <= self.max_retry_wait else None
+
+
+def _why_wait(response: Any) -> str:
+    """Why a 429 asks to wait, for the line under the cell: a plan's jobs all running say
+    how many; anything else is the rate limit."""
+    try:
+        problem = response.json()
+        if problem["errors"][0]["field"] == "concurrent_jobs":
+            return str(problem["detail"])
+    except (ValueError, LookupError, TypeError):
+        pass
+    return "the server's rate limit is reached"
 
 
 def problem_message(status: int, problem: dict[str, Any], reason: str = "") -> str:

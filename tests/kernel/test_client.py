@@ -25,6 +25,20 @@ def test_a_rate_limited_submit_is_sent_again_after_retry_after(api: Api, capsys)
     assert "rate limit is reached; retrying in 7 s" in capsys.readouterr().err
 
 
+def test_a_plan_busy_with_running_jobs_is_sent_again_saying_so(api: Api, capsys) -> None:
+    """The server's few seconds for a plan's jobs at once to free up: the line under the
+    cell spoke of the rate limit."""
+    detail = "2 jobs are queued or running; your plan allows 2 at once"
+    errors = [{"field": "concurrent_jobs", "message": detail}]
+    busy = (429, {"Retry-After": "5"}, {"status": 429, "detail": detail, "errors": errors})
+    api.answers = [busy, (201, {}, {"id": "j1"})]
+    waits: list[float] = []
+    client = SynqClient(api.url, token="t", sleep=waits.append)
+    assert client.request("POST", "jobs", json={}) == {"id": "j1"}
+    assert waits == [5]
+    assert f"SynQ: {detail}; retrying in 5 s" in capsys.readouterr().err
+
+
 def test_it_gives_up_after_three_tries(api: Api) -> None:
     api.answers = [rate_limited("1")] * 3
     client = SynqClient(api.url, token="t", sleep=lambda _: None)
@@ -38,7 +52,7 @@ def test_it_gives_up_after_three_tries(api: Api) -> None:
     "answer",
     [
         rate_limited("3600"),  # longer than the client will wait
-        (429, {}, {"status": 429, "detail": "2 jobs are queued or running"}),  # a quota
+        (429, {}, {"status": 429, "detail": "0 jobs at once"}),  # a quota no wait frees
     ],
 )
 def test_a_long_or_open_ended_refusal_is_raised_at_once(api: Api, answer) -> None:

@@ -379,9 +379,27 @@ async def test_quotas_are_enforced_at_submit_and_name_the_limit(tenants: Tenants
     await plan(concurrent_jobs=0)
     busy = await as_key(keys["member"], "jobs", method="POST", body=JOB)
     assert (busy.code, field_of(busy)) == (429, "concurrent_jobs")
-    assert "Retry-After" not in busy.headers  # when a running job ends is not known
+    assert "Retry-After" not in busy.headers  # a plan of no jobs at once: no wait helps
     # Another organisation's quota is its own.
     assert (await as_key(keys["other_member"], "jobs", method="POST", body=JOB)).code == 201
+
+
+@sqlite_only
+async def test_a_plan_busy_with_running_jobs_says_to_retry_in_a_few_seconds(
+    tenants: Tenants, as_key, jp_serverapp
+):
+    """The 429 had no Retry-After: when a running job ends is not known, but one may end any
+    moment, so a client is told to look again shortly."""
+    from synq_jupyter_server.jobs.queue import Lease, NewJob
+
+    await set_plan(as_key, tenants, concurrent_jobs=1)
+    # A running job, held by a lease nobody renews or reaps during the test.
+    queue = jp_serverapp.web_app.settings["synq_services"].scheduler.queue
+    held = NewJob(kind="noop", target="aer_simulator", payload={}, org_id=tenants.orgs["A"])
+    queue.submit("max", held, take=Lease("quota-test", seconds=3600))
+    busy = await as_key(tenants.keys["member"], "jobs", method="POST", body=JOB)
+    assert (busy.code, field_of(busy)) == (429, "concurrent_jobs")
+    assert busy.headers["Retry-After"] == "5"
 
 
 @sqlite_only

@@ -21,6 +21,10 @@ from synq_jupyter_server.services.plans import Quota
 POLICY_SECONDS = 5.0
 """How long this process reuses an organisation's plan before reading it again (a plan set
 through this process applies at once; one set through another within this time)."""
+BUSY_RETRY_SECONDS = 5
+"""``Retry-After`` of a refusal for the plan's concurrent jobs. When a running job ends cannot
+be known (a simulation takes milliseconds, a device queue hours), so this is no promise: a
+short wait before asking again, which a client that retries on its own keeps cheap."""
 
 
 class QuotaService:
@@ -87,6 +91,8 @@ class QuotaService:
                     field="concurrent_jobs",
                     kind="quota",
                     status=429,
+                    # A plan of no jobs at once admits none however long one waits.
+                    retry_after=BUSY_RETRY_SECONDS if quota.concurrent_jobs else None,
                 )
         return quota
 
