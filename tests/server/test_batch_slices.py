@@ -25,16 +25,9 @@ async def test_a_bad_circuit_refuses_the_whole_batch_named_by_its_place_in_it(
     api, problem, monkeypatch, jp_serverapp
 ):
     monkeypatch.setattr(job_service, "BATCH_SLICE_CHARACTERS", 3 * len(BELL))
-    checks = jp_serverapp.web_app.settings["synq_services"].jobs._checks
+    checks = jp_serverapp.web_app.settings["synq_services"].checks
     calls: list[int] = []
-    run = checks.run
-
-    async def counted(fn, *args, **kwargs):
-        if fn is validate_jobs_task:
-            calls.append(sum(len(validation[0]) for validation in args[0]))
-        return await run(fn, *args, **kwargs)
-
-    monkeypatch.setattr(checks, "run", counted)
+    monkeypatch.setattr(checks, "run", _counting(checks.run, calls))
     sources = [BELL] * 10 + ["OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n"]
     with pytest.raises(HTTPClientError) as refused:
         await api(
@@ -45,3 +38,26 @@ async def test_a_bad_circuit_refuses_the_whole_batch_named_by_its_place_in_it(
     assert body["errors"][0]["field"] == "sources[10]"
     assert body["detail"].startswith("circuit 10, line 3, column 1: ")
     assert calls == [3, 3, 3, 2]  # circuits per worker call
+
+
+async def test_large_slices_are_checked_on_a_worker_of_their_own(api, monkeypatch, jp_serverapp):
+    monkeypatch.setattr(job_service, "BATCH_SLICE_CHARACTERS", 3 * len(BELL))
+    monkeypatch.setattr(job_service, "LARGE_SOURCE_CHARACTERS", 2 * len(BELL))
+    services = jp_serverapp.web_app.settings["synq_services"]
+    calls: dict[str, list[int]] = {"checks": [], "large": []}
+    for name, pool in (("checks", services.checks), ("large", services.jobs.large_checks)):
+        monkeypatch.setattr(pool, "run", _counting(pool.run, calls[name]))
+    response = await api(
+        "jobs", "batch", method="POST", body={"sources": [BELL] * 10, "target": "aer_simulator"}
+    )
+    assert response.code == 201
+    assert calls == {"checks": [1], "large": [3, 3, 3]}  # circuits per call, on each pool
+
+
+def _counting(run, calls):
+    async def counted(fn, *args, **kwargs):
+        if fn is validate_jobs_task:
+            calls.append(sum(len(validation[0]) for validation in args[0]))
+        return await run(fn, *args, **kwargs)
+
+    return counted

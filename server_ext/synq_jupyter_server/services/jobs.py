@@ -31,7 +31,10 @@ class JobService:
     Circuits are validated (parsed and fitted to the target) on the checks worker before
     anything is written, so bad input never leaves a job row behind; the organisation's
     quota is checked before that, and its shots counted only for a job that is written.
-    Submissions that arrive together are validated in one call to a worker.
+    Submissions that arrive together are validated in one call to a worker. Large sources
+    (a slice of a batch, a generated circuit of thousands of gates) are validated on a worker
+    of their own, ``large_checks``, so that seconds of parsing hold up only other large
+    ones, never the everyday submissions behind them.
     """
 
     def __init__(
@@ -41,36 +44,22 @@ class JobService:
         catalogue: CatalogueService,
         quotas: QuotaService,
         reaches_device: Callable[[str, str], Awaitable[bool]] | None = None,
+        large_checks: LocalExecutor | None = None,
     ) -> None:
         self.quotas = quotas
         self._reaches_device = reaches_device
         self.scheduler = scheduler
         self.queue: JobQueue = scheduler.queue
         self.bus: EventBus = scheduler.bus
-        self._checks = checks
         self._catalogue = catalogue
-        self._validations: GroupCommit[Validation, list[int]] = GroupCommit(
-            self._validate_many, concurrency=checks.max_workers
-        )
+        self.large_checks = large_checks or LocalExecutor(1, checks.start_method)
+        self._validations = _ValidationLane(checks)
+        self._large_validations = _ValidationLane(self.large_checks)
 
-    async def _validate_many(
-        self, validations: Sequence[Validation]
-    ) -> list[list[int] | Exception]:
-        # On the checks worker, not a thread: Qiskit stays out of the server process, and
-        # a crash while parsing costs a worker, not the server.
-        try:
-            return await self._checks.run(validate_jobs_task, list(validations))
-        except ExecutorUnavailable:
-            if len(validations) == 1:
-                raise
-            # One of them took the worker down: check each alone, so that only it fails.
-            return [await self._validate_alone(v) for v in validations]
-
-    async def _validate_alone(self, validation: Validation) -> list[int] | Exception:
-        try:
-            return (await self._validate_many([validation]))[0]
-        except ExecutorUnavailable as lost:
-            return lost
+    async def _validate(self, validation: Validation) -> list[int]:
+        sources = validation[0]
+        large = sum(map(len, sources)) > LARGE_SOURCE_CHARACTERS
+        return await (self._large_validations if large else self._validations).submit(validation)
 
     async def replay(self, scope: JobScope, idempotency: Idempotency | None) -> JobView | None:
         """The job a repeated ``Idempotency-Key`` made, looked up before any check: a client
@@ -102,7 +91,7 @@ class JobService:
         # Sampled on the device, a circuit is bounded by the device; simulated here (an
         # estimate always is), also by this machine's memory.
         on_device = body.kind == "sample" and await self._on_device(scope.owner, body.target)
-        widths = await self._validations.submit(
+        widths = await self._validate(
             ([body.source], body.format, body.target, observables, False, on_device, 0)
         )
         payload = {
@@ -130,7 +119,7 @@ class JobService:
         # meanwhile are checked between two slices, not after the whole batch (minutes
         # for thousands of large circuits).
         for start, part in batch_slices(body.sources):
-            widths += await self._validations.submit(
+            widths += await self._validate(
                 (part, body.format, body.target, None, True, False, start)
             )
         payload = {
@@ -265,6 +254,39 @@ class JobService:
         self.bus.notify()
         self.scheduler.wake()
 
+
+class _ValidationLane(GroupCommit[Validation, list[int]]):
+    """Validations on one pool of checks workers, those that arrive together in one call.
+
+    On a worker, not a thread: Qiskit stays out of the server process, and a crash while
+    parsing costs a worker, not the server.
+    """
+
+    def __init__(self, checks: LocalExecutor) -> None:
+        super().__init__(self._validate_many, concurrency=checks.max_workers)
+        self._checks = checks
+
+    async def _validate_many(
+        self, validations: Sequence[Validation]
+    ) -> list[list[int] | Exception]:
+        try:
+            return await self._checks.run(validate_jobs_task, list(validations))
+        except ExecutorUnavailable:
+            if len(validations) == 1:
+                raise
+            # One of them took the worker down: check each alone, so that only it fails.
+            return [await self._validate_alone(v) for v in validations]
+
+    async def _validate_alone(self, validation: Validation) -> list[int] | Exception:
+        try:
+            return (await self._validate_many([validation]))[0]
+        except ExecutorUnavailable as lost:
+            return lost
+
+
+LARGE_SOURCE_CHARACTERS = 20_000
+"""Source characters (of one submission, or one slice of a batch) past which a validation
+goes to the large checks worker: about a thousand gates, a quarter of a second of parsing."""
 
 BATCH_SLICE_CHARACTERS = 200_000
 """Source characters a batch sends to the checks worker at a time (at least one circuit)."""

@@ -36,9 +36,10 @@ class Services:
     """Everything the handlers need, built once at start-up.
 
     ``requests`` runs the work of circuit calls (parse, transpile, analysis); ``checks``
-    validates submissions and builds the target catalogue; ``executor`` runs jobs. They are
-    separate so a queue of long jobs never delays a request, and a long transpile never
-    holds up a job submission.
+    validates submissions and builds the target catalogue (large sources have a worker of
+    their own, ``jobs.large_checks``, started when the first arrives); ``executor`` runs
+    jobs. They are separate so a queue of long jobs never delays a request, and a long
+    transpile never holds up a job submission.
     """
 
     database: Database
@@ -119,6 +120,7 @@ class Services:
         await self.executor.close()
         self.requests.shutdown()
         self.checks.shutdown()
+        self.jobs.large_checks.shutdown()
         # Queued security events and audit entries (which they add to) are written before
         # the database goes.
         await asyncio.to_thread(self.threats.close)
