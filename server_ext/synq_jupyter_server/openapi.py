@@ -10,6 +10,7 @@ from pydantic.json_schema import models_json_schema
 from synq_jupyter._version import __version__
 from synq_jupyter_server.handlers.base import PROBLEM_JSON, Operation
 from synq_jupyter_server.schemas.base import Problem
+from synq_jupyter_server.security.audit_hook import MUTATING
 from synq_jupyter_server.security.authorizer import ORG_HEADER
 from synq_jupyter_server.security.mfa import CODE_PATTERN
 
@@ -110,6 +111,8 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
         {404} if ORG_PARAMETER in parameters else set()
     )
     errors |= {403, 422} if op.totp_header else set()
+    # A write that reads no body still refuses one with fields (a 422), or that is not JSON.
+    errors |= {400, 422} if op.request is None and method.upper() in MUTATING else set()
     for status in sorted(errors):
         spec["responses"][str(status)] = {
             "description": _ERRORS.get(status, "Error"),

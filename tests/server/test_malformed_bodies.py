@@ -42,7 +42,7 @@ def body_routes(spec: dict[str, Any]) -> Iterator[tuple[str, list[str], list[str
 async def outcome(api, verb: str, parts: list[str], body: bytes) -> tuple[int, str, bytes]:
     """The status, content type and body of the route's answer."""
     try:
-        response = await api(*parts, method=verb, body=body)
+        response = await api(*parts, method=verb, body=body, allow_nonstandard_methods=True)
     except HTTPClientError as error:
         response = error.response
     assert response is not None
@@ -116,3 +116,43 @@ async def test_an_unpaired_surrogate_escape_is_refused_saying_so_and_where(api, 
     [error] = problem["errors"]
     assert error["field"] == "body"
     assert error["message"].startswith(f"an unpaired surrogate escape (\\ud800-\\udfff) at {where}")
+
+
+def bodyless_writes(spec: dict[str, Any]) -> Iterator[tuple[str, list[str], set[str]]]:
+    """Each POST, PUT, PATCH or DELETE route that takes no body: its verb, URL parts and the
+    statuses the spec says it answers."""
+    for path, operations in spec["paths"].items():
+        for verb, operation in operations.items():
+            if verb in ("post", "put", "patch", "delete") and "requestBody" not in operation:
+                parts = [p if not p.startswith("{") else "nothing-here" for p in path.split("/")]
+                yield verb.upper(), [p for p in parts if p], set(operation["responses"])
+
+
+async def test_a_route_that_takes_no_body_refuses_fields_naming_them(api):
+    spec = json.loads((await api("openapi.json")).body)
+    routes = list(bodyless_writes(spec))
+    names = {(verb, "/".join(parts)) for verb, parts, _ in routes}
+    assert {("POST", "jobs/nothing-here/retry"), ("POST", "auth/logout")} <= names
+    for verb, parts, statuses in routes:
+        where = f"{verb} /{'/'.join(parts)}"
+        assert {"400", "422"} <= statuses, where
+        code, content_type, text = await outcome(api, verb, parts, b'{"shots": 2000}')
+        assert (code, content_type) == (422, "application/problem+json"), where
+        assert [e["field"] for e in json.loads(text)["errors"]] == ["shots"], where
+        code, _, _ = await outcome(api, verb, parts, b"shots=2000")
+        assert code == 400, where
+
+
+async def test_an_empty_object_is_no_field(api):
+    job = json.loads(
+        (
+            await api(
+                "jobs",
+                method="POST",
+                body={"kind": "sample", "source": "qubit q[1]\n", "target": "aer_simulator"},
+            )
+        ).body
+    )
+    for body in (b"{}", b" ", b""):
+        response = await api("jobs", job["id"], "cancel", method="POST", body=body)
+        assert response.code == 200

@@ -22,8 +22,8 @@ from synq_jupyter_server.jobs.idempotency import Idempotency
 from synq_jupyter_server.jobs.queue import JobConflict, NotFound
 from synq_jupyter_server.jobs.states import JobScope
 from synq_jupyter_server.principal import principal_name, signed_in
-from synq_jupyter_server.schemas.base import FieldError, Problem, Request
-from synq_jupyter_server.security.audit_hook import audit_request
+from synq_jupyter_server.schemas.base import EmptyBody, FieldError, Problem, Request
+from synq_jupyter_server.security.audit_hook import MUTATING, audit_request
 from synq_jupyter_server.security.refusals import Forbidden
 from synq_jupyter_server.security.threat_rules import IP, Lockout
 
@@ -118,6 +118,7 @@ class SynqHandler(APIHandler):
             self._refuse_locked_out(threats.lockout(self, principal_name(self)))
         await self._limit_rate()
         self._refuse_query_without_model()
+        self._refuse_body_without_model()
 
     def _refuse_query_without_model(self) -> None:
         """A method that reads no query parameters refuses any it is sent, naming them, as
@@ -132,6 +133,16 @@ class SynqHandler(APIHandler):
         ]
         if unknown:
             raise RequestError(422, "this route takes no query parameters", unknown)
+
+    def _refuse_body_without_model(self) -> None:
+        """A method that reads no body refuses fields it is sent, naming them, as one with a
+        body model refuses fields it does not know: ``jobs/ID/retry {"shots": 2000}`` would
+        otherwise retry with the old shots as if the new ones had been taken. No body, white
+        space or ``{}`` (what JupyterLab's requests send) is no field."""
+        method = self.request.method or ""
+        operation = self.operations.get(method.lower())
+        if operation is not None and operation.request is None and method in MUTATING:
+            self.parse_optional_body(EmptyBody)
 
     def _query_arguments(self) -> dict[str, str]:
         """The query string's SynQ parameters, values as sent: Jupyter's own and a bare

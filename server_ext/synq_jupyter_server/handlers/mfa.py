@@ -10,7 +10,6 @@ from tornado import web
 from synq_jupyter.errors import SynqInputError
 from synq_jupyter_server.handlers.base import Operation, SynqHandler
 from synq_jupyter_server.schemas.auth import MfaCode, MfaSetup, MfaVerify, RecoveryCodes
-from synq_jupyter_server.schemas.base import EmptyBody
 
 _SERVER_LOGIN = "Needs the server's own login (token, password or Hub), not an API key."
 
@@ -22,7 +21,6 @@ class MfaSetupHandler(SynqHandler):
             summary="Start TOTP enrolment: an otpauth URI and its QR code",
             description="MFA is on once `POST /synq/api/auth/mfa/verify` accepts a code. "
             + _SERVER_LOGIN,
-            request=EmptyBody,
             response=MfaSetup,
             status=201,
             errors=(400, 401, 403, 422),
@@ -33,7 +31,6 @@ class MfaSetupHandler(SynqHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        self.parse_optional_body(EmptyBody)
         setup = await asyncio.to_thread(self.services.mfa.setup, self.username)
         self.write_model(MfaSetup.model_validate(setup, from_attributes=True), status=201)
 

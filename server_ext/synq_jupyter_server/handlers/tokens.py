@@ -10,7 +10,7 @@ from tornado import web
 from synq_jupyter_server.handlers.base import Operation, RequestError, SynqHandler
 from synq_jupyter_server.handlers.mfa_gate import require_mfa
 from synq_jupyter_server.schemas.auth import RefreshRequest, TokenPair, TokenRequest
-from synq_jupyter_server.schemas.base import EmptyBody, FieldError
+from synq_jupyter_server.schemas.base import FieldError
 from synq_jupyter_server.security.key_identity import key_principal
 from synq_jupyter_server.security.tokens import AccessPrincipal, TokenRefused
 from synq_jupyter_server.security.tokens import TokenPair as Pair
@@ -86,7 +86,6 @@ class LogoutHandler(SynqHandler):
     operations = {
         "post": Operation(
             summary="Revoke this access token's session (its refresh family)",
-            request=EmptyBody,
             status=204,
             errors=(400, 401, 403, 422),
             tags=("auth",),
@@ -100,7 +99,6 @@ class LogoutHandler(SynqHandler):
         if not isinstance(key, AccessPrincipal):
             message = "log out with the access token you want to end"
             raise RequestError(403, message, [FieldError(field="Authorization", message=message)])
-        self.parse_optional_body(EmptyBody)
         await asyncio.to_thread(self.services.tokens.logout, key.family_id)
         self.set_status(204)
         self.finish()
