@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { jobPlace, summaryFacts } from '../../labextension/src/jobs/summary';
+import { cancelQuestion, jobPlace, summaryFacts } from '../../labextension/src/jobs/summary';
 
 describe('summaryFacts', () => {
   it("gives a VQE's energy with its spread beside the exact one", () => {
@@ -45,5 +45,24 @@ describe('jobPlace', () => {
   it('says a cost estimate compares every target', () => {
     expect(jobPlace({ kind: 'cost_estimate', target: 'aer_simulator' })).toBe('every target');
     expect(jobPlace({ kind: 'vqe', target: 'aer_noisy_torino' })).toBe('aer_noisy_torino');
+  });
+});
+
+describe('cancelQuestion', () => {
+  const now = new Date('2026-11-29T10:05:15Z');
+  const job = { id: 'a1b2c3d4e5f6a7b8', started_at: '2026-11-29T10:01:00Z', progress: 0.35 };
+
+  it('asks before a running job is cancelled, saying how long it ran and how far it got', () => {
+    expect(cancelQuestion({ ...job, status: 'running' }, now)).toEqual({
+      title: 'Cancel job a1b2c3d4e5f6?',
+      body: 'It has run for 4 min 15 s, 35% done. Its work so far is lost; Retry runs it again from the start.'
+    });
+    expect(cancelQuestion({ ...job, status: 'running', progress: null }, now)?.body).toMatch(
+      /^It has run for 4 min 15 s\. Its work/
+    );
+  });
+
+  it('asks nothing for a queued job, which loses nothing', () => {
+    expect(cancelQuestion({ ...job, status: 'queued', started_at: null }, now)).toBeNull();
   });
 });

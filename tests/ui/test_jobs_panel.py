@@ -108,9 +108,19 @@ def test_a_running_job_is_cancelled_from_the_panel(page: Page, lab_server: LabSe
     expect(row).to_have_attribute("data-status", "running", timeout=60_000)
     expect(page.get_by_test_id("synq-queue-depth")).to_contain_text("1 active")
 
+    # At the sidebar's default width the name is whole (wrapped if it must be), and Cancel
+    # goes under the row rather than beside it.
+    name = row.locator(".synq-Job-name")
+    expect(name).to_have_text(f"vqe · {LONG_VQE['target']}")
+    assert name.evaluate("e => e.scrollWidth <= e.clientWidth")
     cancel = row.get_by_role("button", name=f"Cancel job {job['id']}")
     cancel.focus()
     page.keyboard.press("Enter")  # keyboard, as a user without a mouse would
+    # A running job's work is lost when cancelled: the panel asks first, saying how much.
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text(f"Cancel job {job['id'][:12]}?")
+    expect(dialog).to_contain_text(re.compile(r"It has run for .*Its work so far is lost"))
+    page.keyboard.press("Enter")  # the dialog's default: Cancel job
     expect(row).to_have_attribute("data-status", "cancelled", timeout=30_000)
     status, stored = lab_server.request("GET", f"synq/api/jobs/{job['id']}")
     assert status == 200
@@ -220,6 +230,11 @@ def test_the_detail_view_follows_cancels_and_shows_expectation_values(
     expect(newest).to_contain_text("progress", timeout=60_000)
     expect(newest).not_to_have_text(newest.inner_text(), timeout=60_000)
     detail.get_by_role("button", name="Cancel").click()
+    page.locator(".jp-Dialog").get_by_role("button", name="Keep running").click()
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
+    assert not lab_server.request("GET", f"synq/api/jobs/{running['id']}")[1]["cancel_requested"]
+    detail.get_by_role("button", name="Cancel").click()
+    page.locator(".jp-Dialog").get_by_role("button", name="Cancel job").click()
     expect(detail.get_by_test_id("synq-job-detail-status")).to_have_text(
         "cancelled", timeout=30_000
     )

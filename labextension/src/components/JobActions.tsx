@@ -3,10 +3,11 @@ import * as React from 'react';
 
 import { IJob, TERMINAL } from '../jobs/api';
 import { JobsModel } from '../jobs/model';
+import { cancelQuestion } from '../jobs/summary';
 import { errorMessage } from '../request';
 
 /**
- * **Cancel** (queued or running) or **Retry** (failed or cancelled) for one job, and in
+ * **Cancel** (queued, or running after a confirmation) or **Retry** (failed or cancelled) for one job, and in
  * its detail view **Delete** (finished, after a confirmation), with the server's refusal
  * shown beside them. In a list, `inList` names the job in each button's accessible name,
  * since every row has the same buttons.
@@ -40,8 +41,21 @@ export function JobActions(props: {
       keepFocus.current = false; // placed, or the user went elsewhere
     }
   });
-  const act = (action: (id: string) => Promise<void>, button: HTMLButtonElement) => {
-    keepFocus.current = document.activeElement === button;
+  // A question comes first, while the button is still enabled; after a yes the focus is
+  // put back on the button at once (the dialog would give it back only once it has gone,
+  // after the work has started and disabled it), and then the work starts.
+  const act = async (label: string, action: (id: string) => Promise<void>, button: HTMLElement) => {
+    const focused = document.activeElement === button;
+    const question = QUESTIONS[label];
+    if (question) {
+      if (!(await question(job))) {
+        return;
+      }
+      if (focused) {
+        button.focus();
+      }
+    }
+    keepFocus.current = focused;
     setBusy(true);
     setFailure(null);
     action
@@ -57,10 +71,7 @@ export function JobActions(props: {
     buttons.push(['Retry', model.retry]);
   }
   if (TERMINAL.has(job.status) && !props.inList) {
-    buttons.push([
-      'Delete',
-      id => confirmDelete(id).then(yes => (yes ? model.delete(id) : undefined))
-    ]);
+    buttons.push(['Delete', model.delete]);
   }
   if (!buttons.length && !failure) {
     return null;
@@ -74,7 +85,7 @@ export function JobActions(props: {
             type="button"
             className="synq-Button"
             disabled={busy}
-            onClick={event => act(action, event.currentTarget)}
+            onClick={event => void act(label, action, event.currentTarget)}
             aria-label={props.inList ? `${label} job ${job.id}` : undefined}
           >
             {label}
@@ -88,6 +99,27 @@ export function JobActions(props: {
       ) : null}
     </>
   );
+}
+
+/** What is asked before an action that loses work: yes to go on. */
+const QUESTIONS: Record<string, (job: IJob) => Promise<boolean>> = {
+  Cancel: confirmCancel,
+  Delete: job => confirmDelete(job.id)
+};
+
+async function confirmCancel(job: IJob): Promise<boolean> {
+  const question = cancelQuestion(job);
+  if (!question) {
+    return true; // queued: nothing is lost
+  }
+  const answer = await showDialog({
+    ...question,
+    buttons: [
+      Dialog.cancelButton({ label: 'Keep running' }),
+      Dialog.warnButton({ label: 'Cancel job' })
+    ]
+  });
+  return answer.button.accept;
 }
 
 async function confirmDelete(id: string): Promise<boolean> {

@@ -1,10 +1,33 @@
-import { percent } from '../format';
+import { duration, percent } from '../format';
 import { IJob, IJobResult } from './api';
 
 /** Where a job runs, as its title says: a cost estimate compares every target, though it
  * is simulated on one. */
 export function jobPlace(job: Pick<IJob, 'kind' | 'target'>): string {
   return job.kind === 'cost_estimate' ? 'every target' : job.target;
+}
+
+/**
+ * What to ask before cancelling a running job, whose work so far is lost: how long it has
+ * run and how far it got. `null` for a queued job, which loses nothing and needs no question.
+ */
+export function cancelQuestion(
+  job: Pick<IJob, 'id' | 'status' | 'started_at' | 'progress'>,
+  now: Date = new Date()
+): { title: string; body: string } | null {
+  if (job.status !== 'running') {
+    return null;
+  }
+  const ran = job.started_at ? (now.getTime() - new Date(job.started_at).getTime()) / 1000 : null;
+  const done =
+    typeof job.progress === 'number' && job.progress > 0
+      ? `, ${percent(job.progress, 0)} done`
+      : '';
+  const lost = 'Its work so far is lost; Retry runs it again from the start.';
+  return {
+    title: `Cancel job ${job.id.slice(0, 12)}?`,
+    body: ran !== null && ran >= 0 ? `It has run for ${duration(ran)}${done}. ${lost}` : lost
+  };
 }
 
 /** A label and its value, as a result's summary lists them. */
