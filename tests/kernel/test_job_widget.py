@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -139,6 +140,7 @@ def test_cancel_clicked_as_the_job_succeeds_shows_it_succeeded() -> None:
     widget = JobWidget(handle)  # type: ignore[arg-type]
     assert widget.status == "running"
     widget.cancel_button.click()
+    widget.cancel_button.click()  # a running job: the second click confirms
     assert widget.status == "succeeded"
     assert widget.message.value != "cancelling…"
 
@@ -183,8 +185,39 @@ def test_a_cancel_in_progress_keeps_the_button_off_and_says_so() -> None:
     widget = JobWidget(handle)  # type: ignore[arg-type]
     assert not widget.cancel_button.disabled
     widget.cancel_button.click()
+    widget.cancel_button.click()
     assert widget.cancel_button.disabled
     assert widget.message.value == "cancelling…"
+
+
+def test_cancelling_a_running_job_takes_a_second_click(monkeypatch) -> None:
+    """Its work so far is lost: the first click asks, and stands down unanswered."""
+    monkeypatch.setattr(job_widget, "CONFIRM_SECONDS", 0.2)
+    asked: list[str] = []
+    handle = Handle(Server(["running"]))
+    handle.cancel = recorded(asked, job("running", cancel_requested=True))  # type: ignore[attr-defined]
+    widget = JobWidget(handle)  # type: ignore[arg-type]
+    widget.cancel_button.click()
+    assert (asked, widget.cancel_button.description) == ([], "Confirm cancel")
+    assert widget.cancel_button.button_style == "danger"
+    deadline = time.monotonic() + 10
+    while widget.cancel_button.description != "Cancel" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert widget.cancel_button.description == "Cancel"  # unanswered: as it was
+    widget.cancel_button.click()
+    widget.cancel_button.click()
+    assert asked == ["cancel"]
+    assert widget.cancel_button.disabled
+
+
+def test_a_queued_job_is_cancelled_at_the_first_click() -> None:
+    asked: list[str] = []
+    handle = Handle(Server(["queued"]))
+    handle.cancel = recorded(asked, job("cancelled"))  # type: ignore[attr-defined]
+    widget = JobWidget(handle)  # type: ignore[arg-type]
+    widget.cancel_button.click()
+    assert asked == ["cancel"]
+    assert widget.status == "cancelled"
 
 
 class Stream:
@@ -288,3 +321,13 @@ def test_each_expectation_value_is_shown_with_its_observable() -> None:
     assert shown["data"]["text/plain"] == (
         "⟨ZZ⟩ = 1.0000 ± 0.0000\n⟨0.5·XX - 0.25·ZI⟩ = 0.1250 ± 0.0100"
     )
+
+
+def recorded(calls: list[str], answer: dict[str, Any]) -> Any:
+    """A handle's ``cancel`` that notes each call and answers ``answer``."""
+
+    def cancel() -> dict[str, Any]:
+        calls.append("cancel")
+        return answer
+
+    return cancel

@@ -29,6 +29,8 @@ _COLORS = {
 _BAR_STYLE = {"succeeded": "success", "failed": "danger", "cancelled": "warning"}
 BATCH_PLOTS = 3
 """A batch job's circuits the widget draws a histogram of, the first ones."""
+CONFIRM_SECONDS = 5.0
+"""How long Cancel, clicked on a running job, waits for the click that confirms it."""
 
 
 class JobWidget(widgets.VBox):
@@ -51,7 +53,8 @@ class JobWidget(widgets.VBox):
         self.cancel_button = widgets.Button(
             description="Cancel", icon="stop", button_style="", tooltip="Cancel this job"
         )
-        self.cancel_button.on_click(lambda _: self._cancel())
+        self.cancel_button.on_click(lambda _: self._cancel_clicked())
+        self._confirming: threading.Timer | None = None
         self.output = widgets.Output()
         first = handle.info(timeout)
         # Algorithm jobs plot their iterations live, between the message and the result.
@@ -178,6 +181,30 @@ class JobWidget(widgets.VBox):
     def _append(self, bundle: dict[str, Any]) -> None:
         output = {"output_type": "display_data", "data": bundle, "metadata": {}}
         self.output.outputs = (*self.output.outputs, output)
+
+    def _cancel_clicked(self) -> None:
+        """Cancels a queued job at once. A running one loses its work so far, as a misplaced
+        click near the bar would: the first click asks (the button says so, in red for
+        ``CONFIRM_SECONDS``), the second cancels."""
+        if self.status == "running" and self._confirming is None:
+            self.cancel_button.description = "Confirm cancel"
+            self.cancel_button.button_style = "danger"
+            self.cancel_button.tooltip = "Click again to cancel: the work so far is lost"
+            self._confirming = threading.Timer(CONFIRM_SECONDS, self._stand_down)
+            self._confirming.daemon = True
+            self._confirming.start()
+            return
+        self._stand_down()
+        self._cancel()
+
+    def _stand_down(self) -> None:
+        """Cancel as it was before it asked."""
+        timer, self._confirming = self._confirming, None
+        if timer is not None:
+            timer.cancel()
+        self.cancel_button.description = "Cancel"
+        self.cancel_button.button_style = ""
+        self.cancel_button.tooltip = "Cancel this job"
 
     def _cancel(self) -> None:
         self.cancel_button.disabled = True
