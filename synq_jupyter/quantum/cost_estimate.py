@@ -81,8 +81,9 @@ def estimate_costs(
 ) -> CostComparison:
     """Transpiles ``circuit`` for each target and prices ``shots`` shots of it there.
 
-    Feasibility, gate counts and estimates come from the same level-1 transpile with a fixed
-    seed that ``analyze_circuit`` runs, so both agree on every target.
+    Feasibility, gate counts and estimates come from the same level-2 transpile with a fixed
+    seed that ``analyze_circuit`` runs. A circuit that measures nothing is priced as it runs:
+    with every qubit measured at the end, as a run adds (readout error and time included).
 
     Args:
         circuit: The circuit to run.
@@ -101,8 +102,11 @@ def estimate_costs(
     """
     from qiskit import QuantumCircuit
 
+    from synq_jupyter.quantum.local_sampling import with_measurements
+
     if not isinstance(circuit, QuantumCircuit):
         raise SynqInputError("expected a Qiskit QuantumCircuit", field="circuit")
+    circuit, _ = with_measurements(circuit)
     checked = whole(shots, 1, MAX_SHOTS)
     if checked is None:
         raise SynqInputError(f"shots must be an integer from 1 to {MAX_SHOTS}", field="shots")

@@ -146,3 +146,15 @@ def test_numpy_shots_cost_what_int_shots_cost():
     given = estimate_costs(ghz(4), shots=np.int64(500), seed=np.int64(3))  # type: ignore[arg-type]
     plain = estimate_costs(ghz(4), shots=500, seed=3)
     assert json.dumps(given.to_dict()) == json.dumps(plain.to_dict())
+
+
+def test_a_circuit_that_measures_nothing_is_priced_as_it_runs_measured():
+    """A run measures every qubit of such a circuit: its readout error and time count."""
+    measured = ghz(3)
+    bare = measured.remove_final_measurements(inplace=False)
+    unmeasured = estimate_costs(bare, shots=100, targets=["ibm_torino"]).row("ibm_torino")
+    assert unmeasured == estimate_costs(measured, shots=100, targets=["ibm_torino"]).row(
+        "ibm_torino"
+    )
+    unread = analyze_circuit(bare, [get_target("ibm_torino")]).feasibility[0]
+    assert unmeasured.estimated_success_probability < unread.estimated_success_probability
