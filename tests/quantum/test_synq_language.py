@@ -563,6 +563,27 @@ def test_known_experimental_features_give_no_warning() -> None:
 # ---- errors -------------------------------------------------------------------------------
 
 MALFORMED_PROGRAMS = [
+    pytest.param(
+        "qubit q[1]\nif true quantum h q[0]",
+        2,
+        9,
+        "unexpected 'quantum'; an if needs 'then' before its gate",
+        id="if-without-then",
+    ),
+    pytest.param(
+        "qubit q[1]\nquantum rz(2pi) q[0]",
+        2,
+        13,
+        "unexpected name 'pi'; expected ')', '*', '/' or ','",
+        id="number-then-name",
+    ),
+    pytest.param(
+        "qubit q[2]\nquantum x q[\uff11]",
+        2,
+        13,
+        "unexpected character '\uff11'",
+        id="full-width-digit",
+    ),
     pytest.param("qubit q[2]\nquantum hx q[0]", 2, 9, "unknown gate 'hx'", id="unknown-gate"),
     pytest.param(
         "qubit q[2]\nquantum cx q[0]", 2, 9, "cx needs exactly two qubits, got 1", id="cx-one-qubit"

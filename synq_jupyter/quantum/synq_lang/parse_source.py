@@ -22,6 +22,7 @@ _TERMINAL_WORDS = {
     "NAME": "a name",
     "NUMBER": "a number",
     "STRING": 'a quoted string ("...")',
+    "MULOP": "'*', '/'",
     "_NL": "end of line",
     "$END": "end of input",
 }
@@ -101,6 +102,12 @@ def _token_error(exc: UnexpectedToken, text: str) -> SynqSyntaxError:
             column=column,
         )
     message = f"unexpected {_describe_token(token.type, str(token))}"
+    if "THEN" in expected:  # within an if's condition: what is missing is most likely 'then'
+        return SynqSyntaxError(
+            message + "; an if needs 'then' before its gate (if c then quantum x q[0])",
+            line=line,
+            column=column,
+        )
     words = sorted({_describe_terminal(name) for name in expected})
     if 0 < len(words) <= 6:
         message += f"; expected {_join(words)}"

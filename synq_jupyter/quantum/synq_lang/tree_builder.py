@@ -22,7 +22,7 @@ KEYWORDS = frozenset(
 )
 """Words of the language that cannot name anything, even where the grammar expects a name."""
 
-_WHOLE_NUMBER = re.compile(r"\d+")
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 def build_program(tree: Tree[Token]) -> tuple[st.Statement, ...]:
