@@ -114,9 +114,10 @@ def validate_job_task(
             if exc.field in ("source", "target", None):
                 exc.field = field
             if batch:
-                # "circuit 2, line 3, column 9: ...": which circuit first, then where in it.
+                # "sources[2], line 3, column 9: ...": which circuit first, by its place in
+                # the list as the field names it ("circuit 2" read as the second), then where.
                 joint = ", " if exc.line is not None else ": "
-                exc.message, exc.line, exc.column = f"circuit {index}{joint}{exc}", None, None
+                exc.message, exc.line, exc.column = f"sources[{index}]{joint}{exc}", None, None
             raise
         widths.append(circuit.num_qubits)
     return widths

@@ -36,7 +36,7 @@ async def test_a_bad_circuit_refuses_the_whole_batch_named_by_its_place_in_it(
     body = problem(refused.value)
     assert refused.value.code == 422
     assert body["errors"][0]["field"] == "sources[10]"
-    assert body["detail"].startswith("circuit 10, line 3, column 1: ")
+    assert body["detail"].startswith("sources[10], line 3, column 1: ")
     assert calls == [3, 3, 3, 2]  # circuits per worker call
 
 

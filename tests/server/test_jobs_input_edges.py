@@ -87,7 +87,7 @@ async def test_a_tag_given_twice_is_kept_once_and_a_spaced_one_is_found(api):
     ("sources", "phrase"),
     [
         ([""], "at least 1 character"),
-        (["qubit q[2]\nquantum hh q[0]\n"], "circuit 0"),
+        (["qubit q[2]\nquantum hh q[0]\n"], "sources[0], line 2, column 9"),
         ([BELL + "//" + "x" * 1_000_000], "at most 1000000 characters"),
     ],
 )
