@@ -191,5 +191,18 @@ def problem_message(status: int, problem: dict[str, Any], reason: str = "") -> s
         return detail
     errors = [e for e in problem.get("errors") or [] if isinstance(e, dict)]
     if all(str(e.get("message", "")) in detail for e in errors):
-        return detail
+        return _with_field(detail, errors)
     return "; ".join(f"{e.get('field', 'body')}: {e.get('message', 'invalid')}" for e in errors)
+
+
+def _with_field(detail: str, errors: list[dict[str, Any]]) -> str:
+    """``detail``, led by the field it is about when it names no field itself and that field
+    is not the circuit's (whose message names its line): ``observables[0]: 'XYZ' must be 2
+    letters ...`` says which of a list of observables is wrong."""
+    if len(errors) != 1:
+        return detail
+    field = str(errors[0].get("field") or "")
+    root = field.split("[", 1)[0].split(".", 1)[0]
+    if not root or root in ("source", "sources", "body") or root in detail:
+        return detail
+    return f"{field}: {detail}"

@@ -140,3 +140,17 @@ def test_an_internal_error_shows_the_correlation_id_it_asks_to_quote(api: Api) -
     api.answers = [(500, {}, problem)]
     with pytest.raises(ApiError, match="quote the correlation id: 0306ec2d9f"):
         SynqClient(api.url, token="t").request("POST", "jobs", json={})
+
+
+def test_a_refusal_of_one_item_of_a_list_names_the_item() -> None:
+    from synq_jupyter.kernel.client import problem_message
+
+    def refusal(field: str, message: str) -> str:
+        problem = {"detail": message, "errors": [{"field": field, "message": message}]}
+        return problem_message(422, problem)
+
+    wrong = "'XYZ' must be 2 letters of I, X, Y, Z (the circuit has 2 qubits)"
+    assert refusal("observables[0]", wrong) == f"observables[0]: {wrong}"
+    # A message that names its field, or a circuit's (which names its line), is kept.
+    assert refusal("target", "unknown target 'x'") == "unknown target 'x'"
+    assert refusal("source", "line 2, column 9: unknown gate 'hx'").startswith("line 2")
