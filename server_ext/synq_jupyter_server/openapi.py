@@ -93,7 +93,7 @@ def _operation(route: Any, method: str, op: Operation, refs: dict[Any, str]) -> 
     spec["parameters"] = parameters
     if op.request is not None:
         spec["requestBody"] = {
-            "required": True,
+            "required": not op.body_optional,
             "content": {"application/json": {"schema": {"$ref": refs[op.request]}}},
         }
     ok: dict[str, Any] = {"description": "Success"}

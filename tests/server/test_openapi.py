@@ -41,6 +41,9 @@ async def test_spec_carries_request_and_error_schemas(api):
     problem = transpile["responses"]["422"]["content"]["application/problem+json"]["schema"]
     assert problem["$ref"].endswith("/Problem")
     assert spec["paths"]["/targets/{name}"]["get"]["parameters"][0]["name"] == "name"
+    # A body is required where the route needs one; the token exchange takes none too.
+    assert transpile["requestBody"]["required"] is True
+    assert spec["paths"]["/auth/tokens"]["post"]["requestBody"]["required"] is False
 
 
 async def test_docs_page_is_served_with_local_assets(api):

@@ -55,6 +55,8 @@ class Operation:
     tags: tuple[str, ...] = field(default=())
     query: type[BaseModel] | None = None
     """The model ``parse_query`` reads the query string with."""
+    body_optional: bool = False
+    """No body is ``request()`` (the handler reads it with ``parse_optional_body``)."""
     idempotent: bool = False
     """Takes an ``Idempotency-Key`` header (a repeat answers 200 with the first job)."""
     totp_header: bool = False

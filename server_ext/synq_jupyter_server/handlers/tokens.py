@@ -32,6 +32,7 @@ class TokensHandler(SynqHandler):
             description="When MFA is on for the account, `totp` must hold a current code or "
             "a recovery code. The access token carries the key's scopes.",
             request=TokenRequest,
+            body_optional=True,  # without MFA there is nothing to send
             response=TokenPair,
             status=201,
             errors=(400, 401, 403, 422),
