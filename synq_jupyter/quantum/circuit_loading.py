@@ -136,6 +136,7 @@ def _load_qasm3(source: str) -> QuantumCircuit:
     from qiskit_qasm3_import import ConversionError, convert
 
     from synq_jupyter.quantum.qasm3_checks import check_qasm3_program
+    from synq_jupyter.quantum.qasm3_gate_calls import check_gate_calls
     from synq_jupyter.quantum.qasm_limits import check_finite_parameters
 
     try:
@@ -143,6 +144,7 @@ def _load_qasm3(source: str) -> QuantumCircuit:
     except SynqSyntaxError as exc:
         raise name_missing_semicolon(source, exc, _qasm3_program) from None
     check_qasm3_program(program)
+    check_gate_calls(program)
     try:
         circuit = convert(program)
     except (qasm3.QASM3Error, ConversionError, CircuitError, ValueError, TypeError) as exc:

@@ -68,7 +68,8 @@ class _TooLarge(Exception):
     """A constant integer expression past ``_HUGE``."""
 
 
-def _position(node: ast.QASMNode) -> dict[str, Any]:
+def node_position(node: ast.QASMNode) -> dict[str, Any]:
+    """The 1-based ``line`` and ``column`` of ``node``, as keyword arguments of an error."""
     span = node.span
     if span is None:
         return {"line": None, "column": None}
@@ -97,7 +98,7 @@ def _integer(node: ast.Expression, noun: str) -> int | None:
         if lhs is None or rhs is None:
             return None
         if node.op.name == "/" and rhs == 0:
-            raise SynqSyntaxError(f"this {noun} divides by zero", **_position(node))
+            raise SynqSyntaxError(f"this {noun} divides by zero", **node_position(node))
         value = _INTEGER_ARITHMETIC[node.op.name](lhs, rhs)
     else:
         return None
@@ -134,7 +135,7 @@ class _LimitChecker(QASMVisitor[None]):
             else:
                 if count is None:
                     return  # not a constant integer: the importer refuses it unallocated
-        self._tally.declare(kind, name, count, **_position(node))
+        self._tally.declare(kind, name, count, **node_position(node))
 
     def visit_Identifier(self, node: ast.Identifier, context: Any = None) -> None:
         match = _PHYSICAL_QUBIT.fullmatch(node.name)
@@ -145,7 +146,7 @@ class _LimitChecker(QASMVisitor[None]):
             raise SynqSyntaxError(
                 f"physical qubit {node.name} makes Qiskit create qubits $0 to {node.name}; "
                 f"a program may use at most {MAX_QUBITS} qubits",
-                **_position(node),
+                **node_position(node),
             )
 
     def visit_QuantumGateModifier(self, node: ast.QuantumGateModifier, context: Any = None) -> None:
@@ -159,7 +160,7 @@ class _LimitChecker(QASMVisitor[None]):
                 raise SynqSyntaxError(
                     f"{node.modifier.name} asks for more control qubits than the "
                     f"{MAX_QUBITS} a program may declare",
-                    **_position(node),
+                    **node_position(node),
                 )
         self.generic_visit(node, context)
 
@@ -204,7 +205,7 @@ class _IndexChecker(QASMVisitor[None]):
                     raise SynqSyntaxError(
                         f"{node.name.name} has {size} elements; "
                         f"{node.name.name}[{item.value}] is out of range",
-                        **_position(node),
+                        **node_position(node),
                     )
 
     def visit_IndexExpression(self, node: ast.IndexExpression, context: Any = None) -> None:
@@ -221,7 +222,7 @@ class _IndexChecker(QASMVisitor[None]):
             raise SynqSyntaxError(
                 f"{register}[{variable}]: Qiskit's OpenQASM 3 importer cannot index a register "
                 f"with the loop variable {variable}; write the loop's gates out one by one",
-                **_position(node),
+                **node_position(node),
             )
 
 
@@ -279,7 +280,7 @@ class _ValueChecker(QASMVisitor[None]):
 
     def visit_DurationLiteral(self, node: ast.DurationLiteral, context: Any = None) -> None:
         if not math.isfinite(node.value):
-            raise SynqSyntaxError("this duration is not a finite number", **_position(node))
+            raise SynqSyntaxError("this duration is not a finite number", **node_position(node))
 
     def visit_IndexedIdentifier(self, node: ast.IndexedIdentifier, context: Any = None) -> None:
         # The generic walk does not enter ``q[i]``'s indices: they are a list in a list.
@@ -289,7 +290,7 @@ class _ValueChecker(QASMVisitor[None]):
 
     def visit_BinaryExpression(self, node: ast.BinaryExpression, context: Any = None) -> None:
         if node.op.name == "/" and self._number(node.rhs, "expression") == 0:
-            raise SynqSyntaxError("this expression divides by zero", **_position(node))
+            raise SynqSyntaxError("this expression divides by zero", **node_position(node))
         self.generic_visit(node, context)
 
     def _number(self, node: ast.Expression, noun: str) -> float | None:
@@ -319,12 +320,12 @@ class _ValueChecker(QASMVisitor[None]):
         elif isinstance(node, ast.BinaryExpression) and node.op.name in _ARITHMETIC:
             lhs, rhs = self._number(node.lhs, noun), self._number(node.rhs, noun)
             if node.op.name == "/" and rhs == 0:
-                raise SynqSyntaxError(f"this {noun} divides by zero", **_position(node))
+                raise SynqSyntaxError(f"this {noun} divides by zero", **node_position(node))
             if lhs is None or rhs is None:
                 return None
             value = _ARITHMETIC[node.op.name](lhs, rhs)
         else:
             return None
         if not math.isfinite(value):
-            raise SynqSyntaxError(f"this {noun} is not a finite number", **_position(node))
+            raise SynqSyntaxError(f"this {noun} is not a finite number", **node_position(node))
         return value

@@ -176,3 +176,59 @@ def test_a_lexer_error_is_said_once_not_also_on_stderr(capsys):
         load_circuit(QASM3 + 'int x = "s";\n')
     assert info.value.line == 6
     assert capsys.readouterr().err == ""
+
+
+QASM3_TWO = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\n'
+
+
+@pytest.mark.parametrize(
+    ("statement", "column", "message"),
+    [
+        ("cx q[0];", 1, "'cx' acts on 2 qubits, but is given 1"),
+        ("h q[0], q[1];", 1, "'h' acts on 1 qubit, but is given 2"),
+        ("ccx q[0], q[1];", 1, "'ccx' acts on 3 qubits, but is given 2"),
+        ("ctrl(2) @ x q[0], q[1];", 1, "'x' with 2 controls acts on 3 qubits, but is given 2"),
+        ("gphase(0.5) q[0];", 1, "'gphase' acts on no qubits, but is given 1"),
+        ("rx q[0];", 1, "'rx' takes 1 parameter, but is given 0"),
+        ("rx(0.1, 0.2) q[0];", 1, "'rx' takes 1 parameter, but is given 2"),
+        ("U(0, 0) q[0];", 1, "'U' takes 3 parameters, but is given 2"),
+        ("cx q[0], q[0];", 1, "a gate cannot act on the same qubit twice (q[0])"),
+        ("cx q, q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
+        ("if (true) { cx q[0]; }", 13, "'cx' acts on 2 qubits, but is given 1"),
+        ("gate g a { cx a, a; }", 12, "a gate cannot act on the same qubit twice (a)"),
+    ],
+)
+def test_a_qasm3_gate_call_that_does_not_fit_the_gate_is_named_at_its_line(
+    statement, column, message
+):
+    # Before: Qiskit's text with no line ("The amount of qubit(1)/clbit(0) arguments does
+    # not match the gate expectation (2).", "label expects a string or None").
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(QASM3_TWO + statement)
+    assert (info.value.line, info.value.column) == (4, column)
+    assert info.value.message == message
+    assert info.value.field == "source"
+
+
+def test_a_call_of_a_programs_own_gate_is_checked_against_its_definition():
+    source = QASM3_TWO + "gate g(t) a, b { rz(t) a; cx a, b; }\ng(0.5) q[0];\n"
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(source)
+    assert (info.value.line, info.value.column) == (5, 1)
+    assert info.value.message == "'g' acts on 2 qubits, but is given 1"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "cx q[0], q[1];",
+        "h q;",
+        "U(0, 0, 0) q;",
+        "ctrl @ rx(0.1) q[0], q[1];",
+        "negctrl @ inv @ x q[1], q[0];",
+        "ctrl @ gphase(0.5) q[0];",
+        "gate g(t) a, b { rz(t) a; cx a, b; }\ng(0.5) q[0], q[1];",
+    ],
+)
+def test_qasm3_gate_calls_that_fit_still_load(statement):
+    assert load_circuit(QASM3_TWO + statement).num_qubits == 2

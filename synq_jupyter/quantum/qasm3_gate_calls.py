@@ -1,0 +1,159 @@
+"""Checks each gate call of an OpenQASM 3 program against the gate's signature, at its line.
+
+Qiskit's importer finds a wrong count of qubits or parameters only when it builds the gate,
+and says so in its own terms and without a position ("The amount of qubit(1)/clbit(0)
+arguments does not match the gate expectation (2).", "label expects a string or None");
+the syntax tree still knows where the call is.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from openqasm3 import ast
+from openqasm3.visitor import QASMVisitor
+
+from synq_jupyter.errors import SynqSyntaxError
+from synq_jupyter.quantum.qasm3_checks import node_position
+
+
+class _Signature(NamedTuple):
+    parameters: int
+    qubits: int
+
+
+_BUILTIN = {"U": _Signature(3, 1)}
+"""The one gate OpenQASM 3 defines without an include."""
+_CONTROLS = (ast.GateModifierName.ctrl, ast.GateModifierName.negctrl)
+
+
+def check_gate_calls(program: ast.Program) -> None:
+    """Refuses a gate call with the wrong number of parameters or qubits, or a qubit twice.
+
+    Gates are known from the built-in ``U``, ``include "stdgates.inc"`` and the program's
+    own ``gate`` definitions, each from where it is defined on; a call of any other name is
+    left to the importer, which says it is not defined. ``ctrl @`` and ``negctrl @`` add
+    their control qubits to what the gate acts on.
+
+    Raises:
+        SynqSyntaxError: Naming the line and column of the first wrong call.
+    """
+    _GateCallChecker().visit(program)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+class _GateCallChecker(QASMVisitor[None]):
+    def __init__(self) -> None:
+        self._gates: dict[str, _Signature | None] = dict(_BUILTIN)
+        self._registers: set[str] = set()
+
+    def visit_Include(self, node: ast.Include, context: Any = None) -> None:
+        if node.filename == "stdgates.inc":
+            from qiskit.qasm3 import STDGATES_INC_GATES
+
+            for gate in STDGATES_INC_GATES:
+                self._gates[gate.name] = _Signature(gate.num_params, gate.num_qubits)
+
+    def visit_QubitDeclaration(self, node: ast.QubitDeclaration, context: Any = None) -> None:
+        if node.size is not None:
+            self._registers.add(node.qubit.name)
+
+    def visit_QuantumGateDefinition(
+        self, node: ast.QuantumGateDefinition, context: Any = None
+    ) -> None:
+        registers = self._registers
+        self._registers = registers - {qubit.name for qubit in node.qubits}
+        try:
+            self.generic_visit(node, context)
+        finally:
+            self._registers = registers
+        name = node.name.name
+        # A second definition is the importer's error, at that definition: the calls of
+        # the name are left to it.
+        known = name in self._gates
+        self._gates[name] = None if known else _Signature(len(node.arguments), len(node.qubits))
+
+    def visit_QuantumGate(self, node: ast.QuantumGate, context: Any = None) -> None:
+        name = node.name.name
+        signature = self._gates.get(name)
+        if signature is None:
+            return
+        given = len(node.arguments)
+        if given != signature.parameters:
+            raise SynqSyntaxError(
+                f"'{name}' takes {_plural(signature.parameters, 'parameter')}, "
+                f"but is given {given}",
+                **node_position(node),
+            )
+        self._check_qubits(f"'{name}'", signature.qubits, node)
+
+    def visit_QuantumPhase(self, node: ast.QuantumPhase, context: Any = None) -> None:
+        self._check_qubits("'gphase'", 0, node)
+
+    def _check_qubits(
+        self, gate: str, acts_on: int, node: ast.QuantumGate | ast.QuantumPhase
+    ) -> None:
+        controls = 0
+        for modifier in node.modifiers:
+            if modifier.modifier in _CONTROLS:
+                if modifier.argument is None:
+                    controls += 1
+                elif isinstance(modifier.argument, ast.IntegerLiteral):
+                    controls += modifier.argument.value
+                else:
+                    return  # a count only the importer computes
+        expected, given = acts_on + controls, len(node.qubits)
+        if given != expected:
+            if controls:
+                gate += f" with {_plural(controls, 'control')}"
+            acts = f"acts on {_plural(expected, 'qubit')}" if expected else "acts on no qubits"
+            raise SynqSyntaxError(f"{gate} {acts}, but is given {given}", **node_position(node))
+        self._check_distinct(node)
+
+    def _check_distinct(self, node: ast.QuantumGate | ast.QuantumPhase) -> None:
+        """Finds a qubit named twice, directly (``q[0], q[0]``) or through a register that
+        is broadcast over (``q, q[1]`` acts on ``q[1], q[1]`` in its second call)."""
+        seen: list[tuple[str, int | None]] = []
+        for operand in node.qubits:
+            qubit = _single_qubit(operand)
+            if qubit is None:
+                continue
+            for earlier in seen:
+                twice = _overlap(earlier, qubit, self._registers)
+                if twice is not None:
+                    raise SynqSyntaxError(
+                        f"a gate cannot act on the same qubit twice ({twice})",
+                        **node_position(node),
+                    )
+            seen.append(qubit)
+
+
+def _single_qubit(operand: ast.Identifier | ast.IndexedIdentifier) -> tuple[str, int | None] | None:
+    """``(name, index)`` for ``q[i]``, ``(name, None)`` for a whole ``q``; ``None`` for a
+    slice or a computed index, which this check does not follow."""
+    if isinstance(operand, ast.Identifier):
+        return operand.name, None
+    if len(operand.indices) != 1:
+        return None
+    index = operand.indices[0]
+    if isinstance(index, list) and len(index) == 1 and isinstance(index[0], ast.IntegerLiteral):
+        return operand.name.name, index[0].value
+    return None
+
+
+def _overlap(
+    first: tuple[str, int | None], second: tuple[str, int | None], registers: set[str]
+) -> str | None:
+    """The qubit both operands reach in the same call, named as the user would, if any."""
+    name, index = first
+    other_name, other_index = second
+    if name != other_name:
+        return None
+    if index is not None and other_index is not None:
+        return f"{name}[{index}]" if index == other_index else None
+    if index is None and other_index is None:
+        return f"{name}[0]" if name in registers else name
+    return f"{name}[{index if other_index is None else other_index}]"
