@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from qiskit import QuantumCircuit
 
 _QISKIT_POSITION = re.compile(r"^(?:<input>:)?(\d+),(\d+):\s*(.*)$", re.DOTALL)
+_UNDEFINED_QASM2_GATE = re.compile(
+    r"cannot use non-builtin custom instruction '(\w+)' before definition"
+)
 
 
 @dataclass(frozen=True)
@@ -119,14 +122,38 @@ def _load_qasm2(source: str) -> QuantumCircuit:
 def _qasm2_circuit(source: str) -> QuantumCircuit:
     from qiskit import qasm2
 
+    from synq_jupyter.quantum.qasm2_gate_parameters import check_qasm2_gate_parameters
+
     try:
-        return qasm2.loads(
+        circuit = qasm2.loads(
             source,
             custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS,
             include_path=(),
         )
     except qasm2.QASM2Error as exc:
-        raise _positioned(str(exc)) from None
+        raise _qasm2_error(str(exc)) from None
+    except TypeError as exc:
+        # A gate's constructor given fewer parameters than it takes: named at its call.
+        check_qasm2_gate_parameters(source, built=False)
+        raise SynqSyntaxError(f"Qiskit could not build a gate of the program ({exc})") from None
+    check_qasm2_gate_parameters(source, built=True)
+    return circuit
+
+
+def _qasm2_error(message: str) -> SynqSyntaxError:
+    """Qiskit's error in words a user can act on: a gate of qelib1.inc used without the
+    include is "not defined", and the include is what defines it."""
+    from synq_jupyter.quantum.qasm2_gate_parameters import QELIB1_GATES
+
+    error = _positioned(message)
+    match = _UNDEFINED_QASM2_GATE.fullmatch(error.message)
+    if match is None:
+        return error
+    name = match.group(1)
+    text = f"gate '{name}' is not defined"
+    if name in QELIB1_GATES:
+        text += '; add include "qelib1.inc"; after the OPENQASM line'
+    return SynqSyntaxError(text, line=error.line, column=error.column)
 
 
 def _load_qasm3(source: str) -> QuantumCircuit:

@@ -95,7 +95,7 @@ def check_qasm2_source(source: str) -> None:
     Raises:
         SynqSyntaxError: A declaration passes the limit, or a number is not finite.
     """
-    code = _COMMENT_OR_STRING.sub(lambda match: " " * len(match.group()), source)
+    code = code_only(source)
     tally = DeclarationTally()
     for match in _QASM2_REGISTER.finditer(code):
         prefix, name, digits = match.groups()
@@ -112,6 +112,11 @@ def check_qasm2_source(source: str) -> None:
         raise SynqSyntaxError(
             f"{shown} is too large to be a finite number", line=line, column=column
         )
+
+
+def code_only(source: str) -> str:
+    """``source`` with its comments and strings blanked, so that the offsets stay the same."""
+    return _COMMENT_OR_STRING.sub(lambda match: " " * len(match.group()), source)
 
 
 def _first_infinite_real(code: str) -> re.Match[str] | None:

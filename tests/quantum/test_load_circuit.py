@@ -179,56 +179,120 @@ def test_a_lexer_error_is_said_once_not_also_on_stderr(capsys):
 
 
 QASM3_TWO = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\n'
+QASM2_TWO = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2]; creg c[2];\n'
 
 
 @pytest.mark.parametrize(
-    ("statement", "column", "message"),
+    ("head", "statement", "column", "message"),
     [
-        ("cx q[0];", 1, "'cx' acts on 2 qubits, but is given 1"),
-        ("h q[0], q[1];", 1, "'h' acts on 1 qubit, but is given 2"),
-        ("ccx q[0], q[1];", 1, "'ccx' acts on 3 qubits, but is given 2"),
-        ("ctrl(2) @ x q[0], q[1];", 1, "'x' with 2 controls acts on 3 qubits, but is given 2"),
-        ("gphase(0.5) q[0];", 1, "'gphase' acts on no qubits, but is given 1"),
-        ("rx q[0];", 1, "'rx' takes 1 parameter, but is given 0"),
-        ("rx(0.1, 0.2) q[0];", 1, "'rx' takes 1 parameter, but is given 2"),
-        ("U(0, 0) q[0];", 1, "'U' takes 3 parameters, but is given 2"),
-        ("cx q[0], q[0];", 1, "a gate cannot act on the same qubit twice (q[0])"),
-        ("cx q, q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
-        ("if (true) { cx q[0]; }", 13, "'cx' acts on 2 qubits, but is given 1"),
-        ("gate g a { cx a, a; }", 12, "a gate cannot act on the same qubit twice (a)"),
+        # Before: Qiskit's text with no line ("The amount of qubit(1)/clbit(0) arguments
+        # does not match the gate expectation (2).", "label expects a string or None").
+        (QASM3_TWO, "cx q[0];", 1, "'cx' acts on 2 qubits, but is given 1"),
+        (QASM3_TWO, "h q[0], q[1];", 1, "'h' acts on 1 qubit, but is given 2"),
+        (QASM3_TWO, "ccx q[0], q[1];", 1, "'ccx' acts on 3 qubits, but is given 2"),
+        (
+            QASM3_TWO,
+            "ctrl(2) @ x q[0], q[1];",
+            1,
+            "'x' with 2 controls acts on 3 qubits, but is given 2",
+        ),
+        (QASM3_TWO, "gphase(0.5) q[0];", 1, "'gphase' acts on no qubits, but is given 1"),
+        (QASM3_TWO, "rx q[0];", 1, "'rx' takes 1 parameter, but is given 0"),
+        (QASM3_TWO, "rx(0.1, 0.2) q[0];", 1, "'rx' takes 1 parameter, but is given 2"),
+        (QASM3_TWO, "U(0, 0) q[0];", 1, "'U' takes 3 parameters, but is given 2"),
+        (QASM3_TWO, "cx q[0], q[0];", 1, "a gate cannot act on the same qubit twice (q[0])"),
+        (QASM3_TWO, "cx q, q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
+        (QASM3_TWO, "if (true) { cx q[0]; }", 13, "'cx' acts on 2 qubits, but is given 1"),
+        (QASM3_TWO, "gate g a { cx a, a; }", 12, "a gate cannot act on the same qubit twice (a)"),
+        # Before: TypeError "RXGate.__init__() missing 1 required positional argument:
+        # 'theta'" out of Qiskit (an HTTP 500), where 'rx() q[0];' was refused at its line.
+        (QASM2_TWO, "rx q[0];", 1, "'rx' takes 1 parameter, but got 0"),
+        (QASM2_TWO, "u3 q[0];", 1, "'u3' takes 3 parameters, but got 0"),
+        (QASM2_TWO, "U q[0];", 1, "'U' takes 3 parameters, but got 0"),
+        (QASM2_TWO, "u1 q[0];", 1, "'u1' takes 1 parameter, but got 0"),
+        (QASM2_TWO, "cu1 q[0],q[1];", 1, "'cu1' takes 1 parameter, but got 0"),
+        (QASM2_TWO, "rzz q[0],q[1];", 1, "'rzz' takes 1 parameter, but got 0"),
+        (QASM2_TWO, "h q[0]; rx\n  q[1];", 9, "'rx' takes 1 parameter, but got 0"),
+        (QASM2_TWO, "if (c==1) rx q[0];", 11, "'rx' takes 1 parameter, but got 0"),
+        # Qiskit built these without a word, to fail only in transpile.
+        (QASM2_TWO, "gate g a { rx a; }", 12, "'rx' takes 1 parameter, but got 0"),
+        (QASM2_TWO, "opaque o(t) a;  o q[0];", 17, "'o' takes 1 parameter, but got 0"),
     ],
 )
-def test_a_qasm3_gate_call_that_does_not_fit_the_gate_is_named_at_its_line(
-    statement, column, message
+def test_a_gate_call_that_does_not_fit_the_gate_is_named_at_its_line(
+    head, statement, column, message
 ):
-    # Before: Qiskit's text with no line ("The amount of qubit(1)/clbit(0) arguments does
-    # not match the gate expectation (2).", "label expects a string or None").
     with pytest.raises(SynqSyntaxError) as info:
-        load_circuit(QASM3_TWO + statement)
+        load_circuit(head + statement)
     assert (info.value.line, info.value.column) == (4, column)
     assert info.value.message == message
     assert info.value.field == "source"
 
 
-def test_a_call_of_a_programs_own_gate_is_checked_against_its_definition():
-    source = QASM3_TWO + "gate g(t) a, b { rz(t) a; cx a, b; }\ng(0.5) q[0];\n"
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            QASM3_TWO + "gate g(t) a, b { rz(t) a; cx a, b; }\ng(0.5) q[0];\n",
+            "'g' acts on 2 qubits, but is given 1",
+        ),
+        (
+            QASM2_TWO + "gate g(a, b) x { U(a, b, 0) x; }\ng q[0];\n",
+            "'g' takes 2 parameters, but got 0",
+        ),
+    ],
+)
+def test_a_call_of_a_programs_own_gate_is_checked_against_its_definition(source, message):
     with pytest.raises(SynqSyntaxError) as info:
         load_circuit(source)
     assert (info.value.line, info.value.column) == (5, 1)
-    assert info.value.message == "'g' acts on 2 qubits, but is given 1"
+    assert info.value.message == message
 
 
 @pytest.mark.parametrize(
-    "statement",
+    "source",
     [
-        "cx q[0], q[1];",
-        "h q;",
-        "U(0, 0, 0) q;",
-        "ctrl @ rx(0.1) q[0], q[1];",
-        "negctrl @ inv @ x q[1], q[0];",
-        "ctrl @ gphase(0.5) q[0];",
-        "gate g(t) a, b { rz(t) a; cx a, b; }\ng(0.5) q[0], q[1];",
+        QASM3_TWO + "cx q[0], q[1];",
+        QASM3_TWO + "h q;",
+        QASM3_TWO + "U(0, 0, 0) q;",
+        QASM3_TWO + "ctrl @ rx(0.1) q[0], q[1];",
+        QASM3_TWO + "negctrl @ inv @ x q[1], q[0];",
+        QASM3_TWO + "ctrl @ gphase(0.5) q[0];",
+        QASM3_TWO + "gate g(t) a, b { rz(t) a; cx a, b; }\ng(0.5) q[0], q[1];",
+        QASM2_TWO + "h q[0]; h() q[1]; x q;",
+        QASM2_TWO + "rx(0.5) q[0]; U (1, 2, 3) q[1];",
+        QASM2_TWO + "// rx q[0];\nbarrier q; measure q -> c; reset q[0];",
+        QASM2_TWO + "gate gateway(t) a { U(t, 0, 0) a; }\ngateway(1) q[0];",
+        QASM2_TWO + "gate g a, b { cx a, b; h a; }\ng q[0], q[1];",
     ],
 )
-def test_qasm3_gate_calls_that_fit_still_load(statement):
-    assert load_circuit(QASM3_TWO + statement).num_qubits == 2
+def test_gate_calls_that_fit_still_load(source):
+    assert load_circuit(source).num_qubits == 2
+
+
+def test_a_gate_qiskit_cannot_build_is_refused_as_input_not_a_crash(monkeypatch):
+    # Should a call escape the reading above, Qiskit's TypeError still becomes a refusal.
+    from synq_jupyter.quantum import qasm2_gate_parameters
+
+    monkeypatch.setattr(qasm2_gate_parameters, "check_qasm2_gate_parameters", lambda *a, **k: None)
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(QASM2_TWO + "rx q[0];")
+    assert "RXGate.__init__() missing 1 required positional argument" in info.value.message
+    assert info.value.field == "source"
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("h q[0];", "gate 'h' is not defined; add include \"qelib1.inc\"; after the OPENQASM line"),
+        ("cx q[0],q[1];", "gate 'cx' is not defined; add include \"qelib1.inc\";"),
+        ("delay(1) q[0];", "gate 'delay' is not defined"),
+    ],
+)
+def test_a_qasm2_gate_used_without_its_include_says_to_add_it(statement, message):
+    # Before: "cannot use non-builtin custom instruction 'h' before definition".
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit("OPENQASM 2.0;\nqreg q[2];\n" + statement)
+    assert (info.value.line, info.value.column) == (3, 1)
+    assert info.value.message.startswith(message)
+    assert info.value.message.endswith("line") == ("add include" in message)

@@ -333,3 +333,18 @@ async def test_a_repeated_key_with_the_default_shots_written_out_is_the_same_req
     assert (first.code, again.code) == (201, 200)
     assert json.loads(again.body)["id"] == json.loads(first.body)["id"]
     assert json.loads(first.body)["shots"] == 1024
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_qasm2_gate_called_without_its_angle_is_a_422_naming_the_line(api, problem):
+    """Qiskit's reader let ``rx q[0];`` through to RXGate(), whose TypeError was a 500."""
+    source = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nrx q[0];\n'
+    code, refused = await refused_submission(api, problem, source=source)
+    assert code == 422
+    assert refused["errors"][0]["field"] == "source"
+    assert refused["detail"] == "line 4, column 1: 'rx' takes 1 parameter, but got 0"
+    code, refused = await refusal(
+        api, problem, "circuits", "parse", method="POST", body={"source": source}
+    )
+    assert code == 422
+    assert json.loads((await api("jobs")).body)["jobs"] == []
