@@ -35,8 +35,8 @@ def counts_figure(counts: dict[str, int], title: str) -> go.Figure:
         go.Bar(
             x=outcomes,
             y=[shown[o] for o in outcomes],
-            customdata=[shown[o] / total for o in outcomes],
-            hovertemplate="%{x}: %{y} shots (%{customdata:.1%})<extra></extra>",
+            customdata=[[shown[o] / total, _shots_word(shown[o])] for o in outcomes],
+            hovertemplate="%{x}: %{y} %{customdata[1]} (%{customdata[0]:.1%})<extra></extra>",
             marker_color="#6f42c1",
         )
     )
@@ -51,6 +51,15 @@ def counts_figure(counts: dict[str, int], title: str) -> go.Figure:
         template=plot_template(),
     )
     return figure
+
+
+def shots_phrase(shots: int) -> str:
+    """``1 shot``, ``1,024 shots``."""
+    return f"{shots:,} {_shots_word(shots)}"
+
+
+def _shots_word(shots: int) -> str:
+    return "shot" if shots == 1 else "shots"
 
 
 def counts_text(counts: dict[str, int], title: str) -> str:

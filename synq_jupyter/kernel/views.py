@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from html import escape
 from typing import Any
 
@@ -87,7 +88,16 @@ def _microseconds(seconds: float | None) -> str:
     return "n/a (simulator)" if seconds is None else f"{seconds * 1e6:.2f} µs"
 
 
-JOB_COLUMNS = ("id", "kind", "status", "target", "shots", "created_at", "attempts", "progress")
+JOB_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "target",
+    "shots",
+    "created (local time)",
+    "attempts",
+    "progress",
+)
 
 
 def jobs_bundle(jobs: list[dict[str, Any]]) -> dict[str, str]:
@@ -108,10 +118,22 @@ def _job_row(job: dict[str, Any]) -> tuple[Any, ...]:
         job["status"],
         job["target"],
         f"{job['shots']:,}" if job.get("shots") else "",
-        str(job["created_at"])[:19].replace("T", " "),
+        local_time(job["created_at"]),
         job["attempts"],
         _progress(job),
     )
+
+
+def local_time(stamp: Any) -> str:
+    """The server's time (UTC, ``2026-11-29T09:54:30.123456Z``) in the kernel's time zone,
+    named: ``2026-11-29 10:54:30 CET``. A time without a zone is the server's, in UTC."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def _progress(job: dict[str, Any]) -> str:

@@ -331,3 +331,9 @@ def recorded(calls: list[str], answer: dict[str, Any]) -> Any:
         return answer
 
     return cancel
+
+
+def test_a_job_of_one_shot_is_titled_in_the_singular() -> None:
+    result = {"target": "aer_simulator", "shots": 1, "seed": 3, "counts": {"1": 1}}
+    (shown,) = job_widget._counts_bundles(result)
+    assert shown["text/plain"] == "aer_simulator · 1 shot · seed 3 · 1: 1"

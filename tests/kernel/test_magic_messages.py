@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -75,23 +76,18 @@ def test_a_refused_python_submit_shows_as_one_line_not_a_traceback(shell):
     assert len(lines) == 2
 
 
-@pytest.mark.parametrize(
-    ("count", "message"),
-    [
-        ("0", f"limit: {AT_LEAST_1}"),
-        ("500", "limit: Input should be less than or equal to 200"),
-    ],
-)
-def test_a_refused_job_count_names_the_parameter_and_why(shell, count, message):
+@pytest.mark.parametrize("count", ["-1", "0", "201", "abc", "1.5"])
+def test_a_job_count_out_of_range_or_not_a_number_says_the_range(ipython, count):
+    """-1 said "limit: a whole number, written in the digits 0-9", 0 "limit: Input should
+    be greater than or equal to 1": both are refused here, in the same words."""
     with pytest.raises(UsageError) as refused:
-        shell.run_line_magic("synq", f"jobs {count}")
-    assert str(refused.value) == f"SynQ: {message}"
+        ipython.run_line_magic("synq", f"jobs {count}")
+    assert str(refused.value) == f"SynQ: %synq jobs takes a number of jobs (1-200), not {count!r}"
 
 
-def test_a_job_count_that_is_not_a_number_is_a_usage_message(shell):
-    with pytest.raises(UsageError) as refused:
-        shell.run_line_magic("synq", "jobs abc")
-    assert str(refused.value) == "SynQ: %synq jobs takes a number of jobs (1-200), not 'abc'"
+def test_the_largest_job_count_is_asked_of_the_server(shell):
+    (table,) = shown(lambda: shell.run_line_magic("synq", "jobs 200"))
+    assert "text/plain" in table
 
 
 def test_submitting_something_that_is_not_a_circuit_says_what_is_accepted(shell):
@@ -114,7 +110,9 @@ def test_the_jobs_table_reads_as_plain_text(shell):
     job = synq_jupyter.submit(BELL, shots=10)
     (table,) = shown(lambda: shell.run_line_magic("synq", "jobs 5"))
     header, rule, *rows = table["text/plain"].splitlines()
-    assert " ".join(header.split()) == "id kind status target shots created_at attempts progress"
+    assert " ".join(header.split()) == (
+        "id kind status target shots created (local time) attempts progress"
+    )
     assert set(rule) == {"-", " "}
     assert rows[0].split()[:2] == [job.id, "sample"]
     assert job.id in table["text/html"]
@@ -129,6 +127,49 @@ def test_the_jobs_table_shows_progress_only_while_a_job_runs():
     failed = jobs_bundle([{**job, "status": "failed", "progress": 0.1}])["text/plain"]
     assert running.splitlines()[2].split()[-1] == "25%"
     assert "%" not in failed.splitlines()[2]
+
+
+def test_the_jobs_table_shows_the_server_s_utc_times_in_the_kernel_s_time_zone(monkeypatch):
+    from synq_jupyter.kernel.views import jobs_bundle
+
+    job = {"id": "j", "kind": "sample", "status": "queued", "target": "aer_simulator"}
+    job |= {"shots": 10, "attempts": 0}
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        winter = jobs_bundle([{**job, "created_at": "2026-11-29T09:54:30.123456Z"}])
+        summer = jobs_bundle([{**job, "created_at": "2026-06-29T09:54:30+00:00"}])
+        naive = jobs_bundle([{**job, "created_at": "2026-11-29T09:54:30"}])  # the server's: UTC
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert "2026-11-29 10:54:30 CET" in winter["text/plain"].splitlines()[2]
+    assert "2026-06-29 11:54:30 CEST" in summer["text/plain"].splitlines()[2]
+    assert "2026-11-29 10:54:30 CET" in naive["text/plain"].splitlines()[2]
+    assert "2026-11-29 10:54:30 CET" in winter["text/html"]
+
+
+def test_a_line_magic_it_does_not_know_is_a_synq_usage_message(ipython):
+    with pytest.raises(UsageError) as refused:
+        ipython.run_line_magic("synq", "job")
+    assert str(refused.value) == (
+        "SynQ: usage: %synq targets | %synq target NAME | %synq jobs [N] | %synq attach JOB_ID"
+    )
+
+
+@pytest.mark.parametrize("option", ["--help", "-h"])
+def test_line_magic_help_lists_each_subcommand_on_a_line(ipython, option):
+    with capture_output() as captured:
+        ipython.run_line_magic("synq", option)
+    starts = [line.split()[:2] for line in captured.stdout.splitlines() if "  %synq " in line]
+    assert starts == [
+        ["%synq", "targets"],
+        ["%synq", "target"],
+        ["%synq", "jobs"],
+        ["%synq", "attach"],
+    ]
+    # What %synq? shows is the same text.
+    assert "%synq target NAME " in ipython.find_line_magic("synq").__doc__
 
 
 def test_the_target_catalogue_and_a_target_read_as_plain_text(shell):

@@ -127,3 +127,82 @@ def test_a_long_synq_cell_runs_in_the_helper(ipython, tmp_path, monkeypatch) -> 
         run_apart._runner.stop()
     counts = ipython.user_ns["apart"].result.counts
     assert counts == run_local(load_circuit(BELL), shots=300, seed=7).counts
+
+
+def test_an_interrupted_cell_ends_in_one_line_and_fails_as_an_interrupt(
+    ipython, tmp_path, monkeypatch
+) -> None:
+    """Not the 12 frames into ``RunApart.run`` and multiprocessing that it showed; still a
+    ``KeyboardInterrupt``, so the cell fails as an interrupted cell does."""
+    from IPython.utils.capture import capture_output
+    from qiskit import qasm2
+
+    from synq_jupyter.kernel import magics
+
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path))
+    interrupt = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+
+    class Interrupting(magics.ProgressLine):
+        def update(self, fraction: float, message: str) -> None:
+            super().update(fraction, message)
+            if "on Aer" in message and not interrupt.is_alive():
+                interrupt.start()
+
+    monkeypatch.setattr(magics, "ProgressLine", Interrupting)
+    try:
+        with capture_output() as captured:
+            result = ipython.run_cell(f"%%synq --shots 10 --seed 1\n{qasm2.dumps(endless())}")
+    finally:
+        interrupt.cancel()
+        run_apart._runner.stop()
+    assert interrupt.finished.is_set()
+    assert isinstance(result.error_in_exec, KeyboardInterrupt)
+    assert not result.success
+    lines = (captured.stdout + captured.stderr).splitlines()
+    assert [line for line in lines if line.strip()] == ["SynQ: interrupted; the run was stopped"]
+
+
+def test_an_interrupted_cell_stops_the_cells_queued_after_it(tmp_path) -> None:
+    """In a kernel, as in "Run All": the interrupted cell's reply is an error, and the cell
+    queued after it is aborted, not run."""
+    from jupyter_client.manager import start_new_kernel
+
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(tmp_path)}
+    manager, client = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        client.execute_interactive(
+            "%load_ext synq_jupyter\n"
+            "import time\n"
+            "from synq_jupyter.kernel import run_apart\n"
+            "def forever(*args, **options):\n"
+            "    print('running', flush=True)\n"
+            "    time.sleep(600)\n"
+            "run_apart.run_interruptibly = forever\n",
+            timeout=60,
+        )
+        cell = client.execute(f"%%synq --shots 10\n{BELL}")
+        after = client.execute("print('after')")
+        while True:
+            message = client.get_iopub_msg(timeout=60)
+            if message["msg_type"] == "stream" and "running" in message["content"]["text"]:
+                break
+        manager.interrupt_kernel()
+        replies = {}
+        while len(replies) < 2:
+            reply = client.get_shell_msg(timeout=60)
+            replies[reply["parent_header"]["msg_id"]] = reply["content"]
+        errors = []
+        while True:
+            message = client.get_iopub_msg(timeout=10)
+            if message["msg_type"] == "error":
+                errors.append(message["content"])
+            state = message["content"].get("execution_state")
+            if state == "idle" and message["parent_header"].get("msg_id") == after:
+                break
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert replies[cell]["status"] == "error"
+    assert replies[cell]["ename"] == "RunInterrupted"
+    assert replies[after]["status"] == "aborted"
+    assert [error["traceback"] for error in errors] == [["SynQ: interrupted; the run was stopped"]]

@@ -241,9 +241,14 @@ def _panel_link(job_id: str) -> str:
 
 def _counts_bundles(result: dict[str, Any]) -> list[dict[str, Any]]:
     """A sample job's histogram; a batch's first ``BATCH_PLOTS``, then how to read the rest."""
-    from synq_jupyter.kernel.histogram import counts_figure, counts_text, figure_bundle
+    from synq_jupyter.kernel.histogram import (
+        counts_figure,
+        counts_text,
+        figure_bundle,
+        shots_phrase,
+    )
 
-    title = f"{result['target']} · {result['shots']:,} shots · seed {result['seed']}"
+    title = f"{result['target']} · {shots_phrase(result['shots'])} · seed {result['seed']}"
     batch = result["counts"] if isinstance(result["counts"], list) else None
     charts = (
         [(title, result["counts"])]
