@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from synq_jupyter.kernel.histogram import shots_phrase
 from synq_jupyter.kernel.lab_settings import plot_template
 from synq_jupyter.kernel.views import rows_bundle, table_bundle
 
@@ -124,13 +125,13 @@ def cost_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         )
     )
     figure.update_layout(
-        title=f"{result['shots']:,} shots on each target",
+        title=f"{shots_phrase(result['shots'])} on each target",
         xaxis={"title": "price"},
         yaxis={"title": "estimated success probability"},
         height=360,
         template=plot_template(),
     )
-    caption = f"Cost and feasibility ({result['shots']:,} shots)"
+    caption = f"Cost and feasibility ({shots_phrase(result['shots'])})"
     return [rows_bundle(columns, rows, caption), figure_bundle(figure)]
 
 

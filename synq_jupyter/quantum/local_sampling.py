@@ -155,7 +155,7 @@ def sample_counts(
     first = aer_seed(seed)
     if parts <= 1:
         if progress:
-            progress(0.0, f"sampling {shots:,} shots on Aer")
+            progress(0.0, f"sampling {shots:,} shot{'s' if shots != 1 else ''} on Aer")
         run = simulator.run(circuit, shots=shots, seed_simulator=first)
         return dict(run.result().get_counts())
     counts: Counter[str] = Counter()

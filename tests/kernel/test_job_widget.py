@@ -337,3 +337,24 @@ def test_a_job_of_one_shot_is_titled_in_the_singular() -> None:
     result = {"target": "aer_simulator", "shots": 1, "seed": 3, "counts": {"1": 1}}
     (shown,) = job_widget._counts_bundles(result)
     assert shown["text/plain"] == "aer_simulator · 1 shot · seed 3 · 1: 1"
+
+
+def test_a_cost_estimate_of_one_shot_says_shot() -> None:
+    from synq_jupyter.kernel.algorithm_views import cost_view
+
+    row = {
+        "target": "ionq_aria_1",
+        "feasible": True,
+        "two_qubit_count": 1,
+        "estimated_success_probability": 0.97,
+        "estimated_run_time_s": 0.2,
+        "price": 0.33,
+        "currency": "USD",
+        "reason": None,
+        "price_formula": "0.30 + 1 x 0.03",
+    }
+    table, figure = cost_view({"shots": 1, "rows": [row]}, None)
+    assert "Cost and feasibility (1 shot)" in table["text/plain"]
+    assert figure["application/vnd.plotly.v1+json"]["layout"]["title"]["text"] == (
+        "1 shot on each target"
+    )
