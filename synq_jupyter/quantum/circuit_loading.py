@@ -162,6 +162,7 @@ def _load_qasm3(source: str) -> QuantumCircuit:
     from qiskit.circuit.exceptions import CircuitError
     from qiskit_qasm3_import import ConversionError, convert
 
+    from synq_jupyter.quantum.qasm3_bit_conditions import compare_bits_as_booleans
     from synq_jupyter.quantum.qasm3_checks import check_qasm3_program
     from synq_jupyter.quantum.qasm3_gate_calls import check_gate_calls
     from synq_jupyter.quantum.qasm_limits import check_finite_parameters
@@ -172,6 +173,7 @@ def _load_qasm3(source: str) -> QuantumCircuit:
         raise name_missing_semicolon(source, exc, _qasm3_program) from None
     check_qasm3_program(program)
     check_gate_calls(program)
+    compare_bits_as_booleans(program)
     try:
         circuit = convert(program)
     except (qasm3.QASM3Error, ConversionError, CircuitError, ValueError, TypeError) as exc:

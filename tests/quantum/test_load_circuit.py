@@ -296,3 +296,38 @@ def test_a_qasm2_gate_used_without_its_include_says_to_add_it(statement, message
     assert (info.value.line, info.value.column) == (3, 1)
     assert info.value.message.startswith(message)
     assert info.value.message.endswith("line") == ("add include" in message)
+
+
+QASM3_MEASURED = QASM3_TWO + "bit[2] c;\nbit b;\nc[0] = measure q[0];\nb = measure q[1];\n"
+
+
+@pytest.mark.parametrize(
+    ("condition", "index", "value"),
+    [
+        ("c[0] == 1", 0, True),
+        ("c[0] == 0", 0, False),
+        ("c[1] != 1", 1, False),
+        ("1 == b", None, True),
+        ("c[0] == true", 0, True),
+    ],
+)
+def test_a_bit_compared_with_0_or_1_is_the_condition_it_reads_as(condition, index, value):
+    """``index`` is the bit's in c, or None for b."""
+    # Before: "conditions must be 'bit == const bool' or 'bitarray == const int', not
+    # 'bit == const int'".
+    circuit = load_circuit(QASM3_MEASURED + f"if ({condition}) x q[1];\n")
+    clbit, compared = circuit.data[-1].operation.condition
+    expected = circuit.clbits[-1] if index is None else circuit.cregs[0][index]
+    assert (clbit, compared) == (expected, value)
+
+
+def test_a_register_compared_with_an_integer_is_still_the_registers_value():
+    circuit = load_circuit(QASM3_MEASURED + "if (c == 1) x q[1];\n")
+    assert circuit.data[-1].operation.condition == (circuit.cregs[0], 1)
+
+
+def test_a_bit_compared_with_another_integer_is_refused_at_the_integer():
+    with pytest.raises(SynqSyntaxError) as info:
+        load_circuit(QASM3_MEASURED + "if (c[0] == 2) x q[1];\n")
+    assert (info.value.line, info.value.column) == (8, 13)
+    assert info.value.message == "a bit is 0 or 1; compare it with 0 or 1, not 2"
