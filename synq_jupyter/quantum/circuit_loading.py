@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
     from qiskit import QuantumCircuit
 
 _QISKIT_POSITION = re.compile(r"^(?:<input>:)?(\d+),(\d+):\s*(.*)$", re.DOTALL)
-_UNDEFINED_QASM2_GATE = re.compile(
-    r"cannot use non-builtin custom instruction '(\w+)' before definition"
+_UNDEFINED_GATE = re.compile(
+    r"gate '(\w+)' is not defined"
+    r"|cannot use non-builtin custom instruction '(\w+)' before definition"
 )
+"""How the OpenQASM 3 importer, then Qiskit's OpenQASM 2 reader, says it of a gate."""
 
 
 @dataclass(frozen=True)
@@ -141,18 +144,23 @@ def _qasm2_circuit(source: str) -> QuantumCircuit:
 
 
 def _qasm2_error(message: str) -> SynqSyntaxError:
-    """Qiskit's error in words a user can act on: a gate of qelib1.inc used without the
-    include is "not defined", and the include is what defines it."""
     from synq_jupyter.quantum.qasm2_gate_parameters import QELIB1_GATES
 
-    error = _positioned(message)
-    match = _UNDEFINED_QASM2_GATE.fullmatch(error.message)
+    return _undefined_gate(_positioned(message), QELIB1_GATES, "qelib1.inc")
+
+
+def _undefined_gate(
+    error: SynqSyntaxError, included: Collection[str], include: str
+) -> SynqSyntaxError:
+    """``error`` in words a user can act on if it is about a gate that is not defined: the
+    name, and the include to add if it is a gate of that file (``included``)."""
+    match = _UNDEFINED_GATE.fullmatch(error.message)
     if match is None:
         return error
-    name = match.group(1)
+    name = match.group(1) or match.group(2)
     text = f"gate '{name}' is not defined"
-    if name in QELIB1_GATES:
-        text += '; add include "qelib1.inc"; after the OPENQASM line'
+    if name in included:
+        text += f'; add include "{include}"; after the OPENQASM line'
     return SynqSyntaxError(text, line=error.line, column=error.column)
 
 
@@ -179,7 +187,8 @@ def _load_qasm3(source: str) -> QuantumCircuit:
     except (qasm3.QASM3Error, ConversionError, CircuitError, ValueError, TypeError) as exc:
         # ValueError: Qiskit refusing a gate it was asked to build (``pow(1e300) @ x``);
         # TypeError: a construct the importer has no code for, that the checks do not know.
-        raise _positioned(str(exc), source) from None
+        stdgates = {gate.name for gate in qasm3.STDGATES_INC_GATES}
+        raise _undefined_gate(_positioned(str(exc), source), stdgates, "stdgates.inc") from None
     except ArithmeticError as exc:
         # What the checks cannot see, such as a gate body's angle that only the arguments of
         # its call make infinite (Qiskit refuses to bind it).
