@@ -43,8 +43,7 @@ class SynqClient:
         max_retry_wait: A request refused with 429 and a ``Retry-After`` of at most this
             many seconds (the rate limits' are at most 60, a plan's busy jobs' a few) is
             sent again after that wait, up to three times in all, saying so on stderr; a
-            longer wait, or a 429 without one (a month's shots, a plan of no jobs at once),
-            is raised at once.
+            longer wait (a month's shots), or a 429 without one, is raised at once.
         sleep: How to wait (tests pass a fake).
     """
 

@@ -82,6 +82,12 @@ class QuotaService:
                 field="max_qubits",
                 kind="quota",
             )
+        if quota.concurrent_jobs == 0:  # no wait helps: not a 429, what the plan excludes
+            raise Forbidden(
+                "your plan allows no jobs at once; an organisation admin can change the plan",
+                field="concurrent_jobs",
+                kind="quota",
+            )
         if quota.concurrent_jobs is not None:
             active = self._active_jobs(org_id)
             if active >= quota.concurrent_jobs:
@@ -91,8 +97,7 @@ class QuotaService:
                     field="concurrent_jobs",
                     kind="quota",
                     status=429,
-                    # A plan of no jobs at once admits none however long one waits.
-                    retry_after=BUSY_RETRY_SECONDS if quota.concurrent_jobs else None,
+                    retry_after=BUSY_RETRY_SECONDS,
                 )
         return quota
 
