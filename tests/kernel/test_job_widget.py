@@ -302,7 +302,7 @@ def test_a_batchs_first_circuits_are_drawn_and_the_rest_said() -> None:
     assert all("application/vnd.plotly.v1+json" in chart for chart in charts)
     assert (
         charts[1]["text/plain"]
-        == "circuit 1 of 5 · aer_simulator · 20 shots · seed 4 · 0: 11, 1: 9"
+        == "circuit 2 of 5 (counts[1]) · aer_simulator · 20 shots · seed 4 · 0: 11, 1: 9"
     )
     assert rest["text/plain"] == "… 2 more circuits: result()['counts'][i]"
 

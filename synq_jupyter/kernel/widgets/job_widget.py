@@ -254,7 +254,8 @@ def _counts_bundles(result: dict[str, Any]) -> list[dict[str, Any]]:
         [(title, result["counts"])]
         if batch is None
         else [
-            (f"circuit {index} of {len(batch):,} · {title}", counts)
+            # Counted from 1, as the jobs panel does, with the index it has in the result.
+            (f"circuit {index + 1} of {len(batch):,} (counts[{index}]) · {title}", counts)
             for index, counts in enumerate(batch[:BATCH_PLOTS])
         ]
     )
