@@ -93,7 +93,13 @@ class JobHandle:
 
             from synq_jupyter.kernel.widgets.job_widget import JobWidget
 
-            display(JobWidget(self, timeout=_left(deadline, self.client.timeout)))
+            widget = JobWidget(self, timeout=_left(deadline, self.client.timeout))
+            display(widget)
+            widget.kernel_waiting(True)
+            try:
+                return self._wait_until(deadline)
+            finally:
+                widget.kernel_waiting(False)
         return self._wait_until(deadline)
 
     def widget(self) -> JobWidget:

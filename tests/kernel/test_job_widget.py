@@ -72,6 +72,9 @@ class SilentStream:
 @pytest.fixture(autouse=True)
 def silent_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(job_widget, "follower_for", lambda client: SilentStream())
+    # A test's clicks come one after the other at once; the pause a user's second click
+    # comes after is tested on its own.
+    monkeypatch.setattr(job_widget, "SEEN_SECONDS", 0.0)
 
 
 def test_a_job_that_ends_while_the_widget_is_built_is_shown_finished() -> None:
@@ -358,3 +361,32 @@ def test_a_cost_estimate_of_one_shot_says_shot() -> None:
     assert figure["application/vnd.plotly.v1+json"]["layout"]["title"]["text"] == (
         "1 shot on each target"
     )
+
+
+def test_two_clicks_handled_together_do_not_cancel_unasked(monkeypatch) -> None:
+    """A busy kernel handles the clicks made meanwhile at once, when its cell ends: the
+    question was never seen, so the second click is no answer."""
+    monkeypatch.setattr(job_widget, "SEEN_SECONDS", 0.2)
+    asked: list[str] = []
+    handle = Handle(Server(["running"]))
+    handle.cancel = recorded(asked, job("running", cancel_requested=True))  # type: ignore[attr-defined]
+    widget = JobWidget(handle)  # type: ignore[arg-type]
+    widget.cancel_button.click()
+    widget.cancel_button.click()
+    assert (asked, widget.cancel_button.description) == ([], "Confirm cancel")
+    time.sleep(0.3)  # seen: now a click answers
+    widget.cancel_button.click()
+    assert asked == ["cancel"]
+
+
+def test_cancel_is_off_while_the_kernel_waits_for_the_job() -> None:
+    """Under wait() a click would be handled only after the job ended."""
+    widget = JobWidget(Handle(Server(["running"])))  # type: ignore[arg-type]
+    widget.kernel_waiting(True)
+    assert widget.cancel_button.disabled
+    assert "interrupt it to stop waiting" in widget.cancel_button.tooltip
+    widget._on_event({"type": "status"})  # a status event must not turn it back on
+    assert widget.cancel_button.disabled
+    widget.kernel_waiting(False)
+    assert not widget.cancel_button.disabled
+    assert widget.cancel_button.tooltip == "Cancel this job"

@@ -31,6 +31,9 @@ BATCH_PLOTS = 3
 """A batch job's circuits the widget draws a histogram of, the first ones."""
 CONFIRM_SECONDS = 5.0
 """How long Cancel, clicked on a running job, waits for the click that confirms it."""
+SEEN_SECONDS = 0.5
+"""How long the question shows before a click confirms it. A busy kernel handles clicks
+only once its cell ends, all at once: two of them must not cancel unasked."""
 
 
 class JobWidget(widgets.VBox):
@@ -55,6 +58,8 @@ class JobWidget(widgets.VBox):
         )
         self.cancel_button.on_click(lambda _: self._cancel_clicked())
         self._confirming: threading.Timer | None = None
+        self._asked_at = 0.0
+        self._kernel_waiting = False
         self.output = widgets.Output()
         first = handle.info(timeout)
         # Algorithm jobs plot their iterations live, between the message and the result.
@@ -141,7 +146,15 @@ class JobWidget(widgets.VBox):
             message = f"lost contact with the SynQ server: {self._lost}; reconnecting…"
         self.message.value = escape(message, quote=False)
         # Asked to cancel, a running job is stopped within seconds: no second click.
-        self.cancel_button.disabled = status in TERMINAL or bool(job.get("cancel_requested"))
+        over = status in TERMINAL or bool(job.get("cancel_requested"))
+        self.cancel_button.disabled = over or self._kernel_waiting
+        if self._kernel_waiting and not over:
+            self.cancel_button.tooltip = (
+                "The kernel is waiting for this job: interrupt it to stop waiting (the job "
+                "goes on), then Cancel"
+            )
+        elif self._confirming is None:
+            self.cancel_button.tooltip = "Cancel this job"
         self.elapsed.value = _elapsed(job)
         if show_result:
             self._show_result()
@@ -190,12 +203,21 @@ class JobWidget(widgets.VBox):
             self.cancel_button.description = "Confirm cancel"
             self.cancel_button.button_style = "danger"
             self.cancel_button.tooltip = "Click again to cancel: the work so far is lost"
+            self._asked_at = time.monotonic()
             self._confirming = threading.Timer(CONFIRM_SECONDS, self._stand_down)
             self._confirming.daemon = True
             self._confirming.start()
             return
+        if self._confirming is not None and time.monotonic() - self._asked_at < SEEN_SECONDS:
+            return  # handled together with the click that asked: not seen, not an answer
         self._stand_down()
         self._cancel()
+
+    def kernel_waiting(self, waiting: bool) -> None:
+        """While ``wait()`` holds the kernel, a click would be handled only after the job
+        ended: Cancel is off meanwhile, and says how to get it back."""
+        self._kernel_waiting = waiting
+        self._show(self.job)
 
     def _stand_down(self) -> None:
         """Cancel as it was before it asked."""
