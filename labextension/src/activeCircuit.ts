@@ -74,30 +74,55 @@ export function magicOptions(text: string): IMagicOptions {
 
 /**
  * The circuit the user is working on, with its cell's `%%synq` options: the active cell
- * of the current notebook, or the text of the current editor (a `.synq` or `.qasm` file).
- * `null` when there is none.
+ * of the current notebook when it is a `%%synq` cell, or the text of the current editor (a
+ * `.synq` or `.qasm` file). `null` when there is none: a Python or Markdown cell is no
+ * circuit, and sending it would only be refused at its first character.
+ *
+ * `firstLine` is the line of the cell the source starts on (2 below a `%%synq` line): the
+ * server counts lines in the source it is sent, the notebook and the magic in the cell.
  */
 export function activeCircuit(
   app: JupyterFrontEnd,
   notebooks: INotebookTracker | null
-): { source: string; options: IMagicOptions } | null {
-  const text = activeText(app, notebooks);
-  if (text === null) {
+): { source: string; options: IMagicOptions; firstLine: number } | null {
+  const active = activeText(app, notebooks);
+  if (active === null) {
     return null;
   }
-  const source = circuitSource(text);
-  return source.trim() ? { source, options: magicOptions(text) } : null;
+  const magic = magicLine(active.text) !== null;
+  if (active.inCell && !magic) {
+    return null;
+  }
+  const source = circuitSource(active.text);
+  return source.trim()
+    ? { source, options: magicOptions(active.text), firstLine: magic ? 2 : 1 }
+    : null;
 }
 
-activeCircuit.missing = 'Put the cursor in a cell or file with a circuit.';
+activeCircuit.missing =
+  'Put the cursor in a %%synq cell, or in a .synq or .qasm file, with a circuit.';
 
-function activeText(app: JupyterFrontEnd, notebooks: INotebookTracker | null): string | null {
+/**
+ * `message` with its `line N` counted as the cell counts (from `firstLine`), not as the
+ * source sent without its `%%synq` line.
+ */
+export function inCellLines(message: string, firstLine: number): string {
+  return firstLine === 1
+    ? message
+    : message.replace(/\bline (\d+)\b/g, (_, n: string) => `line ${Number(n) + firstLine - 1}`);
+}
+
+function activeText(
+  app: JupyterFrontEnd,
+  notebooks: INotebookTracker | null
+): { text: string; inCell: boolean } | null {
   const cell = notebooks?.activeCell;
   if (notebooks?.currentWidget && notebooks.currentWidget === app.shell.currentWidget && cell) {
-    return cell.model.sharedModel.getSource();
+    return { text: cell.model.sharedModel.getSource(), inCell: true };
   }
   const current = app.shell.currentWidget as unknown as {
     content?: { model?: { sharedModel?: { getSource(): string } } };
   } | null;
-  return current?.content?.model?.sharedModel?.getSource() ?? null;
+  const text = current?.content?.model?.sharedModel?.getSource();
+  return text === undefined ? null : { text, inCell: false };
 }

@@ -4,13 +4,14 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { activeCircuit } from './activeCircuit';
+import { activeCircuit, inCellLines } from './activeCircuit';
 import { CostTable } from './components/CostTable';
 import { synqIcon } from './icons';
 import { fetchJob, fetchResult, IJob, TERMINAL } from './jobs/api';
 import { JobsModel } from './jobs/model';
 import { errorMessage } from './request';
 import { ICostComparison, startEstimate } from './targets/api';
+import { openReport } from './reports';
 
 /**
  * "Estimate this circuit": starts a cost comparison of the active cell's circuit on
@@ -34,7 +35,8 @@ export async function estimateCircuit(
     const { options } = circuit;
     job = await startEstimate(circuit.source, options.shots ?? shots, options.format);
   } catch (error) {
-    await showErrorMessage('Estimate this circuit', errorMessage(error));
+    const message = inCellLines(errorMessage(error), circuit.firstLine);
+    await showErrorMessage('Estimate this circuit', message);
     return;
   }
   const content = new EstimateReport(job, jobs);
@@ -44,8 +46,7 @@ export async function estimateCircuit(
   widget.title.caption = `Cost and feasibility of the circuit on every target (job ${job.id})`;
   widget.title.icon = synqIcon;
   widget.title.closable = true;
-  app.shell.add(widget, 'main', { mode: 'split-right' });
-  app.shell.activateById(widget.id);
+  openReport(app, widget);
   void content.follow();
 }
 

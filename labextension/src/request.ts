@@ -69,9 +69,10 @@ export function errorDetail(body: unknown): string | undefined {
   }
   const problem = body as IProblem & { message?: unknown };
   const base = nonEmpty(problem.detail) ?? nonEmpty(problem.title) ?? nonEmpty(problem.message);
+  // A field error the detail already says (a circuit's line and column) is not repeated.
   const fields = Array.isArray(problem.errors)
     ? problem.errors
-        .filter(e => e && typeof e.message === 'string')
+        .filter(e => e && typeof e.message === 'string' && !base?.includes(e.message))
         .map(e => (e.field ? `${e.field}: ${e.message}` : e.message))
     : [];
   if (base === undefined) {

@@ -4,11 +4,12 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { activeCircuit } from './activeCircuit';
+import { activeCircuit, inCellLines } from './activeCircuit';
 import { fetchTargets } from './api';
 import { ITranspileReport, TranspileFacts } from './components/TranspileFacts';
 import { synqIcon } from './icons';
 import { errorMessage, requestAPI } from './request';
+import { openReport } from './reports';
 
 /**
  * `POST /synq/api/circuits/transpile`.
@@ -78,10 +79,10 @@ export async function transpileFor(
     widget.title.label = `Transpiled for ${choice.value}`;
     widget.title.icon = synqIcon;
     widget.title.closable = true;
-    app.shell.add(widget, 'main', { mode: 'split-right' });
-    app.shell.activateById(widget.id);
+    openReport(app, widget);
   } catch (error) {
-    await showErrorMessage(`Transpile for ${choice.value}`, errorMessage(error));
+    const message = inCellLines(errorMessage(error), circuit.firstLine);
+    await showErrorMessage(`Transpile for ${choice.value}`, message);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { circuitSource, magicOptions } from '../../labextension/src/activeCircuit';
+import { circuitSource, inCellLines, magicOptions } from '../../labextension/src/activeCircuit';
 
 const BELL = 'qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n';
 
@@ -26,5 +26,17 @@ describe('magicOptions', () => {
 
   it('keeps the circuit apart from its magic line', () => {
     expect(circuitSource(`%%synq --shots 5\n${BELL}`)).toBe(BELL);
+  });
+});
+
+describe('inCellLines', () => {
+  it('counts lines as the cell does, below its %%synq line', () => {
+    expect(inCellLines("line 5, column 9: unknown gate 'hh'", 2)).toBe(
+      "line 6, column 9: unknown gate 'hh'"
+    );
+    expect(inCellLines("line 5, column 9: unknown gate 'hh'", 1)).toBe(
+      "line 5, column 9: unknown gate 'hh'"
+    );
+    expect(inCellLines('an outline 3 words', 2)).toBe('an outline 3 words');
   });
 });

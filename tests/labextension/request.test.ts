@@ -82,3 +82,16 @@ describe('errorDetail', () => {
     expect(errorDetail(null)).toBeUndefined();
   });
 });
+
+describe('errorDetail, a field error its detail already says', () => {
+  it('is not repeated after it', () => {
+    const message = "line 1, column 1: unexpected character '%'";
+    expect(errorDetail({ detail: message, errors: [{ field: 'source', message }] })).toBe(message);
+    expect(
+      errorDetail({
+        detail: 'the request has invalid fields',
+        errors: [{ field: 'shots', message: 'Input should be greater than or equal to 1' }]
+      })
+    ).toBe('the request has invalid fields (shots: Input should be greater than or equal to 1)');
+  });
+});

@@ -104,6 +104,16 @@ def test_estimate_this_circuit_compares_every_target(
     hardware = [r for r in feasible if not r["simulator"]]
     best = max(hardware, key=lambda r: r["estimated_success_probability"])
     expect(table.locator(f'[data-target="{best["target"]}"] .synq-Badge')).to_have_text("best")
+    # A second report opens as a tab beside the first, not as one more column squeezing
+    # the notebook.
+    notebook_width = page.locator(".jp-NotebookPanel").first.bounding_box()["width"]
+    source.click()
+    page.locator("#synq-sidebar").get_by_test_id("synq-estimate").click()
+    expect(page.get_by_test_id("synq-estimate-report")).to_have_count(2)
+    tabs = page.locator(".lm-DockPanel-tabBar", has_text="Cost estimate")
+    expect(tabs).to_have_count(1)
+    expect(tabs.locator(".lm-TabBar-tab", has_text="Cost estimate")).to_have_count(2)
+    assert page.locator(".jp-NotebookPanel").first.bounding_box()["width"] == notebook_width
 
     # The picture for the README: the comparison beside a device's connectivity, dark.
     page.locator("#synq-sidebar").get_by_role(

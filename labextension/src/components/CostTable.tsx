@@ -39,62 +39,65 @@ export function mostLikelyToSucceed(rows: ICostRow[]): string | null {
 export function CostTable(props: { comparison: ICostComparison }): JSX.Element {
   const rows = rankRows(props.comparison.rows);
   const best = mostLikelyToSucceed(rows);
+  // The table scrolls sideways on its own in a narrow sidebar, not the panel around it.
   return (
-    <table className="synq-CostTable" data-testid="synq-cost-table">
-      <thead>
-        <tr>
-          <th scope="col">Target</th>
-          <th scope="col">Price</th>
-          <th scope="col" title="Two-qubit gates after transpiling for the target">
-            2q gates
-          </th>
-          <th scope="col">Depth</th>
-          <th scope="col" title="Estimated probability that a shot runs without error">
-            Success
-          </th>
-          <th scope="col" title="Shots times the scheduled circuit duration">
-            Run time
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(row => (
-          <tr
-            key={row.target}
-            data-testid="synq-cost-row"
-            data-target={row.target}
-            data-feasible={row.feasible}
-            className={row.feasible ? undefined : 'synq-CostTable-infeasible'}
-          >
-            <th scope="row">
-              <code>{row.target}</code>
-              {row.target === best ? (
-                <span className="synq-Badge" title="Highest estimated success on hardware">
-                  best
-                </span>
-              ) : null}
+    <div className="synq-TableScroll">
+      <table className="synq-CostTable" data-testid="synq-cost-table">
+        <thead>
+          <tr>
+            <th scope="col">Target</th>
+            <th scope="col">Price</th>
+            <th scope="col" title="Two-qubit gates after transpiling for the target">
+              2q gates
             </th>
-            {row.feasible ? (
-              <>
-                <td title={row.price_formula ?? `${row.price_source}, ${row.price_as_of}`}>
-                  {money(row.price, row.currency)}
-                </td>
-                <td>{row.two_qubit_count ?? 'n/a'}</td>
-                <td>{row.depth ?? 'n/a'}</td>
-                <td>
-                  <SuccessBar probability={row.estimated_success_probability} />
-                </td>
-                <td>{duration(row.estimated_run_time_s)}</td>
-              </>
-            ) : (
-              <td colSpan={5} data-testid="synq-cost-reason">
-                Cannot run: {row.reason}
-              </td>
-            )}
+            <th scope="col">Depth</th>
+            <th scope="col" title="Estimated probability that a shot runs without error">
+              Success
+            </th>
+            <th scope="col" title="Shots times the scheduled circuit duration">
+              Run time
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(row => (
+            <tr
+              key={row.target}
+              data-testid="synq-cost-row"
+              data-target={row.target}
+              data-feasible={row.feasible}
+              className={row.feasible ? undefined : 'synq-CostTable-infeasible'}
+            >
+              <th scope="row">
+                <code>{row.target}</code>
+                {row.target === best ? (
+                  <span className="synq-Badge" title="Highest estimated success on hardware">
+                    best
+                  </span>
+                ) : null}
+              </th>
+              {row.feasible ? (
+                <>
+                  <td title={row.price_formula ?? `${row.price_source}, ${row.price_as_of}`}>
+                    {money(row.price, row.currency)}
+                  </td>
+                  <td>{row.two_qubit_count ?? 'n/a'}</td>
+                  <td>{row.depth ?? 'n/a'}</td>
+                  <td>
+                    <SuccessBar probability={row.estimated_success_probability} />
+                  </td>
+                  <td>{duration(row.estimated_run_time_s)}</td>
+                </>
+              ) : (
+                <td colSpan={5} data-testid="synq-cost-reason">
+                  Cannot run: {row.reason}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

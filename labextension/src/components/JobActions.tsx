@@ -126,7 +126,8 @@ async function confirmDelete(id: string): Promise<boolean> {
   const answer = await showDialog({
     title: `Delete job ${id.slice(0, 12)}?`,
     body: 'Its result and history are deleted with it. This cannot be undone.',
-    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })],
+    defaultButton: 0 // a stray Enter keeps the job
   });
   return answer.button.accept;
 }
