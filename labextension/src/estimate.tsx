@@ -122,7 +122,9 @@ class EstimateReport extends ReactWidget {
         <h2>Cost and feasibility on every target</h2>
         <p className="synq-Report-lead">
           Job <code>{job.id}</code>
-          {this._result ? ` · ${this._result.shots} shots · seed ${this._result.seed}` : ''}
+          {this._result
+            ? ` · ${this._result.shots.toLocaleString()} shots · seed ${this._result.seed}`
+            : ''}
         </p>
         {body}
       </div>

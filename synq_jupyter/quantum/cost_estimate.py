@@ -90,7 +90,7 @@ def estimate_costs(
         shots: Shots in the (single) task.
         targets: Catalogue names or targets; every catalogue target when ``None``.
         seed: Transpiler seed of the trial transpiles.
-        progress: Called with (fraction done, message) after each target.
+        progress: Called with (fraction done, message) before each target, and when done.
 
     Returns:
         One row per target, feasible or not.
@@ -115,9 +115,11 @@ def estimate_costs(
     specs = resolve_targets(targets)
     rows = []
     for done, spec in enumerate(specs):
-        rows.append(_row(circuit, spec, shots, seed))
         if progress is not None:
-            progress((done + 1) / len(specs), f"estimated {spec.name}")
+            progress(done / len(specs), f"estimating {spec.name} ({done + 1} of {len(specs)})")
+        rows.append(_row(circuit, spec, shots, seed))
+    if progress is not None:
+        progress(1.0, "done")
     return CostComparison(shots=shots, seed=seed, rows=rows)
 
 
