@@ -33,6 +33,23 @@ describe('timeline', () => {
       [9, 0]
     ]);
   });
+
+  it("folds a job's last updates after a cancel request into the run before it", () => {
+    const events = [
+      event(1, 'status', { status: 'running' }),
+      ...[2, 3].map(id => event(id, 'progress', { progress: 0, message: `iteration ${id}` })),
+      event(4, 'cancelling'),
+      event(5, 'progress', { progress: 0, message: 'iteration 4' }),
+      event(6, 'status', { status: 'cancelled' })
+    ];
+
+    expect(timeline(events).map(e => [e.event.id, e.updates])).toEqual([
+      [1, 0],
+      [5, 3],
+      [4, 0],
+      [6, 0]
+    ]);
+  });
 });
 
 describe('describeEvent', () => {

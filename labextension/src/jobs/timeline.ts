@@ -15,14 +15,26 @@ export interface ITimelineEntry {
 export function timeline(events: IJobEvent[]): ITimelineEntry[] {
   const entries: ITimelineEntry[] = [];
   for (const event of events) {
-    const last = entries[entries.length - 1];
-    if (event.type === 'progress' && last?.event.type === 'progress') {
-      entries[entries.length - 1] = { event, updates: last.updates + 1 };
+    // A job asked to cancel reports on until it stops: its last updates belong to the run
+    // before "cancelling", not to a second line after it that repeats the first.
+    const at = runBefore(entries);
+    if (event.type === 'progress' && at !== null) {
+      entries[at] = { event, updates: entries[at].updates + 1 };
     } else {
       entries.push({ event, updates: event.type === 'progress' ? 1 : 0 });
     }
   }
   return entries;
+}
+
+/** Where the run of progress a new update joins is: the last entry, or the one before a
+ * trailing "cancelling"; `null` when the update starts a run. */
+function runBefore(entries: ITimelineEntry[]): number | null {
+  let at = entries.length - 1;
+  if (entries[at]?.event.type === 'cancelling') {
+    at -= 1;
+  }
+  return at >= 0 && entries[at].event.type === 'progress' ? at : null;
 }
 
 /** One event in words: its status (and why, for a retry or a failure), or its progress. */
