@@ -390,3 +390,49 @@ def test_cancel_is_off_while_the_kernel_waits_for_the_job() -> None:
     widget.kernel_waiting(False)
     assert not widget.cancel_button.disabled
     assert widget.cancel_button.tooltip == "Cancel this job"
+
+
+class HistoryServer(Server):
+    """A running VQE with progress events before the widget was made, over two attempts."""
+
+    def __init__(self, events: list[dict[str, Any]]) -> None:
+        super().__init__(["running"], kind="vqe")
+        self.events = events
+        self.pages: list[tuple[int, int]] = []
+
+    def request(
+        self, method: str, path: str, timeout: float | None = None, **params: Any
+    ) -> dict[str, Any]:
+        if path.endswith("/events"):
+            self.pages.append((params["after"], params["limit"]))
+            later = [e for e in self.events if e["id"] > params["after"]]
+            return {"events": later[: params["limit"]]}
+        return super().request(method, path, timeout)
+
+
+def test_attaching_to_a_running_algorithm_draws_its_iterations_so_far(monkeypatch) -> None:
+    """Attached at iteration 150, the plot started at 148: the stream brings only what
+    comes after. This attempt's iterations only: a retry counts from 1 again."""
+    monkeypatch.setattr(job_widget, "EVENT_PAGE", 2)
+
+    def progress(id_: int, points: list[list[float]]) -> dict[str, Any]:
+        return {"id": id_, "type": "progress", "data": {"progress": 0.1, "points": points}}
+
+    def status(id_: int, value: str) -> dict[str, Any]:
+        return {"id": id_, "type": "status", "data": {"status": value}}
+
+    server = HistoryServer(
+        [
+            status(1, "running"),
+            progress(2, [[1, -0.5]]),
+            status(3, "queued"),  # the first attempt failed and was retried
+            status(4, "running"),
+            progress(5, [[1, -0.9], [2, -1.0]]),
+            progress(6, [[3, -1.1]]),
+        ]
+    )
+    widget = JobWidget(Handle(server))  # type: ignore[arg-type]
+    assert widget.plot is not None
+    line = widget.plot.figure.data[0]
+    assert (list(line.x), list(line.y)) == ([1, 2, 3], [-0.9, -1.0, -1.1])
+    assert server.pages == [(0, 2), (2, 2), (4, 2), (6, 2)]  # every page, in order

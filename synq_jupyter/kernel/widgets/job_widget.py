@@ -27,6 +27,8 @@ _COLORS = {
     "deleted": "var(--jp-ui-font-color2, #757575)",
 }
 _BAR_STYLE = {"succeeded": "success", "failed": "danger", "cancelled": "warning"}
+EVENT_PAGE = 5000
+"""Events read at a time when drawing a running job's past iterations (the route's most)."""
 BATCH_PLOTS = 3
 """A batch job's circuits the widget draws a histogram of, the first ones."""
 CONFIRM_SECONDS = 5.0
@@ -84,9 +86,38 @@ class JobWidget(widgets.VBox):
         self._show(first)
         # Followed for good, past the end: a retried job runs again.
         follower_for(handle.client).subscribe(handle.id, self._on_event)
+        self._draw_history()
         # Read again now that events reach us: a short job may have finished while the
         # widget was being built, and its last event would be missed.
         self.refresh()
+
+    def _draw_history(self) -> None:
+        """The iterations a running job reported before this widget was made (attached
+        late, after a kernel restart): the stream brings only those after. Only this
+        attempt's: a retried job counts its iterations from 1 again. A finished job's
+        result draws its whole history itself."""
+        if self.plot is None or self.status in TERMINAL:
+            return
+        points: list[list[float]] = []
+        after = 0
+        while True:
+            page = self.handle.client.request(
+                "GET",
+                f"jobs/{self.handle.id}/events",
+                timeout=self._timeout,
+                after=after,
+                limit=EVENT_PAGE,
+            )["events"]
+            for event in page:
+                if event["type"] == "status" and event["data"].get("status") == "running":
+                    points = []  # an attempt starts
+                elif event["type"] == "progress":
+                    points += event["data"].get("points") or []
+            if len(page) < EVENT_PAGE:
+                break
+            after = page[-1]["id"]
+        if points:
+            self.plot.extend(points)
 
     def __repr__(self) -> str:
         """The widget's ``text/plain``, where it cannot render: the job as its header
