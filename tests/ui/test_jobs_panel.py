@@ -224,6 +224,10 @@ def test_the_detail_view_follows_cancels_and_shows_expectation_values(
     expect(detail.get_by_test_id("synq-job-progress-message")).to_have_text(
         re.compile(r"\S"), timeout=60_000
     )
+    # How long it has run, counting up as it runs, as the widget and Cancel's question say.
+    ran = detail.get_by_test_id("synq-job-duration")
+    expect(ran).to_contain_text("running for")
+    expect(ran).not_to_have_text(ran.inner_text(), timeout=5_000)
     # The timeline follows the job while it is open: no need to go back and open it again.
     # Its progress is one line, the newest update, counting the updates so far.
     newest = detail.get_by_test_id("synq-job-timeline").locator("li").last

@@ -41,21 +41,24 @@ export function JobActions(props: {
       keepFocus.current = false; // placed, or the user went elsewhere
     }
   });
-  // A question comes first, while the button is still enabled; after a yes the focus is
-  // put back on the button at once (the dialog would give it back only once it has gone,
-  // after the work has started and disabled it), and then the work starts.
+  // A question comes first, while the button is still enabled. Then, in a list, the focus
+  // moves to the row before the work starts: the button it was on is disabled at once and
+  // goes away soon, and a focused button that is disabled or removed drops the focus to the
+  // page (and JupyterLab may give it to the main area meanwhile). In the detail view it goes
+  // back on the button, and moves to the next one left when that one goes away.
   const act = async (label: string, action: (id: string) => Promise<void>, button: HTMLElement) => {
     const focused = document.activeElement === button;
     const question = QUESTIONS[label];
-    if (question) {
-      if (!(await question(job))) {
-        return;
-      }
-      if (focused) {
-        button.focus();
-      }
+    if (question && !(await question(job))) {
+      return;
     }
-    keepFocus.current = focused;
+    const row = props.inList ? props.fallbackFocus?.current : null;
+    if (focused && row) {
+      row.focus();
+    } else if (focused && question) {
+      button.focus(); // the dialog gives it back only once it has gone
+    }
+    keepFocus.current = focused && !row;
     setBusy(true);
     setFailure(null);
     action
@@ -102,7 +105,7 @@ export function JobActions(props: {
 }
 
 /** What is asked before an action that loses work: yes to go on. */
-const QUESTIONS: Record<string, (job: IJob) => Promise<boolean>> = {
+const QUESTIONS: Partial<Record<string, (job: IJob) => Promise<boolean>>> = {
   Cancel: confirmCancel,
   Delete: job => confirmDelete(job.id)
 };

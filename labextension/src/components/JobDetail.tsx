@@ -23,6 +23,7 @@ import { TranspileFacts } from './TranspileFacts';
 export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => void }): JSX.Element {
   const { job, model } = props;
   const back = React.useRef<HTMLButtonElement>(null);
+  const now = useNow(job.status === 'running' && !job.finished_at);
   React.useEffect(() => back.current?.focus(), [job.id]); // Enter on a row lands here
   const [events, setEvents] = React.useState<IJobEvent[] | null>(null);
   const [result, setResult] = React.useState<IJobResult | null>(null);
@@ -103,7 +104,9 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
                     (new Date(job.finished_at).getTime() - new Date(job.started_at).getTime()) /
                       1000
                   )
-                : new Date(job.started_at).toLocaleTimeString()}
+                : `${new Date(job.started_at).toLocaleTimeString()} (running for ${duration(
+                    Math.max(0, (now - new Date(job.started_at).getTime()) / 1000)
+                  )})`}
             </dd>
           </>
         ) : null}
@@ -177,6 +180,19 @@ export function JobDetail(props: { job: IJob; model: JobsModel; onBack: () => vo
 }
 
 /** What an algorithm job found (``summaryFacts``), as a list of facts. */
+/** The time now, kept current every second while `ticking` (how long a job has run). */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = React.useState(Date.now());
+  React.useEffect(() => {
+    if (!ticking) {
+      return;
+    }
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [ticking]);
+  return now;
+}
+
 function ResultFacts(props: { kind: string; result: IJobResult }): JSX.Element | null {
   const facts = summaryFacts(props.kind, props.result);
   if (!facts.length) {
