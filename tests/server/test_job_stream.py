@@ -6,6 +6,7 @@ import asyncio
 import json
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from tornado.httpclient import HTTPClientError
 
 from synq_jupyter_server.jobs.queue import NewJob
@@ -117,6 +118,25 @@ async def test_stream_needs_authentication(jp_ws_fetch, started):
     with pytest.raises(HTTPClientError) as info:
         await jp_ws_fetch("synq", "api", "jobs", "stream", headers={"Authorization": ""})
     assert info.value.code == 403
+
+
+async def test_a_stream_that_cannot_read_its_events_closes_for_the_client_to_reconnect(
+    jp_ws_fetch, started, monkeypatch
+):
+    # Left open, a stream whose reads fail looks live to the jobs panel and sends nothing:
+    # a cancelled job would stay "running" there. Closed, the panel reconnects and replays.
+    jobs = started.web_app.settings["synq_services"].jobs
+
+    async def locked(*args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    ws = await jp_ws_fetch("synq", "api", "jobs", "stream", params={"after": "0"})
+    await asyncio.sleep(0)
+    monkeypatch.setattr(jobs, "events", locked)
+    jobs.bus.notify()
+    assert await asyncio.wait_for(ws.read_message(), 10) is None
+    assert ws.close_code == 1011
+    assert "reconnect after=" in str(ws.close_reason)
 
 
 def bell_qasm2(i: int) -> str:

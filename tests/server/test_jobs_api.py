@@ -191,6 +191,28 @@ async def test_cancel_running_job_stops_it_within_two_seconds(api, jp_serverapp,
     assert (await wait_for(job["id"]))["status"] == "succeeded"
 
 
+async def test_cancel_stops_a_running_job_while_the_scheduler_waits_on_the_database(
+    api, jp_serverapp, wait_for, monkeypatch
+):
+    # The scheduler's loop can wait on SQLite's lock for up to its 30 s timeout (a reap or
+    # a claim behind another process's write); a cancel made here must not wait with it.
+    services = jp_serverapp.web_app.settings["synq_services"]
+    long, _ = services.jobs.queue.submit(
+        local_owner(), NewJob(kind="noop", target="aer_simulator", payload={"seconds": 60})
+    )
+    services.scheduler.wake()
+    await wait_for(long.id, lambda j: j["status"] == "running" and j["progress"])
+
+    async def held() -> None:
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(services.scheduler, "_tick", held)
+    await asyncio.sleep(0.5)  # the loop's next turn starts and waits
+    cancelled = json.loads((await api("jobs", long.id, "cancel", method="POST", body="")).body)
+    assert cancelled["cancel_requested"]
+    assert (await wait_for(long.id, timeout=10))["status"] == "cancelled"
+
+
 async def test_retry_runs_a_cancelled_job_again(api, jp_serverapp, wait_for):
     scheduler = jp_serverapp.web_app.settings["synq_services"].scheduler
     await scheduler.stop()

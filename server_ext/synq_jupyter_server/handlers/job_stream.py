@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import re
 from typing import Any
 
@@ -17,7 +18,11 @@ from synq_jupyter_server.principal import principal_name
 from synq_jupyter_server.schemas.jobs import MAX_EVENT_ID
 from synq_jupyter_server.security.refusals import Forbidden
 
+log = logging.getLogger("synq.jobs")
 POLL_SECONDS = 1.0
+STREAM_FAILED = 1011
+"""The close code when the server cannot read the events (the client reconnects with
+``after=`` its last event, and misses none)."""
 _AFTER = re.compile(r"[0-9]+")
 
 
@@ -77,12 +82,19 @@ class JobStreamHandler(ProblemErrors, websocket.WebSocketHandler):
     async def _send_events(self, owner: str, last: int) -> None:
         bus = self._jobs.bus
         with contextlib.suppress(websocket.WebSocketClosedError):
-            while True:
-                seen = bus.generation
-                for event in await self._jobs.events(owner, last):
-                    last = event["id"]
-                    await self.write_message(json.dumps(event))
-                await bus.wait(POLL_SECONDS, since=seen)
+            try:
+                while True:
+                    seen = bus.generation
+                    for event in await self._jobs.events(owner, last):
+                        last = event["id"]
+                        await self.write_message(json.dumps(event))
+                    await bus.wait(POLL_SECONDS, since=seen)
+            except Exception:
+                # A stream that stops sending while its socket stays open looks live to the
+                # client and is not: close it, so the client reconnects and replays.
+                log.exception("SynQ job stream of %s failed after event %d", owner, last)
+                reason = f"event stream failed; reconnect after={last}"
+                self.close(code=STREAM_FAILED, reason=reason)
 
     def on_message(self, message: str | bytes) -> None:
         """Clients only listen; messages are ignored."""

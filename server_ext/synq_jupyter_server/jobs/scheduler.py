@@ -192,19 +192,28 @@ class Scheduler:
                 payload["credentials"] = secret
         return payload
 
+    async def stop_job(self, job_id: str) -> None:
+        """Stops a job this scheduler runs whose cancel was just recorded (nothing when it
+        runs elsewhere: that scheduler finds the request at its next poll).
+
+        At once, not at the next tick: a tick waiting on the database (a reap or a claim
+        behind another process's write) must not keep a cancelled job running."""
+        if job_id not in self._running or job_id in self._cancelling:
+            return
+        self._cancelling.add(job_id)
+        remote = self._remote.get(job_id)
+        if remote is not None:
+            await asyncio.to_thread(_cancel_remote, *remote)
+        if not self.executor.kill(job_id):
+            # Not started on the executor yet: stop the coroutine instead.
+            task = self._running.get(job_id)
+            if task is not None:
+                task.cancel()
+
     async def _stop_cancelled(self) -> None:
-        requested = await asyncio.to_thread(self.queue.cancel_requested, self.running)
-        for job_id in requested:
-            if job_id not in self._cancelling:
-                self._cancelling.add(job_id)
-                remote = self._remote.get(job_id)
-                if remote is not None:
-                    await asyncio.to_thread(_cancel_remote, *remote)
-                if not self.executor.kill(job_id):
-                    # Not started on the executor yet: stop the coroutine instead.
-                    task = self._running.get(job_id)
-                    if task is not None:
-                        task.cancel()
+        """Stops the jobs whose cancel was requested through another process."""
+        for job_id in await asyncio.to_thread(self.queue.cancel_requested, self.running):
+            await self.stop_job(job_id)
 
     async def _heartbeat(self) -> None:
         for job_id in self.running:

@@ -211,6 +211,8 @@ class JobService:
 
     async def cancel(self, scope: JobScope, job_id: str) -> JobView:
         view = await asyncio.to_thread(self.queue.cancel, job_id, scope)
+        if view.status == "running":
+            await self.scheduler.stop_job(job_id)
         self._changed()
         return view
 
