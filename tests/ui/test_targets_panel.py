@@ -34,6 +34,8 @@ def test_a_target_shows_its_connectivity_errors_and_prices(
 
     detail = sidebar.get_by_test_id("synq-target-detail")
     expect(detail.get_by_test_id("synq-target-qubits")).to_have_text("133", timeout=30_000)
+    # The keyboard lands in the detail, on its way back (it fell to the page).
+    expect(detail.get_by_role("button", name="← All targets")).to_be_focused()
     graph = detail.get_by_role("img", name="Connectivity of ibm_torino: 133 qubits, 150 links")
     expect(graph).to_be_visible()
     assert graph.locator("circle").count() == 133
@@ -51,6 +53,10 @@ def test_a_target_shows_its_connectivity_errors_and_prices(
     expect(detail.get_by_test_id("synq-target-prices")).to_contain_text("per second")
     expect(detail.get_by_test_id("synq-target-prices")).to_contain_text(torino["pricing"]["as_of"])
 
+    page.keyboard.press("Escape")  # back to the list, on the row it left from
+    expect(sidebar.get_by_test_id("synq-target-detail")).to_have_count(0)
+    expect(open_torino).to_be_focused()
+    page.keyboard.press("Enter")
     detail.get_by_role("button", name="← All targets").click()
     expect(sidebar.get_by_test_id("synq-target-row").first).to_be_visible()
 

@@ -5,6 +5,7 @@ import { IJob } from '../jobs/api';
 import { JobsModel, SortKey } from '../jobs/model';
 import { jobPlace } from '../jobs/summary';
 import { JobActions } from './JobActions';
+import { useFocusOnMount } from './focus';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const SORTS: [SortKey, string][] = [
@@ -140,12 +141,7 @@ function JobRow(props: {
   focused: boolean;
 }): JSX.Element {
   const { job, model } = props;
-  const opener = React.useRef<HTMLButtonElement>(null);
-  React.useEffect(() => {
-    if (props.focused) {
-      opener.current?.focus(); // back from its detail: keyboard and scroll where they were
-    }
-  }, []);
+  const opener = useFocusOnMount<HTMLButtonElement>(props.focused);
   return (
     <li
       className="synq-Job"

@@ -32,6 +32,7 @@ export class SynqSidebar extends ReactWidget {
    * Shows one target's detail, or the list again for `null`.
    */
   open(name: string | null): void {
+    this._returnTo = name === null ? this._selected : null;
     this._selected = name;
     this.update();
   }
@@ -75,6 +76,7 @@ export class SynqSidebar extends ReactWidget {
                 <TargetsSection
                   targets={model.targets}
                   onOpen={name => this.open(name)}
+                  focus={this._returnTo}
                   onEstimate={this._onEstimate}
                 />
               )}
@@ -88,4 +90,6 @@ export class SynqSidebar extends ReactWidget {
   private _model: SynqModel;
   private _onEstimate: () => void;
   private _selected: string | null = null;
+  /** The target whose detail was just closed: its row takes the focus back. */
+  private _returnTo: string | null = null;
 }

@@ -13,6 +13,8 @@ export function TargetDetail(props: { name: string; onBack: () => void }): JSX.E
   const { name } = props;
   const [target, setTarget] = React.useState<ITargetDetail | null>(null);
   const [error, setError] = React.useState<string | null>(null);
+  const back = React.useRef<HTMLButtonElement>(null);
+  React.useEffect(() => back.current?.focus(), [name]); // Enter on a row lands here
 
   React.useEffect(() => {
     let live = true;
@@ -43,8 +45,13 @@ export function TargetDetail(props: { name: string; onBack: () => void }): JSX.E
     body = <TargetFacts target={target} />;
   }
   return (
-    <div className="synq-Detail" data-testid="synq-target-detail" data-target={name}>
-      <button type="button" className="synq-LinkButton" onClick={props.onBack}>
+    <div
+      className="synq-Detail"
+      data-testid="synq-target-detail"
+      data-target={name}
+      onKeyDown={event => event.key === 'Escape' && props.onBack()}
+    >
+      <button type="button" className="synq-LinkButton" onClick={props.onBack} ref={back}>
         ← All targets
       </button>
       <h4 className="synq-Detail-title">{name}</h4>

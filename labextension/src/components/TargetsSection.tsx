@@ -3,6 +3,7 @@ import * as React from 'react';
 import { ITarget } from '../api';
 import { IResource } from '../model';
 import { ResourceView, Section } from './Section';
+import { useFocusOnMount } from './focus';
 
 /**
  * The target catalogue: simulators and devices the server can run circuits on.
@@ -14,6 +15,8 @@ export function TargetsSection(props: {
   targets: IResource<ITarget[]>;
   onOpen: (name: string) => void;
   onEstimate: () => void;
+  /** The target whose row takes the focus (back from its detail). */
+  focus: string | null;
 }): JSX.Element {
   const count = props.targets.data?.length;
   return (
@@ -35,7 +38,12 @@ export function TargetsSection(props: {
         {targets => (
           <ul className="synq-TargetList" aria-label="Quantum targets">
             {targets.map(target => (
-              <TargetRow key={target.name} target={target} onOpen={props.onOpen} />
+              <TargetRow
+                key={target.name}
+                target={target}
+                onOpen={props.onOpen}
+                focused={target.name === props.focus}
+              />
             ))}
           </ul>
         )}
@@ -44,9 +52,14 @@ export function TargetsSection(props: {
   );
 }
 
-function TargetRow(props: { target: ITarget; onOpen: (name: string) => void }): JSX.Element {
+function TargetRow(props: {
+  target: ITarget;
+  onOpen: (name: string) => void;
+  focused: boolean;
+}): JSX.Element {
   const { target } = props;
   const kind = target.simulator ? 'simulator' : 'hardware';
+  const opener = useFocusOnMount<HTMLButtonElement>(props.focused);
   return (
     <li
       className="synq-Target"
@@ -57,6 +70,7 @@ function TargetRow(props: { target: ITarget; onOpen: (name: string) => void }): 
       <button
         type="button"
         className="synq-RowButton"
+        ref={opener}
         aria-label={`Open target ${target.name}: ${target.num_qubits} qubits, ${kind}`}
         onClick={() => props.onOpen(target.name)}
       >
