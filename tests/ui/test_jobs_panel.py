@@ -333,7 +333,10 @@ def test_deleted_jobs_leave_the_panel_here_and_in_other_tabs(
     assert lab_server.request("GET", f"synq/api/jobs/{mine['id']}")[0] == 200
     delete.click()
     dialog.get_by_role("button", name="Delete").click()
-    expect(page.get_by_test_id("synq-job-gone")).to_have_text(f"Job {mine['id'][:12]} was deleted.")
+    gone = page.get_by_test_id("synq-job-gone")
+    expect(gone).to_have_text(f"Job {mine['id'][:12]} was deleted.")
+    # The Delete button the keyboard was on is gone: the notice has the focus, not the page.
+    expect(gone).to_be_focused()
     expect(job_row(page, mine["id"])).to_have_count(0)
     assert lab_server.request("GET", f"synq/api/jobs/{mine['id']}")[0] == 404
 

@@ -5,6 +5,7 @@ import { IJob, TERMINAL } from '../jobs/api';
 import { JobsModel } from '../jobs/model';
 import { cancelQuestion } from '../jobs/summary';
 import { errorMessage } from '../request';
+import { focusWasLost } from './focus';
 
 /**
  * **Cancel** (queued, or running after a confirmation) or **Retry** (failed or cancelled) for one job, and in
@@ -30,7 +31,7 @@ export function JobActions(props: {
     if (!keepFocus.current) {
       return;
     }
-    const lost = !document.activeElement || document.activeElement === document.body;
+    const lost = focusWasLost();
     if (lost) {
       const next =
         area.current?.querySelector<HTMLButtonElement>('button:not(:disabled)') ??

@@ -6,6 +6,7 @@ import { JobsModel } from '../jobs/model';
 import { ErrorBoundary } from './ErrorBoundary';
 import { JobDetail } from './JobDetail';
 import { JobList } from './JobList';
+import { focusWasLost, useFocusOnMount } from './focus';
 
 /**
  * The SynQ jobs panel: my jobs, live over the job event stream, with filters, sorting,
@@ -106,9 +107,7 @@ export class JobsPanel extends ReactWidget {
           <>
             {this._selected !== null ? (
               // The open job was deleted (here, in another tab or from a notebook).
-              <div className="synq-Message" role="status" data-testid="synq-job-gone">
-                Job {this._selected.slice(0, 12)} was deleted.
-              </div>
+              <DeletedNotice id={this._selected} />
             ) : null}
             <JobList model={model} onOpen={id => this.open(id)} focus={this._returnTo} />
           </>
@@ -122,6 +121,26 @@ export class JobsPanel extends ReactWidget {
   private _opening: string | null = null;
   /** The job whose detail was just closed: its row takes the focus back. */
   private _returnTo: string | null = null;
+}
+
+/**
+ * Says the open job was deleted. Deleted here, from its detail view, the Delete button the
+ * keyboard was on is gone: the notice takes the focus, which fell to the page, and Tab goes
+ * on to the list. Deleted elsewhere, the focus stays where it is.
+ */
+function DeletedNotice(props: { id: string }): JSX.Element {
+  const notice = useFocusOnMount<HTMLDivElement>(focusWasLost);
+  return (
+    <div
+      className="synq-Message"
+      role="status"
+      data-testid="synq-job-gone"
+      tabIndex={-1}
+      ref={notice}
+    >
+      Job {props.id.slice(0, 12)} was deleted.
+    </div>
+  );
 }
 
 function Connection(props: { model: JobsModel }): JSX.Element {
