@@ -28,7 +28,7 @@ def parse_task(source: str, format: str | None) -> dict[str, Any]:
         "num_qubits": circuit.num_qubits,
         "num_clbits": circuit.num_clbits,
         "ops": op_counts(circuit),
-        "warnings": list(parsed.warnings),
+        "warnings": [str(warning) for warning in parsed.warnings],
     }
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import inspect
-import re
 import shlex
 import sys
+from dataclasses import replace
 from keyword import iskeyword
 from typing import Any
 
@@ -22,7 +22,6 @@ from synq_jupyter.kernel.progress import ProgressLine
 
 SOURCE_WINDOW = 60
 """Characters of a long source line shown on each side of an error's column."""
-_WARNING = re.compile(r"^line (\d+), column (\d+): (.*)$", re.DOTALL)
 LINE_USAGE = "usage: %synq targets | %synq target NAME | %synq jobs [N] | %synq attach JOB_ID"
 
 
@@ -199,14 +198,14 @@ def _circuit(cell: str, format: str | None, above: int) -> Any:
         SynqInputError: The cell does not parse, or leaves parameters without a value (the
             Python advice, ``circuit.assign_parameters``, would not help in a cell).
     """
-    from synq_jupyter.quantum.circuit_loading import parse_circuit
+    from synq_jupyter.quantum.circuit_loading import parse_circuit, require_bound
 
     parsed = parse_circuit(cell, format)
     for warning in parsed.warnings:
-        print(f"SynQ warning: {_shifted(warning, above)}", file=sys.stderr)
+        shifted = replace(warning, line=_notebook_line(warning.line, above))
+        print(f"SynQ warning: {shifted}", file=sys.stderr)
     circuit = parsed.circuit
-    if circuit.parameters:
-        raise SynqInputError(_unbound(circuit), field="source")
+    require_bound(circuit, "the circuit", "source", advice=_write_numbers)
     return circuit
 
 
@@ -225,10 +224,9 @@ def _say_if_level_unused(target: str, level: int) -> None:
         )
 
 
-def _unbound(circuit: Any) -> str:
+def _write_numbers(circuit: Any) -> str:
     """What to do about parameters without a value, in a cell: Qiskit's OpenQASM 3 reader
     takes no ``const`` or ``float`` declarations, so the value is written in the gate."""
-    names = [p.name for p in list(circuit.parameters)[:5]]
     first = next(iter(circuit.parameters))
     gate = next(
         (
@@ -239,19 +237,15 @@ def _unbound(circuit: Any) -> str:
         "rx",
     )
     return (
-        f"the circuit has unbound parameters ({', '.join(names)}); write a number in place "
-        f"of each ({gate}(0.5), not {gate}({names[0]})) and remove its input declaration"
+        f"write a number in place of each ({gate}(0.5), not {gate}({first.name})) and "
+        "remove its input declaration"
     )
 
 
-def _shifted(warning: str, above: int) -> str:
-    """A warning (``line 1, column 27: …``, counted in the cell's body) with its line
-    counted as the notebook shows it."""
-    match = _WARNING.match(warning)
-    if match is None:
-        return warning
-    line, column, message = match.groups()
-    return f"line {int(line) + 1 + above}, column {column}: {message}"
+def _notebook_line(line: int, above: int) -> int:
+    """A line of the cell's body (as the magic gets it) as the notebook counts it: after the
+    ``%%synq`` line and the ``above`` blank lines IPython dropped."""
+    return line + 1 + above
 
 
 def lines_above(raw_cell: str, line: str, cell: str) -> int:
@@ -330,7 +324,8 @@ def _short_message(exc: SynqInputError, cell: str, above: int = 0) -> str:
     """
     if exc.line is None:
         return f"SynQ: {exc}"
-    where = f"line {exc.line + 1 + above}" + (f", column {exc.column}" if exc.column else "")
+    where = f"line {_notebook_line(exc.line, above)}"
+    where += f", column {exc.column}" if exc.column else ""
     message = f"SynQ: {where}: {exc.message}"
     lines = cell.splitlines()
     if 1 <= exc.line <= len(lines):

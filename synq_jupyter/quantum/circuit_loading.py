@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,8 @@ from synq_jupyter.quantum.qasm_semicolon import name_missing_semicolon
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
 
+    from synq_jupyter.quantum.synq_lang.program import SynqWarning
+
 _QISKIT_POSITION = re.compile(r"^(?:<input>:)?(\d+),(\d+):\s*(.*)$", re.DOTALL)
 _UNDEFINED_GATE = re.compile(
     r"gate '(\w+)' is not defined"
@@ -35,7 +37,7 @@ class ParsedCircuit:
 
     circuit: QuantumCircuit
     format: CircuitFormat
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[SynqWarning, ...] = ()
 
 
 def load_circuit(source: str | QuantumCircuit, format: str | None = None) -> QuantumCircuit:
@@ -60,7 +62,11 @@ def load_circuit(source: str | QuantumCircuit, format: str | None = None) -> Qua
 
 
 def require_bound(
-    circuit: QuantumCircuit, subject: str, field: str, before: str = "submitting"
+    circuit: QuantumCircuit,
+    subject: str,
+    field: str,
+    before: str = "submitting",
+    advice: Callable[[QuantumCircuit], str] | None = None,
 ) -> None:
     """Refuses a circuit with parameters that have no value, naming the first five.
 
@@ -68,14 +74,17 @@ def require_bound(
         subject: How the message names the circuit ("the circuit", "circuits[2]").
         field: The field the error names.
         before: What the values are needed for ("submitting", "running").
+        advice: What to do about them, where Python's ``assign_parameters`` is not at hand
+            (a ``%%synq`` cell); given the circuit.
     """
     if circuit.parameters:
         names = ", ".join(p.name for p in list(circuit.parameters)[:5])
-        raise SynqInputError(
-            f"{subject} has unbound parameters ({names}); give them values "
-            f"(circuit.assign_parameters) before {before}",
-            field=field,
+        what = (
+            advice(circuit)
+            if advice is not None
+            else f"give them values (circuit.assign_parameters) before {before}"
         )
+        raise SynqInputError(f"{subject} has unbound parameters ({names}); {what}", field=field)
 
 
 def parse_circuit(source: str, format: str | None = None) -> ParsedCircuit:
@@ -92,7 +101,7 @@ def parse_circuit(source: str, format: str | None = None) -> ParsedCircuit:
         from synq_jupyter.quantum.synq_lang import compile_synq_circuit
 
         circuit, warnings = compile_synq_circuit(source)
-        return ParsedCircuit(circuit, fmt, tuple(str(w) for w in warnings))
+        return ParsedCircuit(circuit, fmt, tuple(warnings))
     if fmt == "qasm2":
         return ParsedCircuit(_load_qasm2(source), fmt)
     return ParsedCircuit(_load_qasm3(source), fmt)

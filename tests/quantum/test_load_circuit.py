@@ -96,7 +96,7 @@ def test_synq_warnings_come_back_with_the_circuit():
     parsed = parse_circuit('#[experimental(feature = "warp")]\n' + SYNQ)
     assert parsed.format == "synq"
     assert len(parsed.warnings) == 1
-    assert "warp" in parsed.warnings[0]
+    assert "warp" in parsed.warnings[0].message
 
 
 QASM2_HEAD = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\n'
