@@ -1,6 +1,8 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { INotebookTracker } from '@jupyterlab/notebook';
 
+import { errorMessage, ProblemError } from './request';
+
 /**
  * The circuit of a notebook cell or an editor: its text without a `%%synq ...` line.
  */
@@ -103,13 +105,19 @@ activeCircuit.missing =
   'Put the cursor in a %%synq cell, or in a .synq or .qasm file, with a circuit.';
 
 /**
- * `message` with its `line N` counted as the cell counts (from `firstLine`), not as the
- * source sent without its `%%synq` line.
+ * What a refusal of a cell's circuit says, its line counted as the cell counts (from
+ * `firstLine`), not as the source sent without its `%%synq` line: the server gives the
+ * place as numbers beside the message.
  */
-export function inCellLines(message: string, firstLine: number): string {
-  return firstLine === 1
-    ? message
-    : message.replace(/\bline (\d+)\b/g, (_, n: string) => `line ${Number(n) + firstLine - 1}`);
+export function inCellLines(error: unknown, firstLine: number): string {
+  const placed =
+    error instanceof ProblemError ? error.problem.errors?.filter(e => e.line) : undefined;
+  if (placed?.length !== 1) {
+    return errorMessage(error);
+  }
+  const { line, column, message } = placed[0];
+  const where = `line ${(line ?? 1) + firstLine - 1}` + (column ? `, column ${column}` : '');
+  return `${where}: ${message}`;
 }
 
 function activeText(

@@ -35,7 +35,7 @@ export async function estimateCircuit(
     const { options } = circuit;
     job = await startEstimate(circuit.source, options.shots ?? shots, options.format);
   } catch (error) {
-    const message = inCellLines(errorMessage(error), circuit.firstLine);
+    const message = inCellLines(error, circuit.firstLine);
     await showErrorMessage('Estimate this circuit', message);
     return;
   }

@@ -9,7 +9,32 @@ export interface IProblem {
   title?: string;
   status?: number;
   detail?: string;
-  errors?: { field: string; message: string }[];
+  errors?: IFieldError[];
+}
+
+/**
+ * One invalid field; for a circuit source, where in it (1-based, as sent) and what is
+ * wrong there.
+ */
+export interface IFieldError {
+  field: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * A refusal of the SynQ API: its message is the problem's `detail` (with its field errors),
+ * and the problem itself is kept for whoever can use more than words.
+ */
+export class ProblemError extends ServerConnection.ResponseError {
+  constructor(
+    response: Response,
+    message: string,
+    readonly problem: IProblem
+  ) {
+    super(response, message);
+  }
 }
 
 /**
@@ -51,10 +76,10 @@ export async function requestAPI<T>(
   }
 
   if (!response.ok) {
-    throw new ServerConnection.ResponseError(
-      response,
-      errorDetail(data) ?? `${response.status} ${response.statusText}`.trim()
-    );
+    const message = errorDetail(data) ?? `${response.status} ${response.statusText}`.trim();
+    throw typeof data === 'object' && data !== null
+      ? new ProblemError(response, message, data as IProblem)
+      : new ServerConnection.ResponseError(response, message);
   }
   return data as T;
 }

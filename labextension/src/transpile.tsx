@@ -81,7 +81,7 @@ export async function transpileFor(
     widget.title.closable = true;
     openReport(app, widget);
   } catch (error) {
-    const message = inCellLines(errorMessage(error), circuit.firstLine);
+    const message = inCellLines(error, circuit.firstLine);
     await showErrorMessage(`Transpile for ${choice.value}`, message);
   }
 }

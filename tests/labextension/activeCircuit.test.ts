@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { circuitSource, inCellLines, magicOptions } from '../../labextension/src/activeCircuit';
+import { IProblem, ProblemError } from '../../labextension/src/request';
 
 const BELL = 'qubit q[2]\nquantum h q[0]\nquantum cx q[0], q[1]\n';
 
@@ -30,13 +31,22 @@ describe('magicOptions', () => {
 });
 
 describe('inCellLines', () => {
-  it('counts lines as the cell does, below its %%synq line', () => {
-    expect(inCellLines("line 5, column 9: unknown gate 'hh'", 2)).toBe(
-      "line 6, column 9: unknown gate 'hh'"
-    );
-    expect(inCellLines("line 5, column 9: unknown gate 'hh'", 1)).toBe(
-      "line 5, column 9: unknown gate 'hh'"
-    );
-    expect(inCellLines('an outline 3 words', 2)).toBe('an outline 3 words');
+  const refusal = (problem: IProblem) =>
+    new ProblemError(new Response('', { status: 422 }), problem.detail ?? '', problem);
+  const unknownGate: IProblem = {
+    status: 422,
+    detail: "line 5, column 9: unknown gate 'hh'",
+    errors: [{ field: 'source', message: "unknown gate 'hh'", line: 5, column: 9 }]
+  };
+
+  it("counts the server's line as the cell does, below its %%synq line", () => {
+    expect(inCellLines(refusal(unknownGate), 2)).toBe("line 6, column 9: unknown gate 'hh'");
+    expect(inCellLines(refusal(unknownGate), 1)).toBe("line 5, column 9: unknown gate 'hh'");
+  });
+
+  it('leaves a refusal without a place, and any other error, as it says itself', () => {
+    const shots = { detail: 'an outline of 3 words', errors: [{ field: 'shots', message: 'x' }] };
+    expect(inCellLines(refusal(shots), 2)).toBe('an outline of 3 words');
+    expect(inCellLines(new Error('line 5 is gone'), 2)).toBe('line 5 is gone');
   });
 });

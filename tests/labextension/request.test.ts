@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { describe, expect, it } from 'vitest';
 
-import { errorDetail, requestAPI } from '../../labextension/src/request';
+import { errorDetail, ProblemError, requestAPI } from '../../labextension/src/request';
 
 /** Server settings whose fetch answers with `respond` and records the request. */
 function server(respond: (url: string, init: RequestInit) => Promise<Response>) {
@@ -47,6 +47,9 @@ describe('requestAPI', () => {
     expect(error).toBeInstanceOf(ServerConnection.ResponseError);
     expect(error.message).toBe('the request has invalid fields (shots: must be positive)');
     expect(error.response.status).toBe(422);
+    // The problem itself is kept, for a caller that can use a field error's numbers.
+    expect(error).toBeInstanceOf(ProblemError);
+    expect(error.problem.errors[0].field).toBe('shots');
   });
 
   it('keeps a non-JSON error page readable', async () => {

@@ -59,8 +59,14 @@ async def test_parse_reports_synq_warnings(api):
 async def test_parse_syntax_error_is_422_with_line_and_field(api, problem):
     code, body = await refused(api, "parse", {"source": "qubit q[2]\nquantum hx q[0]\n"}, problem)
     assert code == 422
-    assert body["errors"][0]["field"] == "source"
-    assert "line 2" in body["detail"]
+    error = body["errors"][0]
+    assert error["field"] == "source"
+    # The place in words in the detail, and as numbers beside the message, which a client
+    # can move (the jobs panel counts a cell's lines from its %%synq line).
+    assert body["detail"].startswith("line 2, column 9: ")
+    assert (error["line"], error["column"]) == (2, 9)
+    assert body["detail"].endswith(error["message"])
+    assert not error["message"].startswith("line")
     assert "Traceback" not in json.dumps(body)
 
 

@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.ui.conftest import LabServer, dark_theme, run_command, screenshot
 from tests.ui.test_sidebar import FIRST_LOAD_MS, open_sidebar
@@ -17,6 +17,20 @@ GHZ = (
     "%%synq --target aer_simulator --shots 300\n"
     "qubit q[3]\nquantum h q[0]\nquantum cx q[0], q[1]\nquantum cx q[1], q[2]\n"
 )
+
+
+def estimate_cell(page: Page, lab_server: LabServer, cell: str) -> Locator:
+    """Opens a notebook of one cell beside the SynQ sidebar and clicks "Estimate this
+    circuit" with the cursor in the cell; returns the cell's editor."""
+    name = f"estimate-{uuid.uuid4().hex[:6]}.ipynb"
+    lab_server.save_notebook(name, [cell])
+    open_sidebar(page, lab_server)
+    run_command(page, "docmanager:open", {"path": name})
+    source = page.locator(".jp-Notebook .jp-CodeCell .cm-content").first
+    expect(source).to_contain_text(cell.splitlines()[-1], timeout=FIRST_LOAD_MS)
+    source.click()
+    page.locator("#synq-sidebar").get_by_test_id("synq-estimate").click()
+    return source
 
 
 def test_a_target_shows_its_connectivity_errors_and_prices(
@@ -73,15 +87,7 @@ def test_an_all_to_all_device_is_drawn_as_a_circle(page: Page, lab_server: LabSe
 def test_estimate_this_circuit_compares_every_target(
     page: Page, lab_server: LabServer, tmp_path: Path
 ) -> None:
-    name = f"estimate-{uuid.uuid4().hex[:6]}.ipynb"
-    lab_server.save_notebook(name, [GHZ])
-    open_sidebar(page, lab_server)
-    run_command(page, "docmanager:open", {"path": name})
-    source = page.locator(".jp-Notebook .jp-CodeCell .cm-content").first
-    expect(source).to_contain_text("quantum cx", timeout=FIRST_LOAD_MS)
-    source.click()
-
-    page.locator("#synq-sidebar").get_by_test_id("synq-estimate").click()
+    source = estimate_cell(page, lab_server, GHZ)
     report = page.get_by_test_id("synq-estimate-report")
     table = report.get_by_test_id("synq-cost-table")
     expect(table).to_be_visible(timeout=120_000)
@@ -128,3 +134,12 @@ def test_estimate_this_circuit_compares_every_target(
     expect(page.get_by_test_id("synq-connectivity")).to_be_visible(timeout=30_000)
     with dark_theme(page):
         screenshot(page, "synq-targets-dark.png", tmp_path)
+
+
+def test_a_cells_mistake_is_named_at_the_line_the_notebook_shows(
+    page: Page, lab_server: LabServer
+) -> None:
+    estimate_cell(page, lab_server, "%%synq --target aer_simulator\nqubit q[2]\nquantum hx q[0]\n")
+    # The server counts the source it was sent; the cell's %%synq line comes first.
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("line 3, column 9: unknown gate 'hx'", timeout=30_000)

@@ -333,8 +333,16 @@ class SynqHandler(APIHandler):
             return _make(exc.status, exc.detail, instance, errors)
         if isinstance(exc, SynqInputError):
             code = 404 if isinstance(exc, TargetError) and exc.field == "name" else 422
-            errors = [FieldError(field=exc.field or "body", message=str(exc))]
-            return _make(code, str(exc), instance, errors)
+            # The place as numbers, so a client can move it (into a cell's lines) or point
+            # at it; the detail says it in words.
+            placed = exc.line is not None
+            error = FieldError(
+                field=exc.field or "body",
+                message=exc.message if placed else str(exc),
+                line=exc.line,
+                column=exc.column,
+            )
+            return _make(code, str(exc), instance, [error])
         if isinstance(exc, NotFound):
             errors = [FieldError(field=exc.field, message="not found")]
             return _make(404, f"no {exc.what} {exc}", instance, errors)
@@ -423,7 +431,10 @@ def _make(
         status=status,
         detail=_clip(detail),
         instance=_clip(instance),
-        errors=[FieldError(field=_clip(e.field), message=_clip(e.message)) for e in errors or []],
+        errors=[
+            e.model_copy(update={"field": _clip(e.field), "message": _clip(e.message)})
+            for e in errors or []
+        ],
     )
 
 

@@ -114,10 +114,13 @@ class Response(BaseModel):
 
 
 class FieldError(Response):
-    """One invalid field of a request."""
+    """One invalid field of a request. For a circuit source, ``line`` and ``column`` say
+    where (1-based, as the source was sent), and ``message`` what is wrong there."""
 
     field: str
     message: str
+    line: int | None = None
+    column: int | None = None
 
 
 class Problem(Response):
