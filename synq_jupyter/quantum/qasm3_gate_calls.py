@@ -114,46 +114,92 @@ class _GateCallChecker(QASMVisitor[None]):
         self._check_distinct(node)
 
     def _check_distinct(self, node: ast.QuantumGate | ast.QuantumPhase) -> None:
-        """Finds a qubit named twice, directly (``q[0], q[0]``) or through a register that
-        is broadcast over (``q, q[1]`` acts on ``q[1], q[1]`` in its second call)."""
-        seen: list[tuple[str, int | None]] = []
+        """Finds a qubit named twice in one call: directly (``q[0], q[0]``), or where a
+        register, a slice or a set is broadcast over (``cx q[0:1], q[1]`` acts on
+        ``q[1], q[1]`` in its second call; ``cx q[0:1], q[1:2]`` never does)."""
+        seen: list[_Operand] = []
         for operand in node.qubits:
-            qubit = _single_qubit(operand)
-            if qubit is None:
+            qubits = _operand(operand)
+            if qubits is None:
                 continue
             for earlier in seen:
-                twice = _overlap(earlier, qubit, self._registers)
+                twice = _overlap(earlier, qubits, self._registers)
                 if twice is not None:
                     raise SynqSyntaxError(
                         f"a gate cannot act on the same qubit twice ({twice})",
                         **node_position(node),
                     )
-            seen.append(qubit)
+            seen.append(qubits)
 
 
-def _single_qubit(operand: ast.Identifier | ast.IndexedIdentifier) -> tuple[str, int | None] | None:
-    """``(name, index)`` for ``q[i]``, ``(name, None)`` for a whole ``q``; ``None`` for a
-    slice or a computed index, which this check does not follow."""
+class _Operand(NamedTuple):
+    """The qubits a gate operand names: ``q[i]`` (``single``), ``q[a:b]`` or ``q[{a, b}]``
+    (``indices``, in the order the call is broadcast over), or the whole register ``q``
+    (neither)."""
+
+    name: str
+    single: int | None = None
+    indices: tuple[int, ...] | None = None
+
+    def at(self, call: int) -> int | None:
+        """The index this operand gives the ``call``-th call of a broadcast (``None``: past
+        its end, or a whole register, whose size this check does not track)."""
+        if self.single is not None:
+            return self.single
+        if self.indices is not None:
+            return self.indices[call] if call < len(self.indices) else None
+        return call
+
+
+def _operand(operand: ast.Identifier | ast.IndexedIdentifier) -> _Operand | None:
+    """What ``operand`` names, or ``None`` for what this check does not follow: a computed
+    or negative index, an open range, more than one index."""
     if isinstance(operand, ast.Identifier):
-        return operand.name, None
+        return _Operand(operand.name)
     if len(operand.indices) != 1:
         return None
     index = operand.indices[0]
-    if isinstance(index, list) and len(index) == 1 and isinstance(index[0], ast.IntegerLiteral):
-        return operand.name.name, index[0].value
-    return None
-
-
-def _overlap(
-    first: tuple[str, int | None], second: tuple[str, int | None], registers: set[str]
-) -> str | None:
-    """The qubit both operands reach in the same call, named as the user would, if any."""
-    name, index = first
-    other_name, other_index = second
-    if name != other_name:
+    name = operand.name.name
+    if isinstance(index, ast.DiscreteSet):
+        values = tuple(v.value for v in index.values if isinstance(v, ast.IntegerLiteral))
+        return _Operand(name, indices=values) if len(values) == len(index.values) else None
+    if len(index) != 1:
         return None
-    if index is not None and other_index is not None:
-        return f"{name}[{index}]" if index == other_index else None
-    if index is None and other_index is None:
-        return f"{name}[0]" if name in registers else name
-    return f"{name}[{index if other_index is None else other_index}]"
+    (element,) = index
+    if isinstance(element, ast.RangeDefinition):
+        indices = _range(element)
+        return None if indices is None else _Operand(name, indices=indices)
+    single = _literal(element)
+    return None if single is None else _Operand(name, single=single)
+
+
+def _literal(node: Any) -> int | None:
+    return node.value if isinstance(node, ast.IntegerLiteral) else None
+
+
+def _range(node: ast.RangeDefinition) -> tuple[int, ...] | None:
+    """``a:b`` and ``a:step:b`` as the indices they name (both ends included)."""
+    start, end = _literal(node.start), _literal(node.end)
+    step = 1 if node.step is None else _literal(node.step)
+    if start is None or end is None or not step:
+        return None
+    return tuple(range(start, end + (1 if step > 0 else -1), step))
+
+
+def _overlap(first: _Operand, second: _Operand, registers: set[str]) -> str | None:
+    """The qubit both operands give one call of the broadcast, named as the user would, if
+    any."""
+    if first.name != second.name:
+        return None
+    if first.single is None and first.indices is None and second == first:
+        # The same whole register twice: every call (the first is enough), but a single
+        # qubit declared without a size is a qubit, not a register.
+        return f"{first.name}[0]" if first.name in registers else first.name
+    calls = max(len(o.indices) if o.indices is not None else 1 for o in (first, second))
+    if first.indices is None and second.indices is None:
+        calls = 1 + max(o.single or 0 for o in (first, second))
+    for call in range(calls):
+        index = first.at(call)
+        if index is not None and index == second.at(call):
+            return f"{first.name}[{index}]"
+    return None

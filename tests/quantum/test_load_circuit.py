@@ -204,6 +204,17 @@ QASM2_TWO = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2]; creg c[2];\n'
         (QASM3_TWO, "cx q, q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
         (QASM3_TWO, "if (true) { cx q[0]; }", 13, "'cx' acts on 2 qubits, but is given 1"),
         (QASM3_TWO, "gate g a { cx a, a; }", 12, "a gate cannot act on the same qubit twice (a)"),
+        # Before: Qiskit's "duplicate bit arguments", with no line. Broadcast over a slice
+        # or a set, the second call is cx q[1], q[1].
+        (QASM3_TWO, "cx q[0:1], q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
+        (
+            QASM3_TWO,
+            "cx q[{0, 1}], q[{1, 1}];",
+            1,
+            "a gate cannot act on the same qubit twice (q[1])",
+        ),
+        (QASM3_TWO, "cx q, q[0:1];", 1, "a gate cannot act on the same qubit twice (q[0])"),
+        (QASM3_TWO, "cx q[0:1:1], q[0];", 1, "a gate cannot act on the same qubit twice (q[0])"),
         # Before: TypeError "RXGate.__init__() missing 1 required positional argument:
         # 'theta'" out of Qiskit (an HTTP 500), where 'rx() q[0];' was refused at its line.
         (QASM2_TWO, "rx q[0];", 1, "'rx' takes 1 parameter, but got 0"),
@@ -227,6 +238,21 @@ def test_a_gate_call_that_does_not_fit_the_gate_is_named_at_its_line(
     assert (info.value.line, info.value.column) == (4, column)
     assert info.value.message == message
     assert info.value.field == "source"
+
+
+@pytest.mark.parametrize(
+    ("statement", "pairs"),
+    [
+        ("cx q[0:1], q[2:3];", [[0, 2], [1, 3]]),
+        ("cx q[0:1], q[1:2];", [[0, 1], [1, 2]]),  # never the same qubit in one call
+        ("cx q[{0, 1}], q[{1, 0}];", [[0, 1], [1, 0]]),
+        ("cx q[3:-1:2], q[1];", [[3, 1], [2, 1]]),
+    ],
+)
+def test_a_broadcast_over_slices_that_never_repeats_a_qubit_runs(statement, pairs):
+    head = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[4] q;\n'
+    circuit = load_circuit(head + statement)
+    assert [[circuit.find_bit(q).index for q in op.qubits] for op in circuit.data] == pairs
 
 
 @pytest.mark.parametrize(
