@@ -18,9 +18,9 @@ class AuditQuery(Request):
 
     actor: str | None = Field(default=None, max_length=255)
     action: str | None = Field(
-        default=None, max_length=255, examples=["POST /synq/api/jobs", "auth.key_revoked"]
+        default=None, max_length=255, examples=["POST /synq/api/jobs", "security.brute_force"]
     )
-    outcome: str | None = Field(default=None, max_length=32, examples=["201", "denied"])
+    outcome: str | None = Field(default=None, max_length=32, examples=["201", "detected"])
     since: UtcDatetime | None = Field(default=None, description="Inclusive; UTC when no offset.")
     until: UtcDatetime | None = Field(default=None, description="Exclusive; UTC when no offset.")
     # Before limit and cursor, which are checked against it.

@@ -43,9 +43,9 @@ _LIMITS = {"actor": 255, "action": 255, "target": 1024, "ip": 64, "user_agent": 
 
 @dataclass(frozen=True)
 class AuditEvent:
-    """What to append. ``outcome`` is a status code (``"201"``) or ``"ok"``, ``"denied"``,
-    ``"failed"``; ``action`` is ``"POST /synq/api/jobs"`` or an event name such as
-    ``"auth.key_revoked"``; ``details`` must be JSON."""
+    """What to append. ``outcome`` is a status code (``"201"``) or, for a threat finding,
+    ``"detected"``; ``action`` is ``"POST /synq/api/jobs"`` or a finding's event name such
+    as ``"security.brute_force"``; ``details`` must be JSON."""
 
     org_id: str
     actor: str
