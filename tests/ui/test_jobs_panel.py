@@ -133,7 +133,14 @@ def test_a_running_job_is_cancelled_from_the_panel(page: Page, lab_server: LabSe
     dialog = page.locator(".jp-Dialog")
     expect(dialog).to_contain_text(f"Cancel job {job['id'][:12]}?")
     expect(dialog).to_contain_text(re.compile(r"It has run for .*Its work so far is lost"))
-    page.keyboard.press("Enter")  # the dialog's default: Cancel job
+    page.keyboard.press("Enter")  # the dialog's default keeps the job: a stray Enter is safe
+    expect(dialog).to_have_count(0)
+    expect(cancel).to_be_focused()  # the keyboard is back where it asked
+    assert not lab_server.request("GET", f"synq/api/jobs/{job['id']}")[1]["cancel_requested"]
+    page.keyboard.press("Enter")
+    expect(dialog).to_contain_text(f"Cancel job {job['id'][:12]}?")
+    page.keyboard.press("ArrowRight")  # to "Cancel job"
+    page.keyboard.press("Enter")
     # The server first, then the panel: a failure says which of the two missed the cancel.
     stored = wait_until_finished(lab_server, job["id"], seconds=30)
     assert stored["status"] == "cancelled", (stored, lab_server.log.read_text()[-4000:])

@@ -25,21 +25,25 @@ export function JobActions(props: {
   const [failure, setFailure] = React.useState<string | null>(null);
   const area = React.useRef<HTMLSpanElement>(null);
   // Set when a focused button is used: Cancel goes away once the job is cancelling, and the
-  // browser drops focus to the page, losing a keyboard user's place. It stays in the row.
+  // browser drops focus to the page, losing a keyboard user's place. Until the job settles
+  // it is put back: on the row in a list, else on the next button left here.
   const keepFocus = React.useRef(false);
   React.useLayoutEffect(() => {
     if (!keepFocus.current) {
       return;
     }
-    const lost = focusWasLost();
-    if (lost) {
+    const row = props.inList ? props.fallbackFocus?.current : null;
+    if (focusWasLost()) {
       const next =
+        row ??
         area.current?.querySelector<HTMLButtonElement>('button:not(:disabled)') ??
         props.fallbackFocus?.current;
       next?.focus();
     }
-    if (lost || !area.current?.contains(document.activeElement)) {
-      keepFocus.current = false; // placed, or the user went elsewhere
+    const active = document.activeElement;
+    const here = active === row || !!area.current?.contains(active);
+    if (!here || (TERMINAL.has(job.status) && !busy)) {
+      keepFocus.current = false; // the user went elsewhere, or the job has settled
     }
   });
   // A question comes first, while the button is still enabled. Then, in a list, the focus
@@ -51,6 +55,9 @@ export function JobActions(props: {
     const focused = document.activeElement === button;
     const question = QUESTIONS[label];
     if (question && !(await question(job))) {
+      if (focused) {
+        button.focus(); // the keyboard stays where the question was asked
+      }
       return;
     }
     const row = props.inList ? props.fallbackFocus?.current : null;
@@ -59,7 +66,7 @@ export function JobActions(props: {
     } else if (focused && question) {
       button.focus(); // the dialog gives it back only once it has gone
     }
-    keepFocus.current = focused && !row;
+    keepFocus.current = focused;
     setBusy(true);
     setFailure(null);
     action
@@ -121,7 +128,8 @@ async function confirmCancel(job: IJob): Promise<boolean> {
     buttons: [
       Dialog.cancelButton({ label: 'Keep running' }),
       Dialog.warnButton({ label: 'Cancel job' })
-    ]
+    ],
+    defaultButton: 0 // a stray Enter keeps the work
   });
   return answer.button.accept;
 }
