@@ -103,6 +103,16 @@ def test_transpile_for_shows_the_report_of_the_active_cell(
     source.click()
 
     source.click(button="right")
+    # SynQ's entries make a group of their own, after the cell's own and before the
+    # notebook's (JupyterLab's "Enable Scrolling for Outputs" went between them).
+    entries = page.locator(".lm-Menu-content > .lm-Menu-item").evaluate_all(
+        "items => items.map(i => i.dataset.type === 'separator' ? '---'"
+        " : i.querySelector('.lm-Menu-itemLabel').textContent)"
+    )
+    synq = entries.index("Transpile for…")
+    assert entries[synq - 1] == "---", entries
+    assert entries[synq + 1] == "Estimate this circuit", entries
+    assert entries[synq + 2] == "---", entries
     page.locator(".lm-Menu-item", has_text="Transpile for…").click()
     dialog = page.locator(".jp-Dialog")
     expect(dialog).to_contain_text("Target", timeout=FIRST_LOAD_MS)
