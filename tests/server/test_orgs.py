@@ -342,6 +342,15 @@ async def test_plans_are_set_by_platform_admins_only(tenants: Tenants, as_key):
             keys["platform_admin"], "orgs", org_a, "plan", method="PUT", body=put
         )
         assert (refused.code, field_of(refused)) == (422, field)
+    # null makes a limit unlimited, the targets' too: every target (it was a 500).
+    unlimited = {"plan": "free", "overrides": {"allowed_targets": None, "max_qubits": None}}
+    done = await as_key(keys["platform_admin"], "orgs", org_a, "plan", method="PUT", body=unlimited)
+    assert done.code == 200, body(done)
+    assert body(done)["quota"]["allowed_targets"] == ["*"]
+    assert body(done)["quota"]["max_qubits"] is None
+    assert body(await as_key(keys["viewer"], "orgs", org_a, "plan"))["quota"][
+        "allowed_targets"
+    ] == ["*"]
 
 
 @sqlite_only

@@ -26,11 +26,12 @@ class Quota:
         return any(fnmatch.fnmatchcase(target, pattern) for pattern in self.allowed_targets)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Quota:
-        """This quota with single limits replaced (unknown names are ignored)."""
+        """This quota with single limits replaced (unknown names are ignored); ``None``
+        makes a limit unlimited, for the targets too (every target)."""
         known = {f.name for f in fields(self)}
         changes = {k: v for k, v in overrides.items() if k in known}
         if "allowed_targets" in changes:
-            changes["allowed_targets"] = tuple(changes["allowed_targets"])
+            changes["allowed_targets"] = tuple(changes["allowed_targets"] or ("*",))
         return replace(self, **changes)
 
 
