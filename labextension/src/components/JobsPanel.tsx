@@ -129,7 +129,12 @@ export class JobsPanel extends ReactWidget {
  * on to the list. Deleted elsewhere, the focus stays where it is.
  */
 function DeletedNotice(props: { id: string }): JSX.Element {
-  const notice = useFocusOnMount<HTMLDivElement>(focusWasLost);
+  // Asked as the notice is first rendered, while the detail view and its Delete button are
+  // still on the page: was the keyboard in this panel?
+  const [inPanel] = React.useState(
+    () => focusWasLost() || !!document.activeElement?.closest('.synq-JobsPanel')
+  );
+  const notice = useFocusOnMount<HTMLDivElement>(inPanel);
   return (
     <div
       className="synq-Message"

@@ -3,14 +3,13 @@ import * as React from 'react';
 /**
  * A ref for an element that takes the keyboard's focus when it mounts `focused`: a row's
  * button back from its detail view, so the keyboard (and the scroll) are where they were.
- * A function is asked once the page has changed (has the focus fallen to the page?).
  */
-export function useFocusOnMount<T extends HTMLElement>(
-  focused: boolean | (() => boolean)
-): React.RefObject<T> {
+export function useFocusOnMount<T extends HTMLElement>(focused: boolean): React.RefObject<T> {
   const ref = React.useRef<T>(null);
-  React.useEffect(() => {
-    if (typeof focused === 'function' ? focused() : focused) {
+  // Before the browser paints: JupyterLab gives a focus that fell to the page to its main
+  // area soon after, and the focus is not taken back from there.
+  React.useLayoutEffect(() => {
+    if (focused) {
       ref.current?.focus();
     }
   }, []);

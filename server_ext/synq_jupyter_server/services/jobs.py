@@ -212,7 +212,9 @@ class JobService:
     async def cancel(self, scope: JobScope, job_id: str) -> JobView:
         view = await asyncio.to_thread(self.queue.cancel, job_id, scope)
         if view.status == "running":
-            await self.scheduler.stop_job(job_id)
+            # Shielded: once marked as stopping here, the job must be stopped, whoever
+            # leaves (the scheduler's own poll skips a job it is stopping).
+            await asyncio.shield(self.scheduler.stop_job(job_id))
         self._changed()
         return view
 
