@@ -49,6 +49,7 @@ class _GateCallChecker(QASMVisitor[None]):
     def __init__(self) -> None:
         self._gates: dict[str, _Signature | None] = dict(_BUILTIN)
         self._registers: set[str] = set()
+        self._sizes: dict[str, int] = {}  # registers of a literal size, for open slices
 
     def visit_Include(self, node: ast.Include, context: Any = None) -> None:
         if node.filename == "stdgates.inc":
@@ -60,6 +61,8 @@ class _GateCallChecker(QASMVisitor[None]):
     def visit_QubitDeclaration(self, node: ast.QubitDeclaration, context: Any = None) -> None:
         if node.size is not None:
             self._registers.add(node.qubit.name)
+            if isinstance(node.size, ast.IntegerLiteral):
+                self._sizes[node.qubit.name] = node.size.value
 
     def visit_QuantumGateDefinition(
         self, node: ast.QuantumGateDefinition, context: Any = None
@@ -119,7 +122,7 @@ class _GateCallChecker(QASMVisitor[None]):
         ``q[1], q[1]`` in its second call; ``cx q[0:1], q[1:2]`` never does)."""
         seen: list[_Operand] = []
         for operand in node.qubits:
-            qubits = _operand(operand)
+            qubits = _operand(operand, self._sizes)
             if qubits is None:
                 continue
             for earlier in seen:
@@ -151,9 +154,12 @@ class _Operand(NamedTuple):
         return call
 
 
-def _operand(operand: ast.Identifier | ast.IndexedIdentifier) -> _Operand | None:
+def _operand(
+    operand: ast.Identifier | ast.IndexedIdentifier, sizes: dict[str, int]
+) -> _Operand | None:
     """What ``operand`` names, or ``None`` for what this check does not follow: a computed
-    or negative index, an open range, more than one index."""
+    or negative index, a range left open on a register of unknown size, more than one
+    index."""
     if isinstance(operand, ast.Identifier):
         return _Operand(operand.name)
     if len(operand.indices) != 1:
@@ -167,7 +173,7 @@ def _operand(operand: ast.Identifier | ast.IndexedIdentifier) -> _Operand | None
         return None
     (element,) = index
     if isinstance(element, ast.RangeDefinition):
-        indices = _range(element)
+        indices = _range(element, sizes.get(name))
         return None if indices is None else _Operand(name, indices=indices)
     single = _literal(element)
     return None if single is None else _Operand(name, single=single)
@@ -177,11 +183,18 @@ def _literal(node: Any) -> int | None:
     return node.value if isinstance(node, ast.IntegerLiteral) else None
 
 
-def _range(node: ast.RangeDefinition) -> tuple[int, ...] | None:
-    """``a:b`` and ``a:step:b`` as the indices they name (both ends included)."""
-    start, end = _literal(node.start), _literal(node.end)
+def _range(node: ast.RangeDefinition, size: int | None) -> tuple[int, ...] | None:
+    """``a:b`` and ``a:step:b`` as the indices they name (both ends included); on a register
+    of a known ``size``, ``a:`` and ``:b`` run to its end and from its start."""
     step = 1 if node.step is None else _literal(node.step)
-    if start is None or end is None or not step:
+    if not step:
+        return None
+    first, last = (0, size - 1) if size is not None and step > 0 else (None, None)
+    if size is not None and step < 0:
+        first, last = size - 1, 0
+    start = _literal(node.start) if node.start is not None else first
+    end = _literal(node.end) if node.end is not None else last
+    if start is None or end is None:
         return None
     return tuple(range(start, end + (1 if step > 0 else -1), step))
 

@@ -215,6 +215,8 @@ QASM2_TWO = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2]; creg c[2];\n'
         ),
         (QASM3_TWO, "cx q, q[0:1];", 1, "a gate cannot act on the same qubit twice (q[0])"),
         (QASM3_TWO, "cx q[0:1:1], q[0];", 1, "a gate cannot act on the same qubit twice (q[0])"),
+        (QASM3_TWO, "cx q[:1], q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
+        (QASM3_TWO, "cx q[1:], q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
         # Before: TypeError "RXGate.__init__() missing 1 required positional argument:
         # 'theta'" out of Qiskit (an HTTP 500), where 'rx() q[0];' was refused at its line.
         (QASM2_TWO, "rx q[0];", 1, "'rx' takes 1 parameter, but got 0"),
@@ -247,6 +249,7 @@ def test_a_gate_call_that_does_not_fit_the_gate_is_named_at_its_line(
         ("cx q[0:1], q[1:2];", [[0, 1], [1, 2]]),  # never the same qubit in one call
         ("cx q[{0, 1}], q[{1, 0}];", [[0, 1], [1, 0]]),
         ("cx q[3:-1:2], q[1];", [[3, 1], [2, 1]]),
+        ("cx q[2:], q[:1];", [[2, 0], [3, 1]]),  # open slices run to the register's ends
     ],
 )
 def test_a_broadcast_over_slices_that_never_repeats_a_qubit_runs(statement, pairs):
