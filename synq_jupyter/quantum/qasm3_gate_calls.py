@@ -144,6 +144,14 @@ class _Operand(NamedTuple):
     single: int | None = None
     indices: tuple[int, ...] | None = None
 
+    @property
+    def reach(self) -> int:
+        """How many calls of a broadcast it takes to meet every qubit this operand gives
+        (a whole register gives ``q[i]`` to call ``i``, so it meets any other's)."""
+        if self.indices is not None:
+            return len(self.indices)
+        return 1 if self.single is None else self.single + 1
+
     def at(self, call: int) -> int | None:
         """The index this operand gives the ``call``-th call of a broadcast (``None``: past
         its end, or a whole register, whose size this check does not track)."""
@@ -189,9 +197,10 @@ def _range(node: ast.RangeDefinition, size: int | None) -> tuple[int, ...] | Non
     step = 1 if node.step is None else _literal(node.step)
     if not step:
         return None
-    first, last = (0, size - 1) if size is not None and step > 0 else (None, None)
-    if size is not None and step < 0:
-        first, last = size - 1, 0
+    first: int | None = None
+    last: int | None = None
+    if size is not None:
+        first, last = (0, size - 1) if step > 0 else (size - 1, 0)
     start = _literal(node.start) if node.start is not None else first
     end = _literal(node.end) if node.end is not None else last
     if start is None or end is None:
@@ -208,10 +217,7 @@ def _overlap(first: _Operand, second: _Operand, registers: set[str]) -> str | No
         # The same whole register twice: every call (the first is enough), but a single
         # qubit declared without a size is a qubit, not a register.
         return f"{first.name}[0]" if first.name in registers else first.name
-    calls = max(len(o.indices) if o.indices is not None else 1 for o in (first, second))
-    if first.indices is None and second.indices is None:
-        calls = 1 + max(o.single or 0 for o in (first, second))
-    for call in range(calls):
+    for call in range(max(first.reach, second.reach)):
         index = first.at(call)
         if index is not None and index == second.at(call):
             return f"{first.name}[{index}]"

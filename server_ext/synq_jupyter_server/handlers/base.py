@@ -334,13 +334,9 @@ class SynqHandler(APIHandler):
         if isinstance(exc, SynqInputError):
             code = 404 if isinstance(exc, TargetError) and exc.field == "name" else 422
             # The place as numbers, so a client can move it (into a cell's lines) or point
-            # at it; the detail says it in words.
-            placed = exc.line is not None
+            # at it; the detail, str(exc), says it in words.
             error = FieldError(
-                field=exc.field or "body",
-                message=exc.message if placed else str(exc),
-                line=exc.line,
-                column=exc.column,
+                field=exc.field or "body", message=exc.message, line=exc.line, column=exc.column
             )
             return _make(code, str(exc), instance, [error])
         if isinstance(exc, NotFound):
