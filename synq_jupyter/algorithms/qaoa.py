@@ -28,6 +28,7 @@ __all__ = ["QAOAResult", "QAOASpec", "qaoa_circuit", "run_qaoa"]
 
 Progress = Callable[[float, str], None]
 OnIteration = Callable[[int, float], None]
+OnShots = Callable[[int], None]
 
 # Restarts after the first perturb each angle by this fraction of its range.
 PERTURBATION = 0.05
@@ -38,6 +39,7 @@ def run_qaoa(
     *,
     progress: Progress | None = None,
     on_iteration: OnIteration | None = None,
+    on_shots: OnShots | None = None,
 ) -> QAOAResult:
     """Optimises QAOA's angles for ``spec.problem`` and reports the resulting distribution.
 
@@ -50,6 +52,8 @@ def run_qaoa(
         spec: The run.
         progress: Called with (fraction done, message) at least once per optimiser iteration.
         on_iteration: Called with (iteration number from 1, ``<C>``) at every iteration.
+        on_shots: Called with the shots of every sample drawn (with ``spec.shots``), e.g.
+            to meter them as the run goes.
 
     Returns:
         The result; the same spec (with its seed) gives the same result.
@@ -71,6 +75,7 @@ def run_qaoa(
             rng=rng,
             progress=_scaled(progress, 0.95),
             on_iteration=on_iteration,
+            on_shots=on_shots,
         )
         depths = list(range(1, spec.p + 1)) if spec.init == "interp" else [spec.p]
         angles: Angles | None = None
@@ -113,6 +118,7 @@ def run_qaoa(
         evaluations=simulator.evaluations,
         history=list(optimizer.history),
         by_depth=by_depth,
+        shots_used=optimizer.shots_used,
         **summary,
     )
 

@@ -13,6 +13,7 @@ from synq_jupyter.algorithms.qaoa_simulator import Floats, QAOASimulator
 
 Progress = Callable[[float, str], None]
 OnIteration = Callable[[int, float], None]
+OnShots = Callable[[int], None]
 
 
 class AngleOptimizer:
@@ -30,6 +31,7 @@ class AngleOptimizer:
         rng: The run's seeded generator (used for the samples).
         progress: Called with (fraction done, message) at every iteration.
         on_iteration: Called with (iteration number from 1, ``<C>``) at every iteration.
+        on_shots: Called with the shots of every sample drawn (the running ``shots_used``).
     """
 
     def __init__(
@@ -42,6 +44,7 @@ class AngleOptimizer:
         rng: np.random.Generator,
         progress: Progress | None = None,
         on_iteration: OnIteration | None = None,
+        on_shots: OnShots | None = None,
     ) -> None:
         self.simulator = simulator
         self.method = method
@@ -51,6 +54,8 @@ class AngleOptimizer:
         self.progress = progress
         self.on_iteration = on_iteration
         self.history: list[float] = []
+        self.shots_used = 0
+        self.on_shots = on_shots
 
     def estimate(self, gammas: Floats, betas: Floats) -> float:
         """``<C>`` at these angles: exact, or the mean over ``shots`` samples."""
@@ -63,7 +68,11 @@ class AngleOptimizer:
         """How often each basis state comes up in ``shots`` samples of the QAOA state."""
         self.simulator.evaluations += 1
         probabilities = np.abs(self.simulator.state(gammas, betas)) ** 2
-        return self.rng.multinomial(shots, probabilities / probabilities.sum())
+        counts = self.rng.multinomial(shots, probabilities / probabilities.sum())
+        self.shots_used += shots
+        if self.on_shots is not None:
+            self.on_shots(shots)
+        return counts
 
     def best_of(self, starts: Sequence[Angles], *, stage: int, stages: int) -> tuple[Angles, float]:
         """Optimises from every start and returns the best angles with their ``<C>``.

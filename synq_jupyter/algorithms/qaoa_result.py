@@ -41,6 +41,8 @@ class QAOAResult:
         by_depth: The optimum of each depth optimised (1 to p for ``"interp"``, else p
             alone), as ``{"p", "gammas", "betas", "expectation", "approximation_ratio"}``;
             with shots the expectation is the optimiser's last estimate.
+        shots_used: Samples drawn in all (every estimate's and the final distribution's);
+            0 for exact simulation.
     """
 
     problem: dict[str, Any]
@@ -65,6 +67,7 @@ class QAOAResult:
     evaluations: int
     history: list[float] = field(default_factory=list)
     by_depth: list[dict[str, Any]] = field(default_factory=list)
+    shots_used: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready built-in types."""
@@ -91,6 +94,7 @@ class QAOAResult:
             "evaluations": self.evaluations,
             "history": [float(value) for value in self.history],
             "by_depth": [dict(entry) for entry in self.by_depth],
+            "shots_used": self.shots_used,
         }
 
 

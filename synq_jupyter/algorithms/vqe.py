@@ -23,6 +23,7 @@ __all__ = ["VQEResult", "VQESpec", "check_initial_parameters", "run_vqe"]
 Progress = Callable[[float, str], None]
 OnIteration = Callable[[int, float], None]
 ShouldStop = Callable[[], bool]
+OnShots = Callable[[int], None]
 
 
 def run_vqe(
@@ -32,6 +33,7 @@ def run_vqe(
     on_iteration: OnIteration | None = None,
     should_stop: ShouldStop | None = None,
     hardware: RunPubs | None = None,
+    on_shots: OnShots | None = None,
 ) -> VQEResult:
     """Finds the lowest energy of ``spec.hamiltonian`` over ``spec.ansatz``.
 
@@ -46,6 +48,8 @@ def run_vqe(
             returns what it has, with ``stopped`` set.
         hardware: For the hardware estimator: sends PUBs to ``spec.target`` and returns
             their results (see ``vqe_hardware.RunPubs``); one call per batch of points.
+        on_shots: Called with the shots each estimator call spent (sampled estimators
+            only), e.g. to meter them as the run goes.
 
     Returns:
         The energy, its error against exact diagonalisation, and the run's history.
@@ -65,7 +69,7 @@ def run_vqe(
     start_rng, optimizer_rng, estimator_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(3)
     )
-    estimator = _estimator(spec, program, hamiltonian, estimator_rng, hardware)
+    estimator = _estimator(spec, program, hamiltonian, estimator_rng, hardware, on_shots)
     x0 = _initial_point(spec, ansatz, start_rng)
     unit = " Ha" if hamiltonian.is_molecular else ""
     history: list[float] = []
@@ -116,6 +120,7 @@ def run_vqe(
         seed=spec.seed,
         hf_energy=hamiltonian.reference_energy,
         stopped=stopped,
+        shots_used=estimator.shots_used,
     )
 
 
@@ -125,6 +130,7 @@ def _estimator(
     hamiltonian: Hamiltonian,
     rng: np.random.Generator,
     hardware: RunPubs | None,
+    on_shots: OnShots | None,
 ) -> StatevectorEstimator | SampledEstimator | HardwareEstimator:
     if spec.estimator == "statevector":
         return StatevectorEstimator(program, hamiltonian.sparse_matrix)
@@ -148,6 +154,7 @@ def _estimator(
             target=get_target(spec.target),
             run=hardware,
             seed=seed,
+            on_shots=on_shots,
         )
     return SampledEstimator(
         program,
@@ -155,6 +162,7 @@ def _estimator(
         shots=spec.shots,
         seed=seed,
         target=None if spec.target is None else get_target(spec.target),
+        on_shots=on_shots,
     )
 
 

@@ -38,6 +38,7 @@ class HardwareEstimator(ShiftRuleEstimator):
         target: The catalogue device the circuits run on.
         run: Sends PUBs to that device and returns their results.
         seed: Seeds the transpiler.
+        on_shots: Called with the shots each device job spent.
 
     Raises:
         TargetError: ``target`` cannot run the ansatz.
@@ -52,10 +53,11 @@ class HardwareEstimator(ShiftRuleEstimator):
         target: SynqTarget,
         run: RunPubs,
         seed: int,
+        on_shots: Callable[[int], None] | None = None,
     ) -> None:
         from synq_jupyter.quantum import transpile_circuit
 
-        super().__init__(program)
+        super().__init__(program, on_shots)
         self.shots = shots
         self._send = run
         circuit = program.circuit()
@@ -68,4 +70,5 @@ class HardwareEstimator(ShiftRuleEstimator):
     def _run(self, angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pub = (self._circuit, self._observable, angles[:, self._columns])
         (result,) = self._send([pub], 1 / self.shots**0.5)
+        self._spent([result], self.shots)
         return np.atleast_1d(result.data.evs), np.atleast_1d(result.data.stds)

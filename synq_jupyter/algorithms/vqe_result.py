@@ -34,6 +34,8 @@ class VQEResult:
         seed: The seed that reproduces the run.
         hf_energy: The reference (Hartree–Fock) energy when the problem has electrons.
         stopped: Whether the run was stopped early on request.
+        shots_used: Shots spent in all, as the estimator's results count them (0 for
+            statevector): what the run cost on a device, or on a plan's monthly shots.
     """
 
     energy: float
@@ -55,6 +57,7 @@ class VQEResult:
     seed: int
     hf_energy: float | None = None
     stopped: bool = False
+    shots_used: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready values (lists, floats, ints, strings, None)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,9 +31,11 @@ class SampledEstimator(ShiftRuleEstimator):
         shots: Samples per estimate (the precision asked of the estimator is 1/√shots).
         seed: Seeds the transpiler and the sequence of simulator seeds.
         target: A catalogue device whose noise to simulate, or ``None`` for ideal.
+        on_shots: Called with the shots each estimator call spent.
 
     Attributes:
         evaluations: Parameter sets estimated so far (each shifted circuit counts).
+        shots_used: Shots spent so far, as the estimator's results count them.
     """
 
     def __init__(
@@ -43,8 +46,9 @@ class SampledEstimator(ShiftRuleEstimator):
         shots: int,
         seed: int,
         target: SynqTarget | None = None,
+        on_shots: Callable[[int], None] | None = None,
     ) -> None:
-        super().__init__(program)
+        super().__init__(program, on_shots)
         self.shots = shots
         self._rng = np.random.default_rng(seed)
         circuit = program.circuit()
@@ -71,6 +75,7 @@ class SampledEstimator(ShiftRuleEstimator):
                     mode=simulator, options={"simulator": {"seed_simulator": seed}}
                 )
             result = estimator.run(pubs, precision=1 / self.shots**0.5).result()
+            self._spent(result, self.shots)
             for pub_result in result:
                 values.extend(np.atleast_1d(pub_result.data.evs).tolist())
                 errors.extend(np.atleast_1d(pub_result.data.stds).tolist())

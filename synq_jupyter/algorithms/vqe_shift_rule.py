@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -20,14 +22,20 @@ class ShiftRuleEstimator(ABC):
 
     Args:
         program: The ansatz as rotations.
+        on_shots: Called with the shots each primitive call spent, as its results count them.
 
     Attributes:
         evaluations: Parameter sets estimated so far (each shifted point counts).
+        shots_used: Shots spent so far, as the primitive's results count them.
     """
 
-    def __init__(self, program: RotationProgram) -> None:
+    def __init__(
+        self, program: RotationProgram, on_shots: Callable[[int], None] | None = None
+    ) -> None:
         self.program = program
         self.evaluations = 0
+        self.shots_used = 0
+        self._on_shots = on_shots
 
     def energy(self, theta: np.ndarray) -> float:
         """An estimated energy at circuit parameters ``theta``."""
@@ -58,6 +66,17 @@ class ShiftRuleEstimator(ABC):
     def _count(self, angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self.evaluations += len(angles)
         return self._run(angles)
+
+    def _spent(self, pub_results: Sequence[Any], shots: int) -> None:
+        """Counts the shots of one primitive call: each result's ``metadata["shots"]`` (the
+        primitive's own count per point, ``shots`` when it gives none) times its points."""
+        spent = sum(
+            int(getattr(r, "metadata", {}).get("shots", shots)) * int(np.size(r.data.evs))
+            for r in pub_results
+        )
+        self.shots_used += spent
+        if self._on_shots is not None and spent:
+            self._on_shots(spent)
 
     @abstractmethod
     def _run(self, angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -26,9 +26,11 @@ class StatevectorEstimator:
 
     Attributes:
         evaluations: States prepared so far (an energy, or an energy with its gradient).
+        shots_used: Always 0: nothing is sampled.
     """
 
     std_error = None
+    shots_used = 0
 
     def __init__(self, program: RotationProgram, hamiltonian: Any) -> None:
         self.program = program

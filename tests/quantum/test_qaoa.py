@@ -240,3 +240,13 @@ def test_shots_estimate_the_exact_distribution():
         result["gammas"], result["betas"]
     )
     assert result["expectation"] == pytest.approx(exact, abs=0.05)
+
+
+def test_every_sample_drawn_is_reported_and_counted():
+    spec = QAOASpec.from_dict({"problem": TRIANGLE, "p": 1, "seed": 2, "shots": 300})
+    spent: list[int] = []
+    result = run_qaoa(spec, on_shots=spent.append)
+    # Each estimate the optimiser saw, and the final distribution, drew 300 samples.
+    assert spent == [300] * result.evaluations
+    assert result.shots_used == 300 * result.evaluations
+    assert run(TRIANGLE, p=1, seed=2)["shots_used"] == 0  # exact: nothing sampled

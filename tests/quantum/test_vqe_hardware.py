@@ -101,12 +101,16 @@ def test_a_hardware_run_sends_every_energy_to_the_device():
         }
     )
 
-    result = run_vqe(spec, hardware=device)
+    spent: list[int] = []
+    result = run_vqe(spec, hardware=device, on_shots=spent.append)
 
     assert result.estimator == "hardware"
     assert result.target == "ibm_torino"
     assert len(device.precisions) == result.evaluations
     assert abs(result.error) < 1e-3
+    # Every energy's shots are reported as it is sent, and add up to the run's total.
+    assert spent == [4096] * result.evaluations
+    assert result.shots_used == 4096 * result.evaluations
 
 
 @pytest.mark.parametrize(

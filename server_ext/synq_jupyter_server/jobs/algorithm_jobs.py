@@ -2,7 +2,9 @@
 
 Each takes the validated spec stored with the job and returns the algorithm's result as
 plain data. Iterations go back as ``("point", (iteration, value))`` reports, which the
-scheduler forwards with the progress events so a notebook can plot them live.
+scheduler forwards with the progress events so a notebook can plot them live, and the shots
+a sampled estimate spends as ``("shots", n)`` reports, which it counts against the
+organisation's monthly shots as the job runs.
 """
 
 from __future__ import annotations
@@ -25,13 +27,19 @@ def _point(report: Report) -> Callable[[int, float], None]:
     return lambda x, y: report("point", (x, y))
 
 
+def _shots(report: Report) -> Callable[[int], None]:
+    return lambda shots: report("shots", shots)
+
+
 def vqe_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     from synq_jupyter.algorithms.vqe import VQESpec, run_vqe
 
     spec = VQESpec.from_dict(payload["spec"])
     if spec.estimator == "hardware":
         return _vqe_on_ibm(spec, payload, report)
-    result = run_vqe(spec, progress=_progress(report), on_iteration=_point(report))
+    result = run_vqe(
+        spec, progress=_progress(report), on_iteration=_point(report), on_shots=_shots(report)
+    )
     return result.to_dict()
 
 
@@ -53,7 +61,11 @@ def _vqe_on_ibm(spec: VQESpec, payload: dict[str, Any], report: Report) -> dict[
         with contextlib.suppress(SynqInputError):
             cancel_on_ibm(stale, payload["credentials"])
     result = run_vqe(
-        spec, progress=estimator.progress, on_iteration=_point(report), hardware=estimator
+        spec,
+        progress=estimator.progress,
+        on_iteration=_point(report),
+        hardware=estimator,
+        on_shots=_shots(report),
     )
     return {**result.to_dict(), "provider_job_ids": list(estimator.job_ids)}
 
@@ -62,7 +74,9 @@ def qaoa_job(payload: dict[str, Any], report: Report) -> dict[str, Any]:
     from synq_jupyter.algorithms.qaoa import QAOASpec, run_qaoa
 
     spec = QAOASpec.from_dict(payload["spec"])
-    result = run_qaoa(spec, progress=_progress(report), on_iteration=_point(report))
+    result = run_qaoa(
+        spec, progress=_progress(report), on_iteration=_point(report), on_shots=_shots(report)
+    )
     return result.to_dict()
 
 

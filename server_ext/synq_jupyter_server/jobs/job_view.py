@@ -37,6 +37,8 @@ class JobView:
     cancel_requested: bool
     shots: int | None
     num_circuits: int
+    samples_as_it_runs: bool
+    """Its shots are counted as it runs (``samples_as_it_runs``), not reserved."""
 
     @classmethod
     def of(cls, job: Job | Row[Any] | SimpleNamespace) -> JobView:
@@ -64,6 +66,7 @@ class JobView:
             cancel_requested=job.cancel_requested,
             shots=payload.get("shots"),
             num_circuits=circuits_of(payload),
+            samples_as_it_runs=samples_as_it_runs(job.kind, payload),
         )
 
     @classmethod
@@ -88,6 +91,16 @@ def circuits_of(payload: Mapping[str, Any]) -> int:
 def total_shots(payload: Mapping[str, Any]) -> int:
     """``JobView.total_shots`` for a payload not yet written."""
     return int(payload.get("shots") or 0) * circuits_of(payload)
+
+
+def samples_as_it_runs(kind: str, payload: Mapping[str, Any]) -> bool:
+    """Whether a job spends shots only its run can count: a VQE on a sampled estimator, a
+    QAOA with shots. Its total depends on the optimiser, so the job reports each estimate's
+    shots as it runs (``algorithm_jobs``) instead of reserving them up front."""
+    spec = payload.get("spec") or {}
+    if kind == "vqe":
+        return str(spec.get("estimator") or "statevector").strip().lower() != "statevector"
+    return kind == "qaoa" and spec.get("shots") is not None
 
 
 def as_utc(value: datetime | None) -> Any:

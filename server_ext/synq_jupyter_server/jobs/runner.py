@@ -1,8 +1,9 @@
 """What a job does, run inside a worker process: plain data in, plain data out.
 
 No tornado and no database here, so a local worker or a Dask worker imports it cheaply.
-``report(name, data)`` sends ``("progress", (fraction, message))`` and
-``("provider_job_id", id)`` back to the scheduler.
+``report(name, data)`` sends ``("progress", (fraction, message))``,
+``("provider_job_id", id)`` and, from algorithm jobs, ``("point", (x, y))`` and
+``("shots", n)`` back to the scheduler.
 """
 
 from __future__ import annotations

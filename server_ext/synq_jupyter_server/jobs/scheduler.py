@@ -20,7 +20,13 @@ from synq_jupyter_server.jobs.worker_pool import TaskKilled, WorkerLost
 
 log = logging.getLogger("synq.jobs")
 Credentials = Callable[[str, str], Awaitable["dict[str, Any] | None"]]
+ShotMeter = Callable[[str, int], "str | None"]
+"""Counts (organisation, shots) a running job spent; returns why it must stop, or None.
+Called on a worker thread (it writes to the database)."""
 PROGRESS_INTERVAL = 0.2
+METER_INTERVAL = 0.02
+"""Seconds between two counts of one job's shots: a simulated QAOA reports an estimate every
+few microseconds, and each count is a database write."""
 
 
 class TransientJobError(Exception):
@@ -70,9 +76,11 @@ class Scheduler:
         bus: EventBus,
         settings: SchedulerSettings,
         credentials: Credentials | None = None,
+        meter: ShotMeter | None = None,
     ) -> None:
         self.queue = queue
         self.credentials = credentials
+        self.meter = meter
         self.executor = executor
         self.bus = bus
         self.settings = settings
@@ -80,6 +88,7 @@ class Scheduler:
         self._running: dict[str, asyncio.Task[None]] = {}
         self._remote: dict[str, tuple[str, dict[str, Any]]] = {}
         self._cancelling: set[str] = set()
+        self._over_quota: dict[str, str] = {}  # job id: why it was stopped
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -210,6 +219,23 @@ class Scheduler:
             if task is not None:
                 task.cancel()
 
+    async def stop_over_quota(self, job_id: str, reason: str) -> None:
+        """Stops a job this scheduler runs that spent the last of its organisation's shots;
+        it fails with ``reason``.
+
+        Its worker is killed first, so that it sends nothing more to a device, then the
+        device job it reported last is cancelled. A job the executor no longer holds is
+        finishing: it is left to finish, and keeps its result."""
+        if job_id not in self._running or job_id in self._cancelling or job_id in self._over_quota:
+            return
+        self._over_quota[job_id] = reason
+        if not self.executor.kill(job_id):
+            del self._over_quota[job_id]
+            return
+        remote = self._remote.get(job_id)
+        if remote is not None:
+            await asyncio.to_thread(_cancel_remote, *remote)
+
     async def _stop_cancelled(self) -> None:
         """Stops the jobs whose cancel was requested through another process."""
         for job_id in await asyncio.to_thread(self.queue.cancel_requested, self.running):
@@ -228,7 +254,7 @@ class Scheduler:
         job_id = claimed.job.id
         try:
             payload = await self._prepare(claimed)
-            report = _Reporter(self, job_id, payload.get("credentials"))
+            report = _Reporter(self, claimed.job, payload.get("credentials"))
             try:
                 result = await self.executor.run_job(job_id, claimed.job.kind, payload, report)
             finally:
@@ -238,6 +264,11 @@ class Scheduler:
         except (TaskKilled, asyncio.CancelledError):
             if job_id in self._cancelling:
                 await asyncio.to_thread(self.queue.mark_cancelled, job_id, self.worker_id)
+            elif job_id in self._over_quota:
+                reason = self._over_quota[job_id]
+                await asyncio.to_thread(
+                    self.queue.fail, job_id, self.worker_id, reason, transient=False
+                )
         except SynqInputError as exc:
             await asyncio.to_thread(
                 self.queue.fail, job_id, self.worker_id, str(exc), transient=False
@@ -265,6 +296,7 @@ class Scheduler:
             self._running.pop(job_id, None)
             self._remote.pop(job_id, None)
             self._cancelling.discard(job_id)
+            self._over_quota.pop(job_id, None)
             self.bus.notify()
             if not self._nothing_queued:
                 self._wake.set()  # a slot is free: take the next queued job now
@@ -290,18 +322,27 @@ class _Reporter:
 
     ``("point", (x, y))`` reports (a VQE iteration's energy, a QNN epoch's loss) are kept
     until the next progress write, which carries them all, so none is lost to throttling.
+    ``("shots", n)`` reports (a sampled estimate's) are counted against the organisation's
+    month as they come, one write at a time and at most every ``METER_INTERVAL`` (those
+    reported meanwhile go together in the next), so a job that uses the month up is stopped
+    within a write or two; one that has finished keeps its result, its last shots counted
+    all the same.
     """
 
     def __init__(
-        self, scheduler: Scheduler, job_id: str, credentials: dict[str, Any] | None = None
+        self, scheduler: Scheduler, job: JobView, credentials: dict[str, Any] | None = None
     ) -> None:
         self.scheduler = scheduler
-        self.job_id = job_id
+        self.job_id = job.id
+        self.org_id = job.org_id
         self.credentials = credentials
         self.last = 0.0
         self.latest: tuple[float, str] | None = None
         self.written: tuple[float, str] = (0.0, "")
         self.points: list[list[float]] = []
+        self.shots = 0
+        self.metering = False
+        self.finished = False
         self.pending: set[asyncio.Task[Any]] = set()
 
     def __call__(self, name: str, data: Any) -> None:
@@ -314,6 +355,9 @@ class _Reporter:
         elif name == "point":
             x, y = data
             self.points.append([float(x), float(y)])
+        elif name == "shots":
+            self.shots += int(data)
+            self._meter()
         elif name == "progress":
             fraction, message = data
             self.latest = (float(fraction), str(message))
@@ -324,10 +368,12 @@ class _Reporter:
 
     async def drain(self) -> None:
         """Writes what throttling held back, then waits for every write reported so far."""
+        self.finished = True
         if self.points and self.latest is None:
             # Points reported after the last progress go out with that progress again.
             self.latest = self.written
         self._flush()
+        self._meter()
         if self.pending:
             await asyncio.gather(*self.pending, return_exceptions=True)
 
@@ -337,6 +383,30 @@ class _Reporter:
         fraction, message = self.written = self.latest
         points, self.points, self.latest = self.points, [], None
         self._spawn(self._progress(fraction, message, points))
+
+    def _meter(self) -> None:
+        if self.shots and not self.metering and self.scheduler.meter is not None:
+            self.metering = True
+            self._spawn(self._count())
+
+    async def _count(self) -> None:
+        meter = self.scheduler.meter
+        assert meter is not None
+        try:
+            while self.shots:
+                shots, self.shots = self.shots, 0
+                try:
+                    reason = await asyncio.to_thread(meter, self.org_id, shots)
+                except Exception:
+                    # Kept for the next report (or the job's end) to count.
+                    self.shots += shots
+                    log.exception("SynQ could not count the shots of job %s", self.job_id)
+                    return
+                if reason is not None and not self.finished:
+                    await self.scheduler.stop_over_quota(self.job_id, reason)
+                await asyncio.sleep(METER_INTERVAL)
+        finally:
+            self.metering = False
 
     def _spawn(self, work: Any) -> None:
         # Keep a reference until done: the loop only holds weak ones.

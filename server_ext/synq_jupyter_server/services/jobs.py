@@ -12,7 +12,7 @@ from synq_jupyter_server.executor import ExecutorUnavailable, LocalExecutor
 from synq_jupyter_server.jobs.event_bus import EventBus
 from synq_jupyter_server.jobs.group_commit import GroupCommit
 from synq_jupyter_server.jobs.idempotency import Idempotency
-from synq_jupyter_server.jobs.job_view import JobView, total_shots
+from synq_jupyter_server.jobs.job_view import JobView, samples_as_it_runs, total_shots
 from synq_jupyter_server.jobs.listing import JobFilter, events_after, latest_event_id, list_jobs
 from synq_jupyter_server.jobs.queue import JobQueue, NewJob
 from synq_jupyter_server.jobs.scheduler import Scheduler
@@ -151,9 +151,13 @@ class JobService:
 
         The organisation's quota is checked here for every kind of job: its targets, the
         widest circuit's ``qubits`` (when known), its running jobs, and the shots it asks for
-        (``shots`` per circuit), counted only when a new job is written.
+        (``shots`` per circuit), counted only when a new job is written. A job whose shots
+        only its run can count (a sampled VQE, a QAOA with shots) needs some of the month's
+        left; the scheduler counts them as it reports them, and stops it when they run out.
         """
         quota = await self.quotas.admit(scope.org_id, target, qubits)
+        if samples_as_it_runs(kind, payload):
+            await self.quotas.require_shots_left(scope.org_id, quota)
         shots = total_shots(payload)
         counted = await self.quotas.reserve(scope.org_id, shots, quota)
         created = False
@@ -225,6 +229,8 @@ class JobService:
         counted, shots = False, job.total_shots
         if job.status in RETRYABLE:  # otherwise the queue's 409 says why not
             quota = await self.quotas.admit(scope.org_id, job.target, None)
+            if job.samples_as_it_runs:
+                await self.quotas.require_shots_left(scope.org_id, quota)
             counted = await self.quotas.reserve(scope.org_id, shots, quota)
         try:
             view = await asyncio.to_thread(self.queue.retry, job_id, scope)

@@ -132,14 +132,40 @@ class QuotaService:
             used = session.scalar(
                 select(OrgUsage.shots).where(OrgUsage.org_id == org_id, OrgUsage.period == period)
             )
-        renewal = next_period_start(now)
-        raise Forbidden(
-            f"{shots} shots would pass this month's {limit}; {used} are used. The count "
-            f"starts again on {renewal:%Y-%m-%d} (UTC)",
-            field="shots_per_month",
-            kind="quota",
-            status=429,
-            retry_after=max(1, math.ceil((renewal - now).total_seconds())),
+        raise _wait_for_next_month(
+            f"{shots} shots would pass this month's {limit}; {used} are used", now
+        )
+
+    async def require_shots_left(self, org_id: str, quota: Quota) -> None:
+        """For a job that counts its shots as it runs: refuses it (429) while this month's
+        shots are used up, since its first estimate would pass them."""
+        limit = quota.shots_per_month
+        if limit is None:
+            return
+        used = await asyncio.to_thread(self._shots_used, org_id)
+        if used >= limit:
+            message = f"this month's {limit} shots are used ({used} counted)"
+            raise _wait_for_next_month(message, datetime.now(timezone.utc))
+
+    def spend_shots(self, org_id: str, shots: int) -> str | None:
+        """Counts ``shots`` a running job has spent (a sampled estimate) against this
+        month's quota, whatever is left: they are spent. Returns why the job must stop when
+        the month's shots are now used up, else ``None``. Unmetered plans count nothing."""
+        limit = self.policy(org_id).quota.shots_per_month
+        if limit is None or shots <= 0:
+            return None
+        now = datetime.now(timezone.utc)
+        period = _period(now)
+        self._open_period(org_id, period)
+        where = (OrgUsage.org_id == org_id, OrgUsage.period == period)
+        with self.database.session() as session:
+            session.execute(update(OrgUsage).where(*where).values(shots=OrgUsage.shots + shots))
+            used = int(session.scalar(select(OrgUsage.shots).where(*where)) or 0)
+        if used < limit:
+            return None
+        return (
+            f"stopped: this month's {limit} shots (shots_per_month) are used, {used} counted "
+            f"with this job's. {_renewal(now)}"
         )
 
     def _open_period(self, org_id: str, period: str) -> None:
@@ -161,13 +187,16 @@ class QuotaService:
 
     def usage(self, org_id: str) -> tuple[int, int]:
         """(shots counted this month, jobs queued or running now)."""
+        return self._shots_used(org_id), self._active_jobs(org_id)
+
+    def _shots_used(self, org_id: str) -> int:
         with self.database.session(write=False) as session:
             shots = session.scalar(
                 select(OrgUsage.shots).where(
                     OrgUsage.org_id == org_id, OrgUsage.period == _period()
                 )
             )
-        return int(shots or 0), self._active_jobs(org_id)
+        return int(shots or 0)
 
     def _active_jobs(self, org_id: str) -> int:
         with self.database.session(write=False) as session:
@@ -181,6 +210,21 @@ class QuotaService:
 
 def _period(now: datetime | None = None) -> str:
     return (now or datetime.now(timezone.utc)).strftime("%Y-%m")
+
+
+def _renewal(now: datetime) -> str:
+    return f"The count starts again on {next_period_start(now):%Y-%m-%d} (UTC)"
+
+
+def _wait_for_next_month(message: str, now: datetime) -> Forbidden:
+    """The 429 of a month's shots used up, with when the count starts again."""
+    return Forbidden(
+        f"{message}. {_renewal(now)}",
+        field="shots_per_month",
+        kind="quota",
+        status=429,
+        retry_after=max(1, math.ceil((next_period_start(now) - now).total_seconds())),
+    )
 
 
 def next_period_start(now: datetime | None = None) -> datetime:

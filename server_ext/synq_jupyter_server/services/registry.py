@@ -83,7 +83,12 @@ class Services:
         queue = JobQueue(database)
         catalogue = CatalogueService(checks)
         scheduler = Scheduler(
-            queue, executor, bus, settings, credentials_for_target(credentials, catalogue)
+            queue,
+            executor,
+            bus,
+            settings,
+            credentials_for_target(credentials, catalogue),
+            meter=quotas.spend_shots,
         )
         jobs = JobService(
             scheduler, checks, catalogue, quotas, device_access(credentials, catalogue)
