@@ -33,6 +33,7 @@ def vqe_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         ("qubits", result["num_qubits"]),
         ("ansatz · optimizer · estimator", _joined(result, "ansatz", "optimizer", "estimator")),
         ("evaluations", result["evaluations"]),
+        *_shots_used(result),
         ("seed", result["seed"]),
     ]
     return [table_bundle(rows, "VQE result")]
@@ -54,6 +55,7 @@ def qaoa_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         ("C_max", f"{result['c_max']} ({result['c_max_method']})"),
         ("depth p", result["p"]),
         ("evaluations", result["evaluations"]),
+        *_shots_used(result),
     ]
     distribution = result["distribution"]
     figure = go.Figure(
@@ -67,6 +69,15 @@ def qaoa_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:
         template=plot_template(),
     )
     return [table_bundle(rows, "QAOA result"), figure_bundle(figure)]
+
+
+def _shots_used(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """A sampled run's shots, in all and per estimate (what a plan's monthly shots count);
+    nothing for an exact one."""
+    used = result.get("shots_used")
+    if not used:
+        return []
+    return [("shots used", f"{used:,} ({shots_phrase(result['shots'])} per estimate)")]
 
 
 def qnn_view(result: dict[str, Any], plot: LivePlot | None) -> list[Bundle]:

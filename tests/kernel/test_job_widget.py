@@ -342,6 +342,28 @@ def test_a_job_of_one_shot_is_titled_in_the_singular() -> None:
     assert shown["text/plain"] == "aer_simulator · 1 shot · seed 3 · 1: 1"
 
 
+def test_a_sampled_vqe_says_the_shots_it_used_and_an_exact_one_does_not() -> None:
+    from synq_jupyter.kernel.algorithm_views import vqe_view
+
+    result = {
+        "energy": -1.1,
+        "std_error": 0.01,
+        "exact_energy": None,
+        "num_qubits": 2,
+        "ansatz": "efficient_su2",
+        "optimizer": "spsa",
+        "estimator": "shots",
+        "evaluations": 12,
+        "shots": 1000,
+        "shots_used": 12_012,
+        "seed": 4,
+    }
+    (table,) = vqe_view(result, None)
+    assert "shots used: 12,012 (1,000 shots per estimate)" in table["text/plain"]
+    (exact,) = vqe_view({**result, "estimator": "statevector", "shots_used": 0}, None)
+    assert "shots used" not in exact["text/plain"]
+
+
 def test_a_cost_estimate_of_one_shot_says_shot() -> None:
     from synq_jupyter.kernel.algorithm_views import cost_view
 
