@@ -151,11 +151,31 @@ def test_cancel_clicked_as_the_job_succeeds_shows_it_succeeded() -> None:
 def test_the_widget_and_its_histogram_read_as_plain_text() -> None:
     """Where widgets cannot render (a terminal, a diff of the notebook)."""
     widget = JobWidget(Handle(Server(["succeeded"])))  # type: ignore[arg-type]
+    counts = "aer_simulator · 128 shots · seed 3 · 11: 68, 00: 60"
     assert widget._repr_mimebundle_()["text/plain"] == (
-        f"SynQ job {JOB_ID[:12]} on aer_simulator · succeeded"
+        f"SynQ job {JOB_ID[:12]} on aer_simulator · succeeded\n{counts}"
     )
     (shown,) = widget.output.outputs
-    assert shown["data"]["text/plain"] == "aer_simulator · 128 shots · seed 3 · 11: 68, 00: 60"
+    assert shown["data"]["text/plain"] == counts
+
+
+def test_the_text_a_saved_notebook_keeps_is_updated_once_when_the_job_ends() -> None:
+    """It kept "queued" or "running", the job's state when its cell ran."""
+    widget = JobWidget(Handle(Server(["running", "running", "succeeded"])))  # type: ignore[arg-type]
+    updates: list[str] = []
+
+    class Display:
+        def update(self, bundle: dict[str, Any], raw: bool) -> None:
+            assert raw
+            updates.append(bundle["text/plain"])
+
+    widget._displays.append(Display())
+    for _ in range(3):  # succeeded, then read again
+        widget.refresh()
+    assert updates == [
+        f"SynQ job {JOB_ID[:12]} on aer_simulator · succeeded\n"
+        "aer_simulator · 128 shots · seed 3 · 11: 68, 00: 60"
+    ]
 
 
 def test_a_lost_server_is_said_until_the_stream_is_back() -> None:
@@ -277,7 +297,7 @@ def test_a_deleted_job_says_so_and_keeps_its_result_as_a_copy() -> None:
     )
     assert widget.cancel_button.disabled
     assert len(widget.output.outputs) == 1
-    assert repr(widget) == f"SynQ job {JOB_ID[:12]} on aer_simulator · deleted"
+    assert repr(widget).startswith(f"SynQ job {JOB_ID[:12]} on aer_simulator · deleted\n")
     server.request = lambda *args, **kwargs: pytest.fail("a deleted job was read again")
     widget._on_event(None)  # the stream coming back reads nothing
 
@@ -308,6 +328,10 @@ def test_a_batchs_first_circuits_are_drawn_and_the_rest_said() -> None:
         == "circuit 2 of 5 (counts[1]) · aer_simulator · 20 shots · seed 4 · 0: 11, 1: 9"
     )
     assert rest["text/plain"] == "… 2 more circuits: result()['counts'][i]"
+    # The widget's own text holds all of them, uncut (ipywidgets stops at 110 characters).
+    text = widget._repr_mimebundle_()["text/plain"]
+    assert len(text) > 110
+    assert text.endswith(rest["text/plain"])
 
 
 def test_each_expectation_value_is_shown_with_its_observable() -> None:
