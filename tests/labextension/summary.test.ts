@@ -35,6 +35,17 @@ describe('summaryFacts', () => {
     ]);
   });
 
+  it('gives the shots a sampled run used, and none for an exact one', () => {
+    const sampled = summaryFacts('vqe', { optimizer: 'spsa', shots: 1000, shots_used: 124124 });
+    expect(sampled).toEqual([
+      ['Optimizer', 'spsa'],
+      ['Shots used', '124,124 (1,000 per estimate)']
+    ]);
+    expect(summaryFacts('qaoa', { p: 1, shots: null, shots_used: 0 })).toEqual([
+      ['Layers (p)', '1']
+    ]);
+  });
+
   it('leaves out what is missing or not a number, and other kinds altogether', () => {
     expect(summaryFacts('vqe', { energy: 'NaN', exact_energy: null })).toEqual([]);
     expect(summaryFacts('sample', { counts: { '00': 5 } })).toEqual([]);

@@ -39,6 +39,16 @@ const number = (value: unknown, digits = 6): string | null =>
 const rate = (value: unknown): string | null =>
   typeof value === 'number' && Number.isFinite(value) ? percent(value, 1) : null;
 
+/** A sampled run's shots in all and per estimate (what a plan's monthly shots count);
+ * `null` for an exact run, which samples nothing. */
+const shotsUsed = (result: IJobResult): string | null =>
+  typeof result.shots_used === 'number' && result.shots_used > 0
+    ? `${result.shots_used.toLocaleString('en')}` +
+      (typeof result.shots === 'number'
+        ? ` (${result.shots.toLocaleString('en')} per estimate)`
+        : '')
+    : null;
+
 /**
  * What an algorithm job found, in a few lines: a VQE's energy (beside the exact one when it
  * is known), a QAOA's best answer and approximation ratio, a QNN's accuracies beside the
@@ -54,6 +64,7 @@ export function summaryFacts(kind: string, result: IJobResult): Fact[] {
     facts.push(['Error (Ha)', number(result.error)]);
     facts.push(['Iterations', number(result.iterations, 0)]);
     facts.push(['Optimizer', typeof result.optimizer === 'string' ? result.optimizer : null]);
+    facts.push(['Shots used', shotsUsed(result)]);
     facts.push(['Stopped early', result.stopped === true ? 'yes, on request' : null]);
   } else if (kind === 'qaoa') {
     facts.push([
@@ -64,6 +75,7 @@ export function summaryFacts(kind: string, result: IJobResult): Fact[] {
     facts.push(['Approximation ratio', number(result.approximation_ratio, 4)]);
     facts.push(['Expectation', number(result.expectation, 4)]);
     facts.push(['Layers (p)', number(result.p, 0)]);
+    facts.push(['Shots used', shotsUsed(result)]);
   } else if (kind === 'qnn_train') {
     facts.push(['Test accuracy', rate(result.test_accuracy)]);
     facts.push(['Classical SVC, test', rate(result.svc_test_accuracy)]);
