@@ -159,25 +159,6 @@ def test_the_widget_and_its_histogram_read_as_plain_text() -> None:
     assert shown["data"]["text/plain"] == counts
 
 
-def test_the_text_a_saved_notebook_keeps_is_updated_once_when_the_job_ends() -> None:
-    """It kept "queued" or "running", the job's state when its cell ran."""
-    widget = JobWidget(Handle(Server(["running", "running", "succeeded"])))  # type: ignore[arg-type]
-    updates: list[str] = []
-
-    class Display:
-        def update(self, bundle: dict[str, Any], raw: bool) -> None:
-            assert raw
-            updates.append(bundle["text/plain"])
-
-    widget._displays.append(Display())
-    for _ in range(3):  # succeeded, then read again
-        widget.refresh()
-    assert updates == [
-        f"SynQ job {JOB_ID[:12]} on aer_simulator · succeeded\n"
-        "aer_simulator · 128 shots · seed 3 · 11: 68, 00: 60"
-    ]
-
-
 def test_a_lost_server_is_said_until_the_stream_is_back() -> None:
     server = Server(["running"])
     widget = JobWidget(Handle(server))  # type: ignore[arg-type]

@@ -38,7 +38,6 @@ async def finished(as_key, key: str, job_id: str, timeout: float = 240) -> dict:
         await asyncio.sleep(0.2)
 
 
-@sqlite_only
 async def test_a_sampled_vqe_is_stopped_when_the_months_shots_run_out(tenants: Tenants, as_key):
     org_a, member = tenants.orgs["A"], tenants.keys["member"]
     plan = partial(set_plan, as_key, tenants)

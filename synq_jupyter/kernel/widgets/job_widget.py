@@ -83,12 +83,7 @@ class JobWidget(widgets.VBox):
         """Why the event stream is down, while it is."""
         self._ticking: threading.Thread | None = None
         self._deleted = False
-        self._displays: list[Any] = []
-        """Where this widget is displayed, to update its text when the job ends."""
         self._results_text: list[str] = []
-        self._published: str | None = None
-        """The terminal status the displays' text was last updated for."""
-        self._result_ready = False
         self._show(first)
         # Followed for good, past the end: a retried job runs again.
         follower_for(handle.client).subscribe(handle.id, self._on_event)
@@ -127,38 +122,19 @@ class JobWidget(widgets.VBox):
 
     def __repr__(self) -> str:
         """The widget's ``text/plain``, where it cannot render: the job as its header
-        shows it (ipywidgets' default lists the child widgets), then its result as text."""
+        shows it (ipywidgets' default lists the child widgets), then its result as text.
+
+        Taken when the widget is displayed: updating that display later would make
+        JupyterLab render the widget again, into the same output, over the one shown."""
         job = getattr(self, "job", None) or {"id": self.handle.id, "target": "?", "status": "?"}
         lines = [f"SynQ job {job['id'][:12]} on {job['target']} · {job['status']}"]
         if job["status"] in ("failed", "cancelled"):
             lines.append(_message(job))
         return "\n".join([*lines, *getattr(self, "_results_text", [])])
 
-    def _ipython_display_(self) -> None:
-        """Displays the widget with a display id, so that ``_publish`` can update the text
-        a notebook keeps for where widgets do not render (an export, a repository's
-        preview): it then says how the job ended and its result, not how it was when shown."""
-        from IPython.display import display
-
-        self._displays.append(display(self._repr_mimebundle_(), raw=True, display_id=True))
-
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         # All of the text: ipywidgets cuts it at 110 characters.
         return {**super()._repr_mimebundle_(**kwargs), "text/plain": repr(self)}
-
-    def _publish_once(self, status: str) -> None:
-        """``_publish`` the first time the job is seen to end this way; a job that
-        succeeded once its result is shown (the thread showing it gets here after)."""
-        with self._lock:
-            if self._published == status or (status == "succeeded" and not self._result_ready):
-                return
-            self._published = status
-        self._publish()
-
-    def _publish(self) -> None:
-        """Updates every display of the widget with its text now."""
-        for shown in self._displays:
-            shown.update(self._repr_mimebundle_(), raw=True)
 
     @property
     def status(self) -> str:
@@ -224,12 +200,8 @@ class JobWidget(widgets.VBox):
         self.elapsed.value = _elapsed(job)
         if show_result:
             self._show_result()
-            with self._lock:
-                self._result_ready = True
         if status not in TERMINAL:
             self._keep_ticking()
-        else:
-            self._publish_once(status)
 
     def _show_deleted(self) -> None:
         """The job was deleted (here or elsewhere): said so; a result already shown stays,
@@ -243,7 +215,6 @@ class JobWidget(widgets.VBox):
         self.message.value = "deleted from the server" + (
             "; the result below is this notebook's copy" if shown else ""
         )
-        self._publish()
 
     def _show_result(self) -> None:
         from synq_jupyter.kernel.algorithm_views import ALGORITHM_VIEWS
