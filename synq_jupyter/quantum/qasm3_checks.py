@@ -165,6 +165,28 @@ class _LimitChecker(QASMVisitor[None]):
         self.generic_visit(node, context)
 
 
+def literal_int(node: Any) -> int | None:
+    """An integer literal's value (``None`` for anything computed)."""
+    return node.value if isinstance(node, ast.IntegerLiteral) else None
+
+
+def range_indices(node: ast.RangeDefinition, size: int | None) -> tuple[int, ...] | None:
+    """``a:b`` and ``a:step:b`` as the indices they name (both ends included); on a register
+    of a known ``size``, ``a:`` and ``:b`` run to its end and from its start."""
+    step = 1 if node.step is None else literal_int(node.step)
+    if not step:
+        return None
+    first: int | None = None
+    last: int | None = None
+    if size is not None:
+        first, last = (0, size - 1) if step > 0 else (size - 1, 0)
+    start = literal_int(node.start) if node.start is not None else first
+    end = literal_int(node.end) if node.end is not None else last
+    if start is None or end is None:
+        return None
+    return tuple(range(start, end + (1 if step > 0 else -1), step))
+
+
 class _IndexChecker(QASMVisitor[None]):
     """Finds register indices beyond the declared size, remembering where they are, and
     indices that use a ``for`` loop's variable, which the importer cannot build (it fails
@@ -194,6 +216,20 @@ class _IndexChecker(QASMVisitor[None]):
             self.sizes[node.identifier.name] = size.value
         self.generic_visit(node, context)
 
+    def visit_AliasStatement(self, node: ast.AliasStatement, context: Any = None) -> None:
+        """``let a = q[1:2];`` has 2 qubits: an index of ``a`` is checked as one of ``q``."""
+        self.generic_visit(node, context)
+        name, value = node.target.name, node.value
+        self.sizes.pop(name, None)
+        if isinstance(value, ast.Identifier) and value.name in self.sizes:
+            self.sizes[name] = self.sizes[value.name]
+        elif isinstance(value, ast.IndexExpression) and isinstance(
+            value.collection, ast.Identifier
+        ):
+            size = _picked(value.index, self.sizes.get(value.collection.name))
+            if size is not None:
+                self.sizes[name] = size
+
     def visit_IndexedIdentifier(self, node: ast.IndexedIdentifier, context: Any = None) -> None:
         self._refuse_loop_index(node.name.name, node.indices, node)
         size = self.sizes.get(node.name.name)
@@ -203,7 +239,7 @@ class _IndexChecker(QASMVisitor[None]):
             for item in index:
                 if isinstance(item, ast.IntegerLiteral) and not 0 <= item.value < size:
                     raise SynqSyntaxError(
-                        f"{node.name.name} has {size} elements; "
+                        f"{node.name.name} has {size} element{'s' if size != 1 else ''}; "
                         f"{node.name.name}[{item.value}] is out of range",
                         **node_position(node),
                     )
@@ -224,6 +260,23 @@ class _IndexChecker(QASMVisitor[None]):
                 f"with the loop variable {variable}; write the loop's gates out one by one",
                 **node_position(node),
             )
+
+
+def _picked(index: Any, size: int | None) -> int | None:
+    """How many elements one index picks: a set, a range, or a single one (``None`` when it
+    is computed)."""
+    if isinstance(index, ast.DiscreteSet):
+        return len(index.values)
+    if not isinstance(index, list) or len(index) != 1:
+        return None
+    (element,) = index
+    if isinstance(element, ast.RangeDefinition):
+        indices = range_indices(element, size)
+        if indices is None:
+            return None
+        # As the importer slices: a range past the register stops at its end.
+        return len(indices) if size is None else sum(0 <= i < size for i in indices)
+    return 1
 
 
 def _names(node: Any) -> set[str]:

@@ -14,7 +14,7 @@ from openqasm3 import ast
 from openqasm3.visitor import QASMVisitor
 
 from synq_jupyter.errors import SynqSyntaxError
-from synq_jupyter.quantum.qasm3_checks import node_position
+from synq_jupyter.quantum.qasm3_checks import literal_int, node_position, range_indices
 
 
 class _Signature(NamedTuple):
@@ -50,6 +50,7 @@ class _GateCallChecker(QASMVisitor[None]):
         self._gates: dict[str, _Signature | None] = dict(_BUILTIN)
         self._registers: set[str] = set()
         self._sizes: dict[str, int] = {}  # registers of a literal size, for open slices
+        self._aliases: dict[str, _Alias | None] = {}  # None: one this check does not follow
 
     def visit_Include(self, node: ast.Include, context: Any = None) -> None:
         if node.filename == "stdgates.inc":
@@ -63,6 +64,32 @@ class _GateCallChecker(QASMVisitor[None]):
             self._registers.add(node.qubit.name)
             if isinstance(node.size, ast.IntegerLiteral):
                 self._sizes[node.qubit.name] = node.size.value
+
+    def visit_AliasStatement(self, node: ast.AliasStatement, context: Any = None) -> None:
+        """``let a = q[1:2];``: ``a[0]`` is then ``q[1]``. An alias of anything else (a
+        concatenation, a computed index) is not followed: calls on it are left to the
+        importer."""
+        value = node.value
+        named: _Operand | None = None
+        if isinstance(value, ast.Identifier):
+            named = _Operand(value.name)
+        elif isinstance(value, ast.IndexExpression) and isinstance(
+            value.collection, ast.Identifier
+        ):
+            indexed = ast.IndexedIdentifier(name=value.collection, indices=[value.index])
+            named = _named(indexed, self._sizes)
+        alias = None if named is None else _alias_of(self._resolved(named), self._sizes)
+        self._aliases[node.target.name] = alias
+        if alias is not None and alias.indices is not None:
+            self._sizes[node.target.name] = len(alias.indices)
+
+    def _resolved(self, named: _Operand) -> _Operand | None:
+        """``named`` on the register it stands for, through an alias (``None``: one not
+        followed, or an index past its end)."""
+        if named.name not in self._aliases:
+            return named
+        alias = self._aliases[named.name]
+        return None if alias is None else alias.apply(named)
 
     def visit_QuantumGateDefinition(
         self, node: ast.QuantumGateDefinition, context: Any = None
@@ -122,7 +149,8 @@ class _GateCallChecker(QASMVisitor[None]):
         ``q[1], q[1]`` in its second call; ``cx q[0:1], q[1:2]`` never does)."""
         seen: list[_Operand] = []
         for operand in node.qubits:
-            qubits = _operand(operand, self._sizes)
+            named = _named(operand, self._sizes)
+            qubits = None if named is None else self._resolved(named)
             if qubits is None:
                 continue
             for earlier in seen:
@@ -162,12 +190,52 @@ class _Operand(NamedTuple):
         return call
 
 
-def _operand(
+class _Alias(NamedTuple):
+    """What ``let`` made a name stand for: qubits of ``register``, the whole of it when
+    ``indices`` is ``None`` (a register of unknown size)."""
+
+    register: str
+    indices: tuple[int, ...] | None
+
+    def apply(self, named: _Operand) -> _Operand | None:
+        """``named`` (written on the alias) on the register (``None``: past its end)."""
+        if self.indices is None:
+            return named._replace(name=self.register)
+        if named.single is not None:
+            mapped = self._pick((named.single,))
+            return None if mapped is None else _Operand(self.register, single=mapped[0])
+        if named.indices is not None:
+            mapped = self._pick(named.indices)
+            return None if mapped is None else _Operand(self.register, indices=mapped)
+        return _Operand(self.register, indices=self.indices)
+
+    def _pick(self, positions: tuple[int, ...]) -> tuple[int, ...] | None:
+        indices = self.indices or ()
+        if any(not 0 <= p < len(indices) for p in positions):
+            return None
+        return tuple(indices[p] for p in positions)
+
+
+def _alias_of(named: _Operand | None, sizes: dict[str, int]) -> _Alias | None:
+    """The alias of what ``named`` gives: one qubit, a slice or set, or a whole register."""
+    if named is None:
+        return None
+    if named.single is not None:
+        return _Alias(named.name, (named.single,))
+    size = sizes.get(named.name)
+    if named.indices is not None:
+        # As the importer slices: a range past the register stops at its end.
+        kept = named.indices if size is None else tuple(i for i in named.indices if 0 <= i < size)
+        return _Alias(named.name, kept)
+    return _Alias(named.name, None if size is None else tuple(range(size)))
+
+
+def _named(
     operand: ast.Identifier | ast.IndexedIdentifier, sizes: dict[str, int]
 ) -> _Operand | None:
-    """What ``operand`` names, or ``None`` for what this check does not follow: a computed
-    or negative index, a range left open on a register of unknown size, more than one
-    index."""
+    """What ``operand`` names, as written, or ``None`` for what this check does not follow: a
+    computed or negative index, a range left open on a register of unknown size, more than
+    one index."""
     if isinstance(operand, ast.Identifier):
         return _Operand(operand.name)
     if len(operand.indices) != 1:
@@ -181,31 +249,10 @@ def _operand(
         return None
     (element,) = index
     if isinstance(element, ast.RangeDefinition):
-        indices = _range(element, sizes.get(name))
+        indices = range_indices(element, sizes.get(name))
         return None if indices is None else _Operand(name, indices=indices)
-    single = _literal(element)
+    single = literal_int(element)
     return None if single is None else _Operand(name, single=single)
-
-
-def _literal(node: Any) -> int | None:
-    return node.value if isinstance(node, ast.IntegerLiteral) else None
-
-
-def _range(node: ast.RangeDefinition, size: int | None) -> tuple[int, ...] | None:
-    """``a:b`` and ``a:step:b`` as the indices they name (both ends included); on a register
-    of a known ``size``, ``a:`` and ``:b`` run to its end and from its start."""
-    step = 1 if node.step is None else _literal(node.step)
-    if not step:
-        return None
-    first: int | None = None
-    last: int | None = None
-    if size is not None:
-        first, last = (0, size - 1) if step > 0 else (size - 1, 0)
-    start = _literal(node.start) if node.start is not None else first
-    end = _literal(node.end) if node.end is not None else last
-    if start is None or end is None:
-        return None
-    return tuple(range(start, end + (1 if step > 0 else -1), step))
 
 
 def _overlap(first: _Operand, second: _Operand, registers: set[str]) -> str | None:

@@ -217,6 +217,28 @@ QASM2_TWO = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2]; creg c[2];\n'
         (QASM3_TWO, "cx q[0:1:1], q[0];", 1, "a gate cannot act on the same qubit twice (q[0])"),
         (QASM3_TWO, "cx q[:1], q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
         (QASM3_TWO, "cx q[1:], q[1];", 1, "a gate cannot act on the same qubit twice (q[1])"),
+        # Through an alias ('let'), on the qubits it stands for; before, Qiskit's "duplicate
+        # bit arguments" with no line, and a bare IndexError past the alias's end.
+        (
+            QASM3_TWO,
+            "let a = q; cx a[0], q[0];",
+            12,
+            "a gate cannot act on the same qubit twice (q[0])",
+        ),
+        (
+            QASM3_TWO,
+            "let a = q[0:1]; cx a, q[1];",
+            17,
+            "a gate cannot act on the same qubit twice (q[1])",
+        ),
+        (
+            QASM3_TWO,
+            "let a = q[{1, 0}]; let b = a[1:1]; cx b[0], q[0];",
+            36,
+            "a gate cannot act on the same qubit twice (q[0])",
+        ),
+        (QASM3_TWO, "let a = q[0:1]; h a[2];", 19, "a has 2 elements; a[2] is out of range"),
+        (QASM3_TWO, "let a = q[1:5]; h a[1];", 19, "a has 1 element; a[1] is out of range"),
         # Before: TypeError "RXGate.__init__() missing 1 required positional argument:
         # 'theta'" out of Qiskit (an HTTP 500), where 'rx() q[0];' was refused at its line.
         (QASM2_TWO, "rx q[0];", 1, "'rx' takes 1 parameter, but got 0"),
@@ -250,6 +272,8 @@ def test_a_gate_call_that_does_not_fit_the_gate_is_named_at_its_line(
         ("cx q[{0, 1}], q[{1, 0}];", [[0, 1], [1, 0]]),
         ("cx q[3:-1:2], q[1];", [[3, 1], [2, 1]]),
         ("cx q[2:], q[:1];", [[2, 0], [3, 1]]),  # open slices run to the register's ends
+        ("let a = q[2:3]; cx a, q[0:1];", [[2, 0], [3, 1]]),
+        ("let a = q[{3, 1}]; cx a[1], a[0];", [[1, 3]]),
     ],
 )
 def test_a_broadcast_over_slices_that_never_repeats_a_qubit_runs(statement, pairs):
