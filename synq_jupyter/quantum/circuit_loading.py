@@ -198,6 +198,11 @@ def _load_qasm3(source: str) -> QuantumCircuit:
         # TypeError: a construct the importer has no code for, that the checks do not know.
         stdgates = {gate.name for gate in qasm3.STDGATES_INC_GATES}
         raise _undefined_gate(_positioned(str(exc), source), stdgates, "stdgates.inc") from None
+    except IndexError:
+        # An index the checks do not follow (in an alias of a block, of a set) past its end.
+        raise SynqSyntaxError(
+            "an index in the program is past the end of its register or alias"
+        ) from None
     except ArithmeticError as exc:
         # What the checks cannot see, such as a gate body's angle that only the arguments of
         # its call make infinite (Qiskit refuses to bind it).

@@ -60,7 +60,7 @@ def check_qasm3_program(program: ast.Program) -> None:
         SynqSyntaxError: Naming the line and column of the first problem found.
     """
     _LimitChecker().visit(program)
-    _IndexChecker().visit(program)
+    _IndexChecker(followed_aliases(program)).visit(program)
     _ValueChecker().visit(program)
 
 
@@ -192,9 +192,10 @@ class _IndexChecker(QASMVisitor[None]):
     indices that use a ``for`` loop's variable, which the importer cannot build (it fails
     with a bare ``TypeError``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, aliases: set[int]) -> None:
         self.sizes: dict[str, int] = {}
         self._loop_variables: frozenset[str] = frozenset()
+        self._aliases = aliases
 
     def visit_ForInLoop(self, node: ast.ForInLoop, context: Any = None) -> None:
         outer = self._loop_variables
@@ -221,6 +222,8 @@ class _IndexChecker(QASMVisitor[None]):
         self.generic_visit(node, context)
         name, value = node.target.name, node.value
         self.sizes.pop(name, None)
+        if id(node) not in self._aliases:
+            return
         if isinstance(value, ast.Identifier) and value.name in self.sizes:
             self.sizes[name] = self.sizes[value.name]
         elif isinstance(value, ast.IndexExpression) and isinstance(
@@ -262,21 +265,57 @@ class _IndexChecker(QASMVisitor[None]):
             )
 
 
+def followed_aliases(program: ast.Program) -> set[int]:
+    """The ``let`` statements (by ``id``) whose alias the checks follow: those of the
+    program's own scope, of a name nothing else declares. An alias in a block is the
+    block's alone, and a name declared twice is the importer's error to name: the checks
+    leave either to it rather than guess which one a use means."""
+    names: dict[str, int] = {}
+    for node in _walk(program):
+        name = _declared_name(node)
+        if name is not None:
+            names[name] = names.get(name, 0) + 1
+    return {
+        id(node)
+        for node in program.statements
+        if isinstance(node, ast.AliasStatement) and names[node.target.name] == 1
+    }
+
+
+def _declared_name(node: Any) -> str | None:
+    if isinstance(node, ast.AliasStatement):
+        return node.target.name
+    if isinstance(node, ast.QubitDeclaration):
+        return node.qubit.name
+    if isinstance(node, ast.ClassicalDeclaration):
+        return node.identifier.name
+    return None
+
+
+def _walk(node: Any) -> Any:
+    """Every syntax-tree node under ``node``, itself included."""
+    yield node
+    for value in vars(node).values():
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, ast.QASMNode):
+                yield from _walk(child)
+
+
 def _picked(index: Any, size: int | None) -> int | None:
-    """How many elements one index picks: a set, a range, or a single one (``None`` when it
-    is computed)."""
+    """How many qubits an alias of a register's set or range has (``None`` for one qubit,
+    which the importer does not alias, or a computed range)."""
     if isinstance(index, ast.DiscreteSet):
         return len(index.values)
     if not isinstance(index, list) or len(index) != 1:
         return None
     (element,) = index
-    if isinstance(element, ast.RangeDefinition):
-        indices = range_indices(element, size)
-        if indices is None:
-            return None
-        # As the importer slices: a range past the register stops at its end.
-        return len(indices) if size is None else sum(0 <= i < size for i in indices)
-    return 1
+    if not isinstance(element, ast.RangeDefinition):
+        return None
+    indices = range_indices(element, size)
+    if indices is None or size is None:
+        return None
+    # As the importer slices: a range past the register stops at its end.
+    return sum(0 <= i < size for i in indices)
 
 
 def _names(node: Any) -> set[str]:

@@ -14,7 +14,12 @@ from openqasm3 import ast
 from openqasm3.visitor import QASMVisitor
 
 from synq_jupyter.errors import SynqSyntaxError
-from synq_jupyter.quantum.qasm3_checks import literal_int, node_position, range_indices
+from synq_jupyter.quantum.qasm3_checks import (
+    followed_aliases,
+    literal_int,
+    node_position,
+    range_indices,
+)
 
 
 class _Signature(NamedTuple):
@@ -38,7 +43,7 @@ def check_gate_calls(program: ast.Program) -> None:
     Raises:
         SynqSyntaxError: Naming the line and column of the first wrong call.
     """
-    _GateCallChecker().visit(program)
+    _GateCallChecker(followed_aliases(program)).visit(program)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -46,7 +51,8 @@ def _plural(count: int, noun: str) -> str:
 
 
 class _GateCallChecker(QASMVisitor[None]):
-    def __init__(self) -> None:
+    def __init__(self, followed: set[int]) -> None:
+        self._followed = followed  # the aliases to follow (``followed_aliases``)
         self._gates: dict[str, _Signature | None] = dict(_BUILTIN)
         self._registers: set[str] = set()
         self._sizes: dict[str, int] = {}  # registers of a literal size, for open slices
@@ -67,11 +73,13 @@ class _GateCallChecker(QASMVisitor[None]):
 
     def visit_AliasStatement(self, node: ast.AliasStatement, context: Any = None) -> None:
         """``let a = q[1:2];``: ``a[0]`` is then ``q[1]``. An alias of anything else (a
-        concatenation, a computed index) is not followed: calls on it are left to the
-        importer."""
+        concatenation, a computed index), or one ``followed_aliases`` leaves out, is not
+        followed: calls on it are left to the importer."""
         value = node.value
         named: _Operand | None = None
-        if isinstance(value, ast.Identifier):
+        if id(node) not in self._followed:
+            pass
+        elif isinstance(value, ast.Identifier):
             named = _Operand(value.name)
         elif isinstance(value, ast.IndexExpression) and isinstance(
             value.collection, ast.Identifier
@@ -94,12 +102,14 @@ class _GateCallChecker(QASMVisitor[None]):
     def visit_QuantumGateDefinition(
         self, node: ast.QuantumGateDefinition, context: Any = None
     ) -> None:
-        registers = self._registers
+        # A gate's body sees only its own qubits: no register, no alias.
+        registers, aliases = self._registers, self._aliases
         self._registers = registers - {qubit.name for qubit in node.qubits}
+        self._aliases = {}
         try:
             self.generic_visit(node, context)
         finally:
-            self._registers = registers
+            self._registers, self._aliases = registers, aliases
         name = node.name.name
         # A second definition is the importer's error, at that definition: the calls of
         # the name are left to it.
@@ -210,7 +220,8 @@ class _Alias(NamedTuple):
         return _Operand(self.register, indices=self.indices)
 
     def _pick(self, positions: tuple[int, ...]) -> tuple[int, ...] | None:
-        indices = self.indices or ()
+        assert self.indices is not None
+        indices = self.indices
         if any(not 0 <= p < len(indices) for p in positions):
             return None
         return tuple(indices[p] for p in positions)
@@ -218,15 +229,14 @@ class _Alias(NamedTuple):
 
 def _alias_of(named: _Operand | None, sizes: dict[str, int]) -> _Alias | None:
     """The alias of what ``named`` gives: one qubit, a slice or set, or a whole register."""
-    if named is None:
+    if named is None or named.single is not None:  # the importer aliases no single qubit
         return None
-    if named.single is not None:
-        return _Alias(named.name, (named.single,))
     size = sizes.get(named.name)
     if named.indices is not None:
+        if size is None:
+            return None
         # As the importer slices: a range past the register stops at its end.
-        kept = named.indices if size is None else tuple(i for i in named.indices if 0 <= i < size)
-        return _Alias(named.name, kept)
+        return _Alias(named.name, tuple(i for i in named.indices if 0 <= i < size))
     return _Alias(named.name, None if size is None else tuple(range(size)))
 
 

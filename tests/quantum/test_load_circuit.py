@@ -394,3 +394,24 @@ def test_a_bit_compared_with_another_integer_is_refused_at_the_integer():
         load_circuit(QASM3_MEASURED + "if (c[0] == 2) x q[1];\n")
     assert (info.value.line, info.value.column) == (8, 13)
     assert info.value.message == "a bit is 0 or 1; compare it with 0 or 1, not 2"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # An alias of a block is the block's alone: after it, 'a' is the outer one again.
+        "let a = q[0:1];\nif (c[0]) { let a = q[1:1]; }\ncx a[0], q[1];\nh a[1];\n",
+        # A gate's qubits hide an alias of the same name.
+        "let a = q;\ngate g a, q { cx a, q; }\ng q[0], q[1];\n",
+    ],
+)
+def test_a_valid_program_with_aliases_is_not_refused(body):
+    head = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\n'
+    assert load_circuit(head + body).num_qubits == 2
+
+
+def test_an_index_past_an_alias_the_checks_do_not_follow_is_refused_in_words():
+    """It was a bare IndexError out of Qiskit's importer."""
+    head = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\n'
+    with pytest.raises(SynqSyntaxError, match="past the end of its register or alias"):
+        load_circuit(head + "let a = q[{0, 5}];\n")
