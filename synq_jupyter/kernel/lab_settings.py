@@ -4,7 +4,8 @@ magics, and the theme, which picks the plots' template.
 JupyterLab (and Notebook 7) keep a user's settings in
 ``{JUPYTERLAB_SETTINGS_DIR or jupyter_config_dir()/lab/user-settings}/<plugin>.
 jupyterlab-settings``, as JSON5 (comments allowed). The kernel reads the files on each
-cell, so a change in the settings editor or the theme menu applies to the next cell run.
+cell, so a change in the settings editor or the theme menu applies to the next cell run
+(and to the job widgets' plots at once: ``theme_follower``).
 """
 
 from __future__ import annotations

@@ -107,5 +107,12 @@ def test_job_and_algorithm_widgets_work_in_jupyterlab_and_notebook_7(
         # Plots take the dark template when the JupyterLab theme is dark.
         with dark_theme(page):
             run_and_check_widgets(page, DARK_PAPER)
+        # Back in the light theme, the plots drawn dark follow it: the histograms and the
+        # live lines alike (they kept their template before).
+        plots = page.locator(".jp-OutputArea .widget-vbox .js-plotly-plot")
+        assert plots.count() >= 5
+        for index in range(plots.count()):
+            background = plots.nth(index).locator("svg.main-svg").first
+            expect(background).to_have_css("background-color", LIGHT_PAPER, timeout=20_000)
     else:
         run_and_check_widgets(page, LIGHT_PAPER)

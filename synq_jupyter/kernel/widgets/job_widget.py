@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from synq_jupyter.kernel.client import ApiError
 from synq_jupyter.kernel.job_handle import TERMINAL
 from synq_jupyter.kernel.job_stream import follower_for
+from synq_jupyter.kernel.theme_follower import theme_follower
 from synq_jupyter.kernel.widgets.live_plot import PLOTTED, LivePlot
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class JobWidget(widgets.VBox):
         self._ticking: threading.Thread | None = None
         self._deleted = False
         self._results_text: list[str] = []
+        self._result: dict[str, Any] | None = None
         self._show(first)
         # Followed for good, past the end: a retried job runs again.
         follower_for(handle.client).subscribe(handle.id, self._on_event)
@@ -91,6 +93,7 @@ class JobWidget(widgets.VBox):
         # Read again now that events reach us: a short job may have finished while the
         # widget was being built, and its last event would be missed.
         self.refresh()
+        theme_follower().follow(self)
 
     def _draw_history(self) -> None:
         """The iterations a running job reported before this widget was made (attached
@@ -217,27 +220,29 @@ class JobWidget(widgets.VBox):
         )
 
     def _show_result(self) -> None:
-        from synq_jupyter.kernel.algorithm_views import ALGORITHM_VIEWS
-
         path = f"jobs/{self.handle.id}/result"
         result = self.handle.client.request("GET", path, timeout=self._timeout)
-        # append_display_data, not ``with self.output``: this runs on a background thread,
-        # and the context manager would capture whatever cell is executing meanwhile.
-        view = ALGORITHM_VIEWS.get(result["kind"])
-        if view is not None:
-            for bundle in view(result, self.plot):
-                self._append(bundle)
-        elif "expectation_values" in result:
-            self._append(_estimates_bundle(result))
-        else:
-            for bundle in _counts_bundles(result):
-                self._append(bundle)
+        bundles = _result_bundles(result, self.plot)
+        # outputs, not ``with self.output``: this runs on a background thread, and the
+        # context manager would capture whatever cell is executing meanwhile.
+        with self._lock:
+            self._result = result
+            self.output.outputs = (*self.output.outputs, *map(_display, bundles))
+            self._results_text += [b["text/plain"] for b in bundles if "text/plain" in b]
 
-    def _append(self, bundle: dict[str, Any]) -> None:
-        output = {"output_type": "display_data", "data": bundle, "metadata": {}}
-        self.output.outputs = (*self.output.outputs, output)
-        if "text/plain" in bundle:
-            self._results_text.append(bundle["text/plain"])
+    def retheme(self, template: str) -> None:
+        """Draws the result's plots and the live plot again in the theme's ``template``
+        (read by the views themselves), once the theme changed (``theme_follower``)."""
+        if self.plot is not None:
+            self.plot.retheme(template)
+        with self._lock:
+            result = self._result
+        if result is None:
+            return
+        # Without the live plot: the views add to it (the whole history, a reference).
+        bundles = _result_bundles(result, None)
+        with self._lock:
+            self.output.outputs = tuple(map(_display, bundles))
 
     def _cancel_clicked(self) -> None:
         """Cancels a queued job at once. A running one loses its work so far, as a misplaced
@@ -293,6 +298,23 @@ class JobWidget(widgets.VBox):
         while self.status not in TERMINAL:
             self.elapsed.value = _elapsed(self.job)
             time.sleep(1.0)
+
+
+def _result_bundles(result: dict[str, Any], plot: LivePlot | None) -> list[dict[str, Any]]:
+    """The result's displays: its algorithm's view (completing ``plot``), the expectation
+    values of an estimate, or a sample's histograms."""
+    from synq_jupyter.kernel.algorithm_views import ALGORITHM_VIEWS
+
+    view = ALGORITHM_VIEWS.get(result["kind"])
+    if view is not None:
+        return view(result, plot)
+    if "expectation_values" in result:
+        return [_estimates_bundle(result)]
+    return _counts_bundles(result)
+
+
+def _display(bundle: dict[str, Any]) -> dict[str, Any]:
+    return {"output_type": "display_data", "data": bundle, "metadata": {}}
 
 
 def _panel_link(job_id: str) -> str:

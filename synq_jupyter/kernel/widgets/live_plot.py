@@ -77,6 +77,12 @@ class LivePlot:
             self.figure.add_hline(y=value, line_dash="dash", annotation_text=name)
             self._sync_state()
 
+    def retheme(self, template: str) -> None:
+        """Draws the plot again in ``template`` (the JupyterLab theme changed)."""
+        with self._lock:
+            self.figure.layout.template = template
+            self._sync_state()
+
     def _sync_state(self) -> None:
         # A FigureWidget sends each change as a message that only the views already drawn
         # apply; a view drawn later (the browser still loading plotly, a notebook opened

@@ -1,0 +1,79 @@
+"""Plots drawn before a theme switch follow it: the follower tells the widgets still shown,
+and a job widget draws its histogram again in the new template."""
+
+from __future__ import annotations
+
+import gc
+import json
+from pathlib import Path
+
+import pytest
+
+from synq_jupyter.kernel.lab_settings import THEME_FILE
+from synq_jupyter.kernel.theme_follower import ThemeFollower
+from synq_jupyter.kernel.widgets import job_widget
+from synq_jupyter.kernel.widgets.job_widget import JobWidget
+from synq_jupyter.kernel.widgets.live_plot import LivePlot
+from tests.kernel.test_job_widget import Handle, Server, SilentStream
+
+
+class Plot:
+    def __init__(self, fails: bool = False) -> None:
+        self.templates: list[str] = []
+        self.fails = fails
+
+    def retheme(self, template: str) -> None:
+        self.templates.append(template)
+        if self.fails:
+            raise RuntimeError("gone")
+
+
+def test_plots_are_told_of_each_change_once_while_they_are_alive():
+    themes = iter(["plotly_white", "plotly_white", "plotly_dark", "plotly_dark", "plotly_white"])
+    follower = ThemeFollower(read=lambda: next(themes))
+    kept, failing, dropped = Plot(), Plot(fails=True), Plot()
+    for plot in (kept, failing, dropped):
+        follower.follow(plot)  # the first read: plotly_white
+    del dropped
+    gc.collect()
+    for _ in range(4):
+        follower.check()
+    # Not for the same theme read again; a plot that fails does not stop the others.
+    assert kept.templates == ["plotly_dark", "plotly_white"]
+    assert failing.templates == ["plotly_dark", "plotly_white"]
+
+
+def paper(widget: JobWidget) -> str:
+    (shown,) = widget.output.outputs
+    figure = shown["data"]["application/vnd.plotly.v1+json"]
+    return figure["layout"]["template"]["layout"]["paper_bgcolor"]
+
+
+def test_a_job_widget_draws_its_histogram_again_in_the_new_theme(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path))
+    monkeypatch.setattr(job_widget, "follower_for", lambda client: SilentStream())
+    theme = tmp_path / THEME_FILE
+    theme.parent.mkdir(parents=True)
+    theme.write_text(json.dumps({"theme": "JupyterLab Light"}))
+    widget = JobWidget(Handle(Server(["succeeded"])))  # type: ignore[arg-type]
+    light = paper(widget)
+
+    theme.write_text(json.dumps({"theme": "JupyterLab Dark"}))
+    widget.retheme("plotly_dark")
+
+    assert paper(widget) != light
+    assert paper(widget) == "rgb(17,17,17)"  # plotly_dark's
+    (shown,) = widget.output.outputs  # drawn again, not added to
+    assert shown["data"]["text/plain"].startswith("aer_simulator · 128 shots")
+
+
+def test_a_live_plot_takes_the_new_template_and_keeps_its_points():
+    plot = LivePlot("vqe")
+    plot.extend([[1, -1.0], [2, -1.1]])
+    plot.retheme("plotly_dark")
+    assert plot.figure.layout.template.layout.paper_bgcolor == "rgb(17,17,17)"
+    assert plot.points == [(1, -1.0), (2, -1.1)]
+    # What a view drawn later shows (the synced state) has it too.
+    assert plot.figure._widget_layout["template"]["layout"]["paper_bgcolor"] == "rgb(17,17,17)"
