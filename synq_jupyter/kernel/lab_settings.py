@@ -99,5 +99,24 @@ def _ignored(setting: str, value: Any, why: str, default: Any) -> Any:
 def plot_template(directory: Path | None = None) -> str:
     """``plotly_dark`` under a dark JupyterLab theme (JupyterLab Dark, its high-contrast
     variant, or any theme named "Dark"), else ``plotly_white``."""
-    theme = _read((directory or settings_dir()) / THEME_FILE).get("theme")
+    return _template(_read((directory or settings_dir()) / THEME_FILE).get("theme"))
+
+
+def plot_template_now(directory: Path | None = None) -> str | None:
+    """``plot_template`` for a reader that asks again and again: ``None``, silently, when
+    the theme file cannot be read right now (JupyterLab empties it before writing it)."""
+    try:
+        text = ((directory or settings_dir()) / THEME_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _template(None)
+    except OSError:
+        return None
+    try:
+        raw = json5.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return _template(raw.get("theme") if isinstance(raw, dict) else None)
+
+
+def _template(theme: Any) -> str:
     return "plotly_dark" if isinstance(theme, str) and "dark" in theme.lower() else "plotly_white"

@@ -1,9 +1,10 @@
 """Plots drawn before a theme switch follow it: the job widgets' histograms and live lines.
 
 A plot takes the template of the JupyterLab theme when it is drawn (``plot_template``).
-Widgets can be drawn again from the kernel, so those still shown are told when the theme
-changes: one daemon thread reads the theme setting every ``INTERVAL`` seconds while a
-widget is alive, and calls ``retheme(template)`` on each.
+Widgets can be drawn again from the kernel, so they are told the theme's template: one
+daemon thread reads the theme setting every ``INTERVAL`` seconds once a job widget has been
+made, and calls ``retheme(template)`` on each widget still open, which redraws only what is
+in another template (a widget drawn while the theme changed catches up at the next read).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import weakref
 from collections.abc import Callable
 from typing import Protocol
 
-from synq_jupyter.kernel.lab_settings import plot_template
+from synq_jupyter.kernel.lab_settings import plot_template_now
 
 log = logging.getLogger(__name__)
 
@@ -28,51 +29,56 @@ class Rethemable(Protocol):
 
 
 class ThemeFollower:
-    """Tells the plots it follows when the template the theme asks for changes.
+    """Tells the plots it follows the template the theme asks for.
 
     Args:
-        read: The template the theme asks for now.
+        read: The template the theme asks for now (``None``: unknown this time).
     """
 
-    def __init__(self, read: Callable[[], str] = plot_template) -> None:
+    def __init__(self, read: Callable[[], str | None] = plot_template_now) -> None:
         self._read = read
-        self._template: str | None = None
         self._plots: weakref.WeakSet[Rethemable] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._failed: weakref.WeakSet[Rethemable] = weakref.WeakSet()  # said once each
 
     def follow(self, plot: Rethemable) -> None:
         """Tells ``plot`` of every theme change from now on, while it is alive."""
         with self._lock:
-            if self._template is None:
-                self._template = self._read()
             self._plots.add(plot)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="synq-theme", daemon=True)
                 self._thread.start()
 
     def check(self) -> None:
-        """Reads the theme once and, when its template changed, redraws every plot."""
+        """Reads the theme once and tells every plot its template."""
         template = self._read()
+        if template is None:
+            return
         with self._lock:
-            if template == self._template:
-                return
-            self._template = template
             plots = list(self._plots)
         for plot in plots:
             try:
                 plot.retheme(template)
             except Exception:  # one plot's failure must not keep the others in the old theme
-                log.exception("SynQ could not redraw a plot in %s", template)
+                if plot not in self._failed:
+                    self._failed.add(plot)
+                    log.exception("SynQ could not redraw a plot in %s", template)
 
     def _run(self) -> None:
-        while True:
-            time.sleep(INTERVAL)
+        try:
+            while True:
+                time.sleep(INTERVAL)
+                with self._lock:
+                    if not self._plots:  # every widget is closed: stop until the next
+                        return
+                try:
+                    self.check()
+                except Exception:
+                    log.exception("SynQ could not read the JupyterLab theme")
+        finally:
             with self._lock:
-                if not self._plots:  # every widget is gone: stop reading until the next
-                    self._thread = None
-                    return
-            self.check()
+                self._thread = None
 
 
 _follower: ThemeFollower | None = None

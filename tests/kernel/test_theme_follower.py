@@ -28,19 +28,19 @@ class Plot:
             raise RuntimeError("gone")
 
 
-def test_plots_are_told_of_each_change_once_while_they_are_alive():
-    themes = iter(["plotly_white", "plotly_white", "plotly_dark", "plotly_dark", "plotly_white"])
+def test_every_plot_alive_is_told_each_template_read_and_an_unreadable_one_is_skipped(caplog):
+    themes = iter(["plotly_white", None, "plotly_dark"])  # None: the file half-written
     follower = ThemeFollower(read=lambda: next(themes))
     kept, failing, dropped = Plot(), Plot(fails=True), Plot()
     for plot in (kept, failing, dropped):
-        follower.follow(plot)  # the first read: plotly_white
+        follower.follow(plot)
     del dropped
     gc.collect()
-    for _ in range(4):
+    for _ in range(3):
         follower.check()
-    # Not for the same theme read again; a plot that fails does not stop the others.
-    assert kept.templates == ["plotly_dark", "plotly_white"]
-    assert failing.templates == ["plotly_dark", "plotly_white"]
+    # A plot that fails does not stop the others, and is reported once, not every second.
+    assert kept.templates == failing.templates == ["plotly_white", "plotly_dark"]
+    assert caplog.text.count("could not redraw a plot") == 1
 
 
 def paper(widget: JobWidget) -> str:
@@ -58,7 +58,10 @@ def test_a_job_widget_draws_its_histogram_again_in_the_new_theme(
     theme.parent.mkdir(parents=True)
     theme.write_text(json.dumps({"theme": "JupyterLab Light"}))
     widget = JobWidget(Handle(Server(["succeeded"])))  # type: ignore[arg-type]
-    light = paper(widget)
+    light, before = paper(widget), widget.output.outputs
+
+    widget.retheme("plotly_white")  # what it is drawn in: nothing to do
+    assert widget.output.outputs is before
 
     theme.write_text(json.dumps({"theme": "JupyterLab Dark"}))
     widget.retheme("plotly_dark")
@@ -77,3 +80,17 @@ def test_a_live_plot_takes_the_new_template_and_keeps_its_points():
     assert plot.points == [(1, -1.0), (2, -1.1)]
     # What a view drawn later shows (the synced state) has it too.
     assert plot.figure._widget_layout["template"]["layout"]["paper_bgcolor"] == "rgb(17,17,17)"
+
+
+def test_a_theme_file_being_written_reads_as_unknown_not_as_light(tmp_path: Path, caplog):
+    """JupyterLab empties the file before writing it: read then, it is no theme at all."""
+    from synq_jupyter.kernel.lab_settings import plot_template_now
+
+    assert plot_template_now(tmp_path) == "plotly_white"  # no file: the default
+    theme = tmp_path / THEME_FILE
+    theme.parent.mkdir(parents=True)
+    theme.write_text("")
+    assert plot_template_now(tmp_path) is None
+    theme.write_text('{"theme": "JupyterLab Dark"}')
+    assert plot_template_now(tmp_path) == "plotly_dark"
+    assert caplog.text == ""  # read every second: never a warning

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from synq_jupyter.kernel.client import ApiError
 from synq_jupyter.kernel.job_handle import TERMINAL
 from synq_jupyter.kernel.job_stream import follower_for
+from synq_jupyter.kernel.lab_settings import plot_template
 from synq_jupyter.kernel.theme_follower import theme_follower
 from synq_jupyter.kernel.widgets.live_plot import PLOTTED, LivePlot
 
@@ -86,6 +87,7 @@ class JobWidget(widgets.VBox):
         self._deleted = False
         self._results_text: list[str] = []
         self._result: dict[str, Any] | None = None
+        self._drawn: str | None = None  # the template the result's figures are drawn in
         self._show(first)
         # Followed for good, past the end: a retried job runs again.
         follower_for(handle.client).subscribe(handle.id, self._on_event)
@@ -222,27 +224,29 @@ class JobWidget(widgets.VBox):
     def _show_result(self) -> None:
         path = f"jobs/{self.handle.id}/result"
         result = self.handle.client.request("GET", path, timeout=self._timeout)
+        drawn = plot_template()  # read before the views read it: a switch meanwhile redraws
         bundles = _result_bundles(result, self.plot)
         # outputs, not ``with self.output``: this runs on a background thread, and the
         # context manager would capture whatever cell is executing meanwhile.
         with self._lock:
-            self._result = result
+            self._result, self._drawn = result, drawn
             self.output.outputs = (*self.output.outputs, *map(_display, bundles))
             self._results_text += [b["text/plain"] for b in bundles if "text/plain" in b]
 
     def retheme(self, template: str) -> None:
-        """Draws the result's plots and the live plot again in the theme's ``template``
-        (read by the views themselves), once the theme changed (``theme_follower``)."""
+        """Draws the live plot and the result's figures again in the theme's ``template``
+        if they are drawn in another (``theme_follower`` asks every second)."""
         if self.plot is not None:
             self.plot.retheme(template)
         with self._lock:
-            result = self._result
-        if result is None:
+            result, drawn = self._result, self._drawn
+        if result is None or drawn == template or not any(map(_plotted, self.output.outputs)):
             return
         # Without the live plot: the views add to it (the whole history, a reference).
         bundles = _result_bundles(result, None)
         with self._lock:
             self.output.outputs = tuple(map(_display, bundles))
+            self._drawn = template
 
     def _cancel_clicked(self) -> None:
         """Cancels a queued job at once. A running one loses its work so far, as a misplaced
@@ -315,6 +319,10 @@ def _result_bundles(result: dict[str, Any], plot: LivePlot | None) -> list[dict[
 
 def _display(bundle: dict[str, Any]) -> dict[str, Any]:
     return {"output_type": "display_data", "data": bundle, "metadata": {}}
+
+
+def _plotted(output: dict[str, Any]) -> bool:
+    return "application/vnd.plotly.v1+json" in output["data"]
 
 
 def _panel_link(job_id: str) -> str:

@@ -27,6 +27,8 @@ class LivePlot:
         import plotly.graph_objects as go
 
         title, x_title, y_title = PLOTTED[kind]
+        self.template = plot_template()
+        """The template it is drawn in."""
         self.figure = go.FigureWidget(
             layout={
                 "title": {"text": title},
@@ -34,7 +36,7 @@ class LivePlot:
                 "yaxis": {"title": {"text": y_title}},
                 "height": 300,
                 "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-                "template": plot_template(),
+                "template": self.template,
                 "showlegend": True,
             }
         )
@@ -78,8 +80,11 @@ class LivePlot:
             self._sync_state()
 
     def retheme(self, template: str) -> None:
-        """Draws the plot again in ``template`` (the JupyterLab theme changed)."""
+        """Draws the plot again in ``template``, if it is drawn in another."""
         with self._lock:
+            if template == self.template:
+                return
+            self.template = template
             self.figure.layout.template = template
             self._sync_state()
 
