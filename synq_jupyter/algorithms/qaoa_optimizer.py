@@ -31,7 +31,7 @@ class AngleOptimizer:
         rng: The run's seeded generator (used for the samples).
         progress: Called with (fraction done, message) at every iteration.
         on_iteration: Called with (iteration number from 1, ``<C>``) at every iteration.
-        on_shots: Called with the shots of every sample drawn (the running ``shots_used``).
+        on_shots: Called with the shots of every sample drawn (``shots_used`` sums them).
     """
 
     def __init__(

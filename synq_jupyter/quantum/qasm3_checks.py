@@ -270,16 +270,15 @@ def followed_aliases(program: ast.Program) -> set[int]:
     program's own scope, of a name nothing else declares. An alias in a block is the
     block's alone, and a name declared twice is the importer's error to name: the checks
     leave either to it rather than guess which one a use means."""
+    lets = [node for node in program.statements if isinstance(node, ast.AliasStatement)]
+    if not lets:  # most programs: no need to walk the whole tree
+        return set()
     names: dict[str, int] = {}
     for node in _walk(program):
         name = _declared_name(node)
         if name is not None:
             names[name] = names.get(name, 0) + 1
-    return {
-        id(node)
-        for node in program.statements
-        if isinstance(node, ast.AliasStatement) and names[node.target.name] == 1
-    }
+    return {id(node) for node in lets if names[node.target.name] == 1}
 
 
 def _declared_name(node: Any) -> str | None:

@@ -75,21 +75,20 @@ class _GateCallChecker(QASMVisitor[None]):
         """``let a = q[1:2];``: ``a[0]`` is then ``q[1]``. An alias of anything else (a
         concatenation, a computed index), or one ``followed_aliases`` leaves out, is not
         followed: calls on it are left to the importer."""
-        value = node.value
-        named: _Operand | None = None
-        if id(node) not in self._followed:
-            pass
-        elif isinstance(value, ast.Identifier):
-            named = _Operand(value.name)
-        elif isinstance(value, ast.IndexExpression) and isinstance(
-            value.collection, ast.Identifier
-        ):
-            indexed = ast.IndexedIdentifier(name=value.collection, indices=[value.index])
-            named = _named(indexed, self._sizes)
+        named = self._aliased(node.value) if id(node) in self._followed else None
         alias = None if named is None else _alias_of(self._resolved(named), self._sizes)
         self._aliases[node.target.name] = alias
         if alias is not None and alias.indices is not None:
             self._sizes[node.target.name] = len(alias.indices)
+
+    def _aliased(self, value: ast.Expression) -> _Operand | None:
+        """What a ``let`` names, as written: a register, or one index of it."""
+        if isinstance(value, ast.Identifier):
+            return _Operand(value.name)
+        if isinstance(value, ast.IndexExpression) and isinstance(value.collection, ast.Identifier):
+            indexed = ast.IndexedIdentifier(name=value.collection, indices=[value.index])
+            return _named(indexed, self._sizes)
+        return None
 
     def _resolved(self, named: _Operand) -> _Operand | None:
         """``named`` on the register it stands for, through an alias (``None``: one not
@@ -209,22 +208,19 @@ class _Alias(NamedTuple):
 
     def apply(self, named: _Operand) -> _Operand | None:
         """``named`` (written on the alias) on the register (``None``: past its end)."""
-        if self.indices is None:
-            return named._replace(name=self.register)
-        if named.single is not None:
-            mapped = self._pick((named.single,))
-            return None if mapped is None else _Operand(self.register, single=mapped[0])
-        if named.indices is not None:
-            mapped = self._pick(named.indices)
-            return None if mapped is None else _Operand(self.register, indices=mapped)
-        return _Operand(self.register, indices=self.indices)
-
-    def _pick(self, positions: tuple[int, ...]) -> tuple[int, ...] | None:
-        assert self.indices is not None
         indices = self.indices
+        if indices is None:
+            return named._replace(name=self.register)
+        if named.single is None and named.indices is None:
+            return _Operand(self.register, indices=indices)
+        positions = named.indices if named.single is None else (named.single,)
+        assert positions is not None
         if any(not 0 <= p < len(indices) for p in positions):
             return None
-        return tuple(indices[p] for p in positions)
+        mapped = tuple(indices[p] for p in positions)
+        if named.single is None:
+            return _Operand(self.register, indices=mapped)
+        return _Operand(self.register, single=mapped[0])
 
 
 def _alias_of(named: _Operand | None, sizes: dict[str, int]) -> _Alias | None:

@@ -85,7 +85,6 @@ class JobWidget(widgets.VBox):
         """Why the event stream is down, while it is."""
         self._ticking: threading.Thread | None = None
         self._deleted = False
-        self._results_text: list[str] = []
         self._result: dict[str, Any] | None = None
         self._drawn: str | None = None  # the template the result's figures are drawn in
         self._show(first)
@@ -135,7 +134,8 @@ class JobWidget(widgets.VBox):
         lines = [f"SynQ job {job['id'][:12]} on {job['target']} · {job['status']}"]
         if job["status"] in ("failed", "cancelled"):
             lines.append(_message(job))
-        return "\n".join([*lines, *getattr(self, "_results_text", [])])
+        shown = getattr(getattr(self, "output", None), "outputs", ())
+        return "\n".join([*lines, *(o["data"]["text/plain"] for o in shown if _texted(o))])
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         # All of the text: ipywidgets cuts it at 110 characters.
@@ -231,7 +231,6 @@ class JobWidget(widgets.VBox):
         with self._lock:
             self._result, self._drawn = result, drawn
             self.output.outputs = (*self.output.outputs, *map(_display, bundles))
-            self._results_text += [b["text/plain"] for b in bundles if "text/plain" in b]
 
     def retheme(self, template: str) -> None:
         """Draws the live plot and the result's figures again in the theme's ``template``
@@ -323,6 +322,10 @@ def _display(bundle: dict[str, Any]) -> dict[str, Any]:
 
 def _plotted(output: dict[str, Any]) -> bool:
     return "application/vnd.plotly.v1+json" in output["data"]
+
+
+def _texted(output: dict[str, Any]) -> bool:
+    return "text/plain" in output["data"]
 
 
 def _panel_link(job_id: str) -> str:
